@@ -1,0 +1,196 @@
+/*
+ * compofa.h -- the one public C ABI of the compofa native library.
+ *
+ * Everything else in native/ is private. Java (FFM), Python (ctypes) and any other caller use
+ * only what is declared here. The header compiles on its own as C11.
+ *
+ * Conventions
+ * - Every function returns an int32_t status (COMPOFA_OK == 0) unless it says otherwise; on a
+ *   failure compofa_last_error() gives a message for the calling thread that says what was wrong
+ *   and what is allowed. Arguments are checked before anything is allocated or launched.
+ * - Handles are opaque. A NULL, already destroyed or foreign handle gives COMPOFA_ERR_INVALID_HANDLE.
+ * - Tensors are float32. Activations are channels-last (NHWC), contiguous in their active channels.
+ * - Every pointer to tensor data comes with its length in floats (not bytes); a length smaller than
+ *   the op needs gives COMPOFA_ERR_BUFFER_TOO_SMALL. Data pointers are raw addresses: host memory
+ *   for the REFERENCE and CPU backends, device memory for CUDA, so memory owned by other code
+ *   (e.g. JavaCPP device pointers) can be passed directly.
+ * - A NULL stream means the context's default stream. CPU and REFERENCE ops run synchronously on
+ *   the calling thread; CUDA ops are asynchronous on the stream.
+ * - Contexts are thread-safe; the last-error message is per thread.
+ */
+#ifndef COMPOFA_H
+#define COMPOFA_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped whenever a signature or struct below changes. */
+#define COMPOFA_ABI_VERSION 1
+
+/* ---- status codes ---------------------------------------------------------------------------- */
+enum compofa_status_code {
+    COMPOFA_OK = 0,
+    COMPOFA_ERR_INVALID_ARGUMENT = 1,    /* a size, option or pointer outside what is allowed */
+    COMPOFA_ERR_UNSUPPORTED = 2,         /* a valid request this build or backend cannot do */
+    COMPOFA_ERR_BACKEND_UNAVAILABLE = 3, /* backend not compiled in, or no device found */
+    COMPOFA_ERR_OUT_OF_MEMORY = 4,
+    COMPOFA_ERR_INVALID_HANDLE = 5,      /* NULL, destroyed or foreign handle */
+    COMPOFA_ERR_WRONG_BACKEND = 6,       /* memory or handle that belongs to another backend */
+    COMPOFA_ERR_BUFFER_TOO_SMALL = 7,
+    COMPOFA_ERR_DEVICE = 8,              /* the CUDA runtime reported a failure */
+    COMPOFA_ERR_INTERNAL = 9             /* an unexpected failure caught at the ABI barrier */
+};
+
+/* ---- backends -------------------------------------------------------------------------------- */
+enum compofa_backend_kind {
+    COMPOFA_BACKEND_REFERENCE = 0, /* naive, obviously-correct kernels on the host: the test oracle */
+    COMPOFA_BACKEND_CPU = 1,       /* OpenMP + BLAS production kernels on the host */
+    COMPOFA_BACKEND_CUDA = 2       /* our CUDA kernels on an NVIDIA device */
+};
+
+/* Kernel transform modes of the elastic depthwise convolution. */
+enum compofa_kernel_transform {
+    COMPOFA_TRANSFORM_NONE = 0, /* active k x k kernel = centre crop of the stored kernel */
+    COMPOFA_TRANSFORM_OFA = 1   /* OFA chain: 7->5 through a 25x25 matrix, 5->3 through a 9x9 one */
+};
+
+typedef struct compofa_context compofa_context;
+typedef struct compofa_buffer compofa_buffer;
+typedef struct compofa_stream compofa_stream;
+typedef struct compofa_event compofa_event;
+
+/* ---- library, errors ------------------------------------------------------------------------- */
+int32_t compofa_abi_version(void);                 /* returns COMPOFA_ABI_VERSION of the library */
+const char* compofa_status_name(int32_t status);   /* e.g. "COMPOFA_ERR_INVALID_ARGUMENT"; never NULL */
+const char* compofa_last_error(void);              /* this thread's last failure message; "" if none */
+void compofa_clear_error(void);
+
+/* 1 in *available when contexts of that backend can be created now, else 0. For CUDA, "no driver"
+ * (cudaErrorInsufficientDriver, 35) and "no device" (cudaErrorNoDevice, 100) mean 0, not a failure. */
+int32_t compofa_backend_available(int32_t backend, int32_t* available);
+/* Number of usable CUDA devices (0 without a driver or device, or in a build without CUDA). */
+int32_t compofa_cuda_device_count(int32_t* count);
+/* A one-line description of a backend (device name, compute capability, threads, BLAS, or why it
+ * is unavailable), NUL-terminated and truncated to capacity bytes. */
+int32_t compofa_backend_describe(int32_t backend, int32_t device, char* text, uint64_t capacity);
+
+/* ---- contexts -------------------------------------------------------------------------------- */
+int32_t compofa_context_create(int32_t backend, int32_t device, compofa_context** out);
+int32_t compofa_context_destroy(compofa_context* ctx);
+int32_t compofa_context_backend(const compofa_context* ctx, int32_t* backend);
+/* Waits for all work of the context (every stream) to finish. */
+int32_t compofa_context_synchronize(compofa_context* ctx);
+/* Threads of the CPU backend's kernels (1..1024); ignored by other backends. 0 = OpenMP default. */
+int32_t compofa_context_set_threads(compofa_context* ctx, int32_t threads);
+
+/* ---- memory ---------------------------------------------------------------------------------- */
+/* Host memory (REFERENCE/CPU) or device memory (CUDA), 256-byte aligned, zero-filled. */
+int32_t compofa_buffer_alloc(compofa_context* ctx, uint64_t bytes, compofa_buffer** out);
+int32_t compofa_buffer_free(compofa_buffer* buffer);
+int32_t compofa_buffer_address(const compofa_buffer* buffer, void** address, uint64_t* bytes);
+/* Copies between a buffer and host memory. They return when the host memory may be read or reused. */
+int32_t compofa_copy_to_buffer(compofa_buffer* dst, uint64_t dst_offset, const void* src,
+                               uint64_t bytes, compofa_stream* stream);
+int32_t compofa_copy_from_buffer(const compofa_buffer* src, uint64_t src_offset, void* dst,
+                                 uint64_t bytes, compofa_stream* stream);
+/* Buffer to buffer, within one backend (stream-ordered on CUDA). */
+int32_t compofa_copy_buffer(compofa_buffer* dst, uint64_t dst_offset, const compofa_buffer* src,
+                            uint64_t src_offset, uint64_t bytes, compofa_stream* stream);
+
+/* ---- streams and events ---------------------------------------------------------------------- */
+int32_t compofa_stream_create(compofa_context* ctx, compofa_stream** out);
+/* Wraps a foreign cudaStream_t (not owned, not destroyed by us) so our kernels run on it. */
+int32_t compofa_stream_wrap(compofa_context* ctx, void* native_stream, compofa_stream** out);
+int32_t compofa_stream_destroy(compofa_stream* stream);
+int32_t compofa_stream_synchronize(compofa_stream* stream);
+int32_t compofa_stream_native(const compofa_stream* stream, void** native_stream);
+
+/* Timing events: CUDA events on CUDA, a steady host clock on the host backends. */
+int32_t compofa_event_create(compofa_context* ctx, compofa_event** out);
+int32_t compofa_event_destroy(compofa_event* event);
+int32_t compofa_event_record(compofa_event* event, compofa_stream* stream);
+int32_t compofa_event_synchronize(compofa_event* event);
+int32_t compofa_event_elapsed_ms(const compofa_event* start, const compofa_event* end, float* ms);
+
+/* ---- elastic depthwise convolution ------------------------------------------------------------
+ * x      [n][h][w][c]                 NHWC input, c active channels
+ * weight [k_max][k_max][c_max]        the supernet's depthwise weight, tap-major, channels innermost;
+ *                                     the subnet reads its first c channels and the centre k x k taps
+ *                                     in place
+ * t75    [25][25]  (transform, k_max == 7, k <= 5)  w5[i] = sum_j t75[i][j] * centre5(W7)[j]
+ * t53    [9][9]    (transform, k == 3, k_max >= 5)   w3[i] = sum_j t53[i][j] * centre3(w5)[j]
+ *                                     (the 3x3 is cropped from the transformed 5x5, as in OFA)
+ * y      [n][ho][wo][c]               ho = (h - 1) / stride + 1, padding k / 2, zeros outside
+ * Allowed: n,h,w >= 1; 1 <= c <= c_max; k and k_max in {3,5,7}; k <= k_max; stride 1 or 2;
+ * transform NONE or OFA. Matrices that the chain does not use may be NULL. */
+typedef struct compofa_dwconv_shape {
+    int32_t n, h, w;    /* batch and input spatial size */
+    int32_t c, c_max;   /* active channels; channels of the supernet weight */
+    int32_t k, k_max;   /* active kernel; stored kernel of the supernet weight */
+    int32_t stride;     /* 1 or 2 */
+    int32_t transform;  /* compofa_kernel_transform */
+} compofa_dwconv_shape;
+
+/* Output height and width of the shape, after checking it. */
+int32_t compofa_dwconv_output_size(const compofa_dwconv_shape* shape, int32_t* ho, int32_t* wo);
+
+int32_t compofa_dwconv_forward(compofa_context* ctx, compofa_stream* stream,
+                               const compofa_dwconv_shape* shape,
+                               const float* x, uint64_t x_len,
+                               const float* weight, uint64_t weight_len,
+                               const float* t75, uint64_t t75_len,
+                               const float* t53, uint64_t t53_len,
+                               float* y, uint64_t y_len);
+
+/* dx (overwritten) and the gradients of weight, t75, t53 (accumulated: +=) for upstream dy.
+ * dweight has the layout of weight and only its subnet slice is touched, so several subnets add
+ * into one supernet gradient. Any output may be NULL to skip it (with length 0). */
+int32_t compofa_dwconv_backward(compofa_context* ctx, compofa_stream* stream,
+                                const compofa_dwconv_shape* shape,
+                                const float* x, uint64_t x_len,
+                                const float* weight, uint64_t weight_len,
+                                const float* t75, uint64_t t75_len,
+                                const float* t53, uint64_t t53_len,
+                                const float* dy, uint64_t dy_len,
+                                float* dx, uint64_t dx_len,
+                                float* dweight, uint64_t dweight_len,
+                                float* dt75, uint64_t dt75_len,
+                                float* dt53, uint64_t dt53_len);
+
+/* ---- weight-slice sharing ---------------------------------------------------------------------
+ * Row-major GEMM on sub-blocks of larger matrices: C = alpha * op(A) * op(B) + beta * C, with
+ * op(A) m x k and op(B) k x n. A is m x k (lda >= k) or, transposed, k x m (lda >= m); likewise B.
+ * C is m x n with ldc >= n. A 1x1 convolution Y[P][cout] = X[P][cin] * W[:cout, :cin]^T uses the
+ * supernet's W[Cout_max][Cin_max] in place with trans_b = 1, ldb = Cin_max. beta == 0 overwrites C
+ * (NaN in C is not propagated); beta == 1 accumulates gradients of several subnets.
+ * Allowed: m, n, k >= 1; leading dimensions as above; trans flags 0 or 1. */
+int32_t compofa_gemm(compofa_context* ctx, compofa_stream* stream,
+                     int32_t trans_a, int32_t trans_b, int32_t m, int32_t n, int32_t k,
+                     float alpha, const float* a, uint64_t a_len, int32_t lda,
+                     const float* b, uint64_t b_len, int32_t ldb,
+                     float beta, float* c, uint64_t c_len, int32_t ldc);
+
+/* Strided 3-D slice copies: dst[i][j][l] = src[offset + i*s0 + j*s1 + l] for i < d0, j < d1, l < d2,
+ * dst contiguous (d0*d1*d2 floats). A 2-D slice W[:rows, :cols] of W[R][C] is d0 = 1, d1 = rows,
+ * d2 = cols, s1 = C; a depthwise crop is d0 = d1 = k, d2 = c, s0 = k_max*c_max, s1 = c_max.
+ * Allowed: d0, d1, d2 >= 1; s1 >= d2; s0 >= (d1 - 1) * s1 + d2 (slices never overlap themselves). */
+int32_t compofa_slice_gather(compofa_context* ctx, compofa_stream* stream,
+                             const float* src, uint64_t src_len, uint64_t src_offset,
+                             int32_t d0, int32_t d1, int32_t d2, int64_t s0, int64_t s1,
+                             float* dst, uint64_t dst_len);
+/* The inverse, adding: dst[offset + i*s0 + j*s1 + l] += alpha * src[(i*d1 + j)*d2 + l]. */
+int32_t compofa_slice_scatter_add(compofa_context* ctx, compofa_stream* stream,
+                                  const float* src, uint64_t src_len, float alpha,
+                                  float* dst, uint64_t dst_len, uint64_t dst_offset,
+                                  int32_t d0, int32_t d1, int32_t d2, int64_t s0, int64_t s1);
+
+/* dst[0..len) = value. */
+int32_t compofa_fill(compofa_context* ctx, compofa_stream* stream, float* dst, uint64_t len, float value);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* COMPOFA_H */

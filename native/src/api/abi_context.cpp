@@ -1,0 +1,83 @@
+// ABI entry points of contexts: one backend (and CUDA device) with its default stream.
+#include <string>
+
+#include "api/barrier.h"
+#include "api/handles.h"
+#include "cuda/cuda_services.h"
+
+using namespace compofa;
+
+extern "C" {
+
+int32_t compofa_context_create(int32_t backend, int32_t device, compofa_context** out) {
+    return guarded(__func__, [&] {
+        if (out == nullptr) fail(COMPOFA_ERR_INVALID_ARGUMENT, "out must not be NULL");
+        *out = nullptr;
+        if (backend != COMPOFA_BACKEND_REFERENCE && backend != COMPOFA_BACKEND_CPU && backend != COMPOFA_BACKEND_CUDA)
+            fail(COMPOFA_ERR_INVALID_ARGUMENT, "backend " + std::to_string(backend) + ": allowed 0 (REFERENCE), 1 (CPU), 2 (CUDA)");
+        if (backend == COMPOFA_BACKEND_CUDA) {
+            if (!cuda::compiled_in()) fail(COMPOFA_ERR_BACKEND_UNAVAILABLE, "this build of compofa has no CUDA backend");
+            std::string why;
+            int count = cuda::device_count(&why);
+            if (count == 0) fail(COMPOFA_ERR_BACKEND_UNAVAILABLE, "no CUDA device: " + why);
+            if (device < 0 || device >= count)
+                fail(COMPOFA_ERR_INVALID_ARGUMENT, "CUDA device " + std::to_string(device) + ": allowed 0.." + std::to_string(count - 1));
+        } else if (device != 0) {
+            fail(COMPOFA_ERR_INVALID_ARGUMENT, "device " + std::to_string(device) + ": host backends have only device 0");
+        }
+        auto* ctx = new compofa_context();
+        ctx->backend = backend;
+        ctx->device = device;
+        if (backend == COMPOFA_BACKEND_CUDA) {
+            try {
+                ctx->default_stream = cuda::stream_create(device);
+            } catch (...) {
+                delete ctx;
+                throw;
+            }
+        }
+        register_handle(ctx, HandleKind::context);
+        *out = ctx;
+    });
+}
+
+int32_t compofa_context_destroy(compofa_context* ctx) {
+    return guarded(__func__, [&] {
+        compofa_context* c = context_of(ctx);
+        int64_t live = c->children.load();
+        if (live > 0)
+            fail(COMPOFA_ERR_INVALID_ARGUMENT, "context still owns " + std::to_string(live) +
+                                                   " buffers, streams or events; destroy them first");
+        unregister_handle(c);
+        if (c->default_stream != nullptr) {
+            cuda::stream_synchronize(c->device, c->default_stream);
+            cuda::stream_destroy(c->device, c->default_stream);
+        }
+        delete c;
+    });
+}
+
+int32_t compofa_context_backend(const compofa_context* ctx, int32_t* backend) {
+    return guarded(__func__, [&] {
+        if (backend == nullptr) fail(COMPOFA_ERR_INVALID_ARGUMENT, "backend must not be NULL");
+        *backend = context_of(ctx)->backend;
+    });
+}
+
+int32_t compofa_context_synchronize(compofa_context* ctx) {
+    return guarded(__func__, [&] {
+        compofa_context* c = context_of(ctx);
+        if (c->backend == COMPOFA_BACKEND_CUDA) cuda::device_synchronize(c->device);
+    });
+}
+
+int32_t compofa_context_set_threads(compofa_context* ctx, int32_t threads) {
+    return guarded(__func__, [&] {
+        compofa_context* c = context_of(ctx);
+        if (threads < 0 || threads > 1024)
+            fail(COMPOFA_ERR_INVALID_ARGUMENT, "threads " + std::to_string(threads) + ": allowed 0 (default) .. 1024");
+        c->threads.store(threads);
+    });
+}
+
+}  // extern "C"

@@ -1,0 +1,122 @@
+// ABI entry points of buffers and copies. Host backends own aligned host memory; CUDA owns
+// device memory. Every range is checked against the buffer's size before any copy starts.
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "api/barrier.h"
+#include "api/handles.h"
+#include "cuda/cuda_services.h"
+
+using namespace compofa;
+
+namespace {
+
+constexpr uint64_t kMaxBuffer = (uint64_t)1 << 46;  // 64 TiB: anything larger is a caller's bug
+constexpr uint64_t kAlign = 256;
+
+void check_range(const compofa_buffer* b, const char* what, uint64_t offset, uint64_t bytes) {
+    if (bytes == 0) fail(COMPOFA_ERR_INVALID_ARGUMENT, "bytes must be >= 1");
+    if (offset > b->bytes || bytes > b->bytes - offset)
+        fail(COMPOFA_ERR_BUFFER_TOO_SMALL, std::string(what) + " range [" + std::to_string(offset) + ", " +
+                                               std::to_string(offset) + "+" + std::to_string(bytes) +
+                                               ") is outside its " + std::to_string(b->bytes) + " bytes");
+}
+
+bool on_device(const compofa_buffer* b) { return b->ctx->backend == COMPOFA_BACKEND_CUDA; }
+
+}  // namespace
+
+extern "C" {
+
+int32_t compofa_buffer_alloc(compofa_context* ctx, uint64_t bytes, compofa_buffer** out) {
+    return guarded(__func__, [&] {
+        if (out == nullptr) fail(COMPOFA_ERR_INVALID_ARGUMENT, "out must not be NULL");
+        *out = nullptr;
+        compofa_context* c = context_of(ctx);
+        if (bytes == 0 || bytes > kMaxBuffer)
+            fail(COMPOFA_ERR_INVALID_ARGUMENT, "bytes=" + std::to_string(bytes) + ": allowed 1 .. 2^46");
+        void* data;
+        if (c->backend == COMPOFA_BACKEND_CUDA) {
+            data = cuda::malloc_zeroed(c->device, bytes);
+        } else {
+            uint64_t rounded = (bytes + kAlign - 1) / kAlign * kAlign;
+            data = std::aligned_alloc(kAlign, rounded);
+            if (data == nullptr)
+                fail(COMPOFA_ERR_OUT_OF_MEMORY, "host allocation of " + std::to_string(bytes) + " bytes failed");
+            std::memset(data, 0, rounded);
+        }
+        auto* b = new compofa_buffer{c, data, bytes};
+        register_handle(b, HandleKind::buffer);
+        c->children++;
+        *out = b;
+    });
+}
+
+int32_t compofa_buffer_free(compofa_buffer* buffer) {
+    return guarded(__func__, [&] {
+        compofa_buffer* b = buffer_of(buffer, "buffer");
+        unregister_handle(b);
+        if (on_device(b)) {
+            cuda::free(b->ctx->device, b->data);  // cudaFree waits for work that uses it
+        } else {
+            std::free(b->data);
+        }
+        b->ctx->children--;
+        delete b;
+    });
+}
+
+int32_t compofa_buffer_address(const compofa_buffer* buffer, void** address, uint64_t* bytes) {
+    return guarded(__func__, [&] {
+        if (address == nullptr || bytes == nullptr) fail(COMPOFA_ERR_INVALID_ARGUMENT, "address and bytes must not be NULL");
+        compofa_buffer* b = buffer_of(buffer, "buffer");
+        *address = b->data;
+        *bytes = b->bytes;
+    });
+}
+
+int32_t compofa_copy_to_buffer(compofa_buffer* dst, uint64_t dst_offset, const void* src, uint64_t bytes,
+                               compofa_stream* stream) {
+    return guarded(__func__, [&] {
+        compofa_buffer* b = buffer_of(dst, "dst");
+        void* native = native_stream_of(b->ctx, stream);
+        if (src == nullptr) fail(COMPOFA_ERR_INVALID_ARGUMENT, "src must not be NULL");
+        check_range(b, "dst", dst_offset, bytes);
+        char* to = static_cast<char*>(b->data) + dst_offset;
+        if (on_device(b)) cuda::copy_to_device(b->ctx->device, to, src, bytes, native);
+        else std::memmove(to, src, bytes);
+    });
+}
+
+int32_t compofa_copy_from_buffer(const compofa_buffer* src, uint64_t src_offset, void* dst, uint64_t bytes,
+                                 compofa_stream* stream) {
+    return guarded(__func__, [&] {
+        compofa_buffer* b = buffer_of(src, "src");
+        void* native = native_stream_of(b->ctx, stream);
+        if (dst == nullptr) fail(COMPOFA_ERR_INVALID_ARGUMENT, "dst must not be NULL");
+        check_range(b, "src", src_offset, bytes);
+        const char* from = static_cast<const char*>(b->data) + src_offset;
+        if (on_device(b)) cuda::copy_to_host(b->ctx->device, dst, from, bytes, native);
+        else std::memmove(dst, from, bytes);
+    });
+}
+
+int32_t compofa_copy_buffer(compofa_buffer* dst, uint64_t dst_offset, const compofa_buffer* src, uint64_t src_offset,
+                            uint64_t bytes, compofa_stream* stream) {
+    return guarded(__func__, [&] {
+        compofa_buffer* d = buffer_of(dst, "dst");
+        compofa_buffer* s = buffer_of(src, "src");
+        if (d->ctx->backend != s->ctx->backend || d->ctx->device != s->ctx->device)
+            fail(COMPOFA_ERR_WRONG_BACKEND, "src and dst belong to different backends or devices; copy through host memory");
+        void* native = native_stream_of(d->ctx, stream);
+        check_range(d, "dst", dst_offset, bytes);
+        check_range(s, "src", src_offset, bytes);
+        char* to = static_cast<char*>(d->data) + dst_offset;
+        const char* from = static_cast<const char*>(s->data) + src_offset;
+        if (on_device(d)) cuda::copy_device(d->ctx->device, to, from, bytes, native);
+        else std::memmove(to, from, bytes);
+    });
+}
+
+}  // extern "C"

@@ -1,0 +1,93 @@
+#include "api/checks.h"
+
+#include <string>
+
+#include "common/error.h"
+#include "cuda/cuda_services.h"
+
+namespace compofa {
+
+namespace {
+
+std::string str(int64_t v) { return std::to_string(v); }
+
+bool is_kernel_size(int32_t k) { return k == 3 || k == 5 || k == 7; }
+
+// True once: whether any CUDA device exists, so host backends can refuse device pointers.
+bool cuda_devices_present() {
+    static const bool present = [] {
+        std::string why;
+        return cuda::compiled_in() && cuda::device_count(&why) > 0;
+    }();
+    return present;
+}
+
+}  // namespace
+
+DwShape checked_dwconv_shape(const compofa_dwconv_shape* p) {
+    if (p == nullptr) fail(COMPOFA_ERR_INVALID_ARGUMENT, "shape is NULL");
+    const compofa_dwconv_shape& s = *p;
+    if (s.n < 1 || s.h < 1 || s.w < 1)
+        fail(COMPOFA_ERR_INVALID_ARGUMENT, "batch and spatial sizes must be >= 1, got n=" + str(s.n) +
+                                               " h=" + str(s.h) + " w=" + str(s.w));
+    if (s.c_max < 1 || s.c < 1 || s.c > s.c_max)
+        fail(COMPOFA_ERR_INVALID_ARGUMENT, "active channels c=" + str(s.c) + " with c_max=" + str(s.c_max) +
+                                               ": allowed 1 <= c <= c_max");
+    if (!is_kernel_size(s.k_max))
+        fail(COMPOFA_ERR_INVALID_ARGUMENT, "stored kernel k_max=" + str(s.k_max) + ": allowed 3, 5, 7");
+    if (!is_kernel_size(s.k) || s.k > s.k_max)
+        fail(COMPOFA_ERR_INVALID_ARGUMENT, "active kernel k=" + str(s.k) + ": allowed 3, 5, 7 and <= k_max=" +
+                                               str(s.k_max));
+    if (s.stride != 1 && s.stride != 2)
+        fail(COMPOFA_ERR_INVALID_ARGUMENT, "stride " + str(s.stride) + ": allowed 1 or 2");
+    if (s.transform != COMPOFA_TRANSFORM_NONE && s.transform != COMPOFA_TRANSFORM_OFA)
+        fail(COMPOFA_ERR_INVALID_ARGUMENT, "transform " + str(s.transform) + ": allowed 0 (none) or 1 (OFA)");
+    // Element counts must fit int64 comfortably: cap each tensor at 2^40 floats.
+    const __int128 x = (__int128)s.n * s.h * s.w * s.c;
+    if (x > ((__int128)1 << 40)) fail(COMPOFA_ERR_INVALID_ARGUMENT, "tensor of more than 2^40 elements");
+    DwShape d{s.n, s.h, s.w, s.c, s.c_max, s.k, s.k_max, s.stride, s.transform, 0, 0, 0};
+    d.ho = (s.h - 1) / s.stride + 1;
+    d.wo = (s.w - 1) / s.stride + 1;
+    d.pad = s.k / 2;
+    return d;
+}
+
+void check_location(compofa_context* ctx, const char* name, const void* ptr) {
+    if (ctx->backend == COMPOFA_BACKEND_CUDA) {
+        if (!cuda::is_device_pointer(ctx->device, ptr))
+            fail(COMPOFA_ERR_WRONG_BACKEND, std::string(name) + " is not device memory of CUDA device " +
+                                                str(ctx->device) + "; CUDA contexts take device pointers");
+    } else if (cuda_devices_present() && cuda::is_device_only_pointer(ptr)) {
+        fail(COMPOFA_ERR_WRONG_BACKEND, std::string(name) + " is CUDA device memory; host backends take host pointers");
+    }
+}
+
+void check_tensor(compofa_context* ctx, const char* name, const void* ptr, uint64_t len, int64_t need,
+                  bool optional) {
+    if (ptr == nullptr) {
+        if (optional) return;
+        fail(COMPOFA_ERR_INVALID_ARGUMENT, std::string(name) + " is NULL; this op needs " + str(need) + " floats");
+    }
+    if (len < (uint64_t)need)
+        fail(COMPOFA_ERR_BUFFER_TOO_SMALL, std::string(name) + " holds " + std::to_string(len) + " floats; this op needs " +
+                                               str(need));
+    check_location(ctx, name, ptr);
+}
+
+int64_t slice_span(int32_t d0, int32_t d1, int32_t d2, int64_t s0, int64_t s1) {
+    return (int64_t)(d0 - 1) * s0 + (int64_t)(d1 - 1) * s1 + d2;
+}
+
+void check_slice(int32_t d0, int32_t d1, int32_t d2, int64_t s0, int64_t s1) {
+    if (d0 < 1 || d1 < 1 || d2 < 1)
+        fail(COMPOFA_ERR_INVALID_ARGUMENT, "slice extents must be >= 1, got " + str(d0) + " x " + str(d1) + " x " + str(d2));
+    if (s1 < d2)
+        fail(COMPOFA_ERR_INVALID_ARGUMENT, "row stride s1=" + str(s1) + " must be >= d2=" + str(d2));
+    if (s0 < (int64_t)(d1 - 1) * s1 + d2)
+        fail(COMPOFA_ERR_INVALID_ARGUMENT, "block stride s0=" + str(s0) + " must be >= (d1-1)*s1+d2=" +
+                                               str((int64_t)(d1 - 1) * s1 + d2) + " so the slice does not overlap itself");
+    const __int128 span = (__int128)(d0 - 1) * s0 + (__int128)(d1 - 1) * s1 + d2;
+    if (span > ((__int128)1 << 40)) fail(COMPOFA_ERR_INVALID_ARGUMENT, "slice spans more than 2^40 elements");
+}
+
+}  // namespace compofa

@@ -1,0 +1,26 @@
+// Argument checks shared by the op entry points. Each throws compofa::Error with a message that
+// says what was wrong and what is allowed; nothing is allocated or launched before they pass.
+#pragma once
+#include <cstdint>
+
+#include "api/handles.h"
+#include "common/kernels.h"
+
+namespace compofa {
+
+// Validates the shape and fills the derived fields (ho, wo, pad).
+DwShape checked_dwconv_shape(const compofa_dwconv_shape* shape);
+
+// A tensor argument: `name` for messages; `len` is what the caller declared, `need` what the op reads.
+// NULL is allowed only when `optional`; then len must be 0 as well.
+void check_tensor(compofa_context* ctx, const char* name, const void* ptr, uint64_t len, int64_t need,
+                  bool optional = false);
+
+// Where the memory lives must match the backend: device memory for CUDA, host memory otherwise.
+void check_location(compofa_context* ctx, const char* name, const void* ptr);
+
+void check_slice(int32_t d0, int32_t d1, int32_t d2, int64_t s0, int64_t s1);
+// Floats a slice spans from its first element: (d0-1)*s0 + (d1-1)*s1 + d2.
+int64_t slice_span(int32_t d0, int32_t d1, int32_t d2, int64_t s0, int64_t s1);
+
+}  // namespace compofa
