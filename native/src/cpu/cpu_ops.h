@@ -1,0 +1,23 @@
+// The CPU backend's ops (OpenMP, BLAS for GEMM) and its per-call thread count.
+#pragma once
+#include <cstdint>
+
+#include "common/kernels.h"
+
+namespace compofa::cpu {
+
+// Threads for this call's parallel regions: the count set by cpu_set_threads_for_call, or the
+// OpenMP default when it is 0 (threads.cpp).
+int threads();
+
+void dwconv_forward(const DwForward& op, void* stream);    // dwconv_forward.cpp
+void dwconv_backward(const DwBackward& op, void* stream);  // dwconv_backward.cpp
+void gemm(const Gemm& op, void* stream);                   // gemm_cpu.cpp
+void gather(const Gather& op, void* stream);               // slice_cpu.cpp
+void scatter_add(const ScatterAdd& op, void* stream);      // slice_cpu.cpp
+void fill(float* dst, int64_t len, float value, void* stream);  // slice_cpu.cpp
+
+// Built-in cache-blocked GEMM, used when the build has no CBLAS (gemm_blocked.cpp).
+void gemm_blocked(const Gemm& op);
+
+}  // namespace compofa::cpu

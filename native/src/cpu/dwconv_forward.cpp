@@ -1,0 +1,21 @@
+// Elastic depthwise convolution forward on the CPU: y = x (*) keff, NHWC, padding k/2.
+// keff is the stored weight's centre crop read in place, or the transform chain's [k*k][c] kernel.
+#include "cpu/cpu_ops.h"
+#include "cpu/dwconv_core.h"
+#include "cpu/kernel_transform.h"
+
+namespace compofa::cpu {
+
+void dwconv_forward(const DwForward& op, void*) {
+    const DwShape& s = op.s;
+    std::vector<float> storage;
+    const KernelView kv = effective_kernel(s, op.weight, op.t75, op.t53, storage);
+    CorrProblem p{s.n, s.c, op.x, s.h, s.w, op.y, s.ho, s.wo, kv.data, kv.row, kv.col, {}, {}};
+    p.rows.resize(s.ho);
+    p.cols.resize(s.wo);
+    for (int o = 0; o < s.ho; ++o) p.rows[o] = forward_taps(o, s.stride, s.pad, s.k, s.h);
+    for (int o = 0; o < s.wo; ++o) p.cols[o] = forward_taps(o, s.stride, s.pad, s.k, s.w);
+    select_corr_kernel(CorrPass::forward, s.k, s.stride)(p, threads());
+}
+
+}  // namespace compofa::cpu
