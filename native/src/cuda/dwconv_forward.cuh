@@ -1,0 +1,9 @@
+// Forward of the elastic depthwise convolution on the device (see compofa.h for layouts).
+#pragma once
+#include "common/kernels.h"
+
+namespace compofa::cuda {
+
+void dwconv_forward(const DwForward& op, void* stream);
+
+}  // namespace compofa::cuda

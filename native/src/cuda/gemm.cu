@@ -1,0 +1,92 @@
+// Shared-memory tiled SGEMM (no cuBLAS in this build). A block of 256 threads computes a 64 x 64
+// tile of C, stepping through k 16 at a time; each thread keeps a 4 x 4 register block whose rows
+// and columns are 16 apart, so a warp reads consecutive shared-memory words. Tiles are staged
+// k-major (As[kk][i], Bs[kk][j]) whatever the transposes; the global loads are arranged so that
+// consecutive threads read consecutive addresses for each transpose case. Tails are zero-filled.
+#include "cuda/cuda_check.h"
+#include "cuda/gemm.cuh"
+
+namespace compofa::cuda {
+
+namespace {
+
+constexpr int kBM = 64, kBN = 64, kBK = 16;
+constexpr int kThreads = 256;
+constexpr int kTM = kBM / 16, kTN = kBN / 16;  // 4 x 4 per thread on a 16 x 16 thread grid
+constexpr int kLoads = kBM * kBK / kThreads;   // tile elements each thread stages (A and B alike)
+static_assert(kBM * kBK == kBN * kBK && kBM * kBK % kThreads == 0, "tile staging assumes square tiles");
+
+// op(A) is m x k: A[i][kk] at a[i*lda + kk], or (TA) a[kk*lda + i]; op(B) is k x n likewise.
+template <bool TA, bool TB>
+__global__ void __launch_bounds__(kThreads) gemm_kernel(Gemm g, int n_tiles) {
+    __shared__ float As[kBK][kBM + 1];  // +1: staging writes down a column hit distinct banks
+    __shared__ float Bs[kBK][kBN + 1];
+    const int tid = threadIdx.x, tx = tid % 16, ty = tid / 16;
+    const int row0 = blockIdx.x * kBM;  // m tiles on x (up to 2^31 blocks), n tiles on y
+    for (int tile_n = blockIdx.y; tile_n < n_tiles; tile_n += gridDim.y) {
+        const int col0 = tile_n * kBN;
+        float acc[kTM][kTN] = {};
+        for (int k0 = 0; k0 < g.k; k0 += kBK) {
+#pragma unroll
+            for (int r = 0; r < kLoads; ++r) {
+                const int e = tid + r * kThreads;
+                // A tile: walk along whichever of i / kk is contiguous in memory.
+                const int ai = TA ? e % kBM : e / kBK, ak = TA ? e / kBM : e % kBK;
+                const int gi = row0 + ai, gka = k0 + ak;
+                float av = 0.0f;
+                if (gi < g.m && gka < g.k)
+                    av = TA ? g.a[int64_t(gka) * g.lda + gi] : g.a[int64_t(gi) * g.lda + gka];
+                As[ak][ai] = av;
+                const int bj = TB ? e / kBK : e % kBN, bk = TB ? e % kBK : e / kBN;
+                const int gj = col0 + bj, gkb = k0 + bk;
+                float bv = 0.0f;
+                if (gj < g.n && gkb < g.k)
+                    bv = TB ? g.b[int64_t(gj) * g.ldb + gkb] : g.b[int64_t(gkb) * g.ldb + gj];
+                Bs[bk][bj] = bv;
+            }
+            __syncthreads();
+#pragma unroll
+            for (int kk = 0; kk < kBK; ++kk) {
+                float av[kTM], bv[kTN];
+#pragma unroll
+                for (int r = 0; r < kTM; ++r) av[r] = As[kk][ty + 16 * r];
+#pragma unroll
+                for (int q = 0; q < kTN; ++q) bv[q] = Bs[kk][tx + 16 * q];
+#pragma unroll
+                for (int r = 0; r < kTM; ++r)
+#pragma unroll
+                    for (int q = 0; q < kTN; ++q) acc[r][q] = fmaf(av[r], bv[q], acc[r][q]);
+            }
+            __syncthreads();
+        }
+#pragma unroll
+        for (int r = 0; r < kTM; ++r) {
+            const int i = row0 + ty + 16 * r;
+            if (i >= g.m) continue;
+#pragma unroll
+            for (int q = 0; q < kTN; ++q) {
+                const int j = col0 + tx + 16 * q;
+                if (j >= g.n) continue;
+                float* cij = g.c + int64_t(i) * g.ldc + j;
+                // beta == 0 overwrites without reading C (NaN or garbage there does not propagate).
+                *cij = g.beta == 0.0f ? g.alpha * acc[r][q] : fmaf(g.beta, *cij, g.alpha * acc[r][q]);
+            }
+        }
+    }
+}
+
+using GemmFn = void (*)(Gemm, int);
+constexpr GemmFn kGemmKernels[2][2] = {{gemm_kernel<false, false>, gemm_kernel<false, true>},
+                                       {gemm_kernel<true, false>, gemm_kernel<true, true>}};
+
+}  // namespace
+
+void gemm(const Gemm& op, void* stream) {
+    const int m_tiles = (op.m + kBM - 1) / kBM;
+    const int n_tiles = (op.n + kBN - 1) / kBN;
+    const dim3 grid(unsigned(m_tiles), unsigned(std::min(n_tiles, 65535)));
+    kGemmKernels[op.trans_a][op.trans_b]<<<grid, kThreads, 0, as_stream(stream)>>>(op, n_tiles);
+    check_launch("gemm_kernel");
+}
+
+}  // namespace compofa::cuda
