@@ -1,0 +1,22 @@
+package org.compofa.bindings;
+
+/**
+ * A failure reported by the compofa library (or by the Java checks in front of it), typed by the
+ * ABI status it stands for. One subclass per non-OK {@link Status}; the message says what was wrong
+ * and what is allowed.
+ */
+public abstract sealed class CompofaException extends RuntimeException
+        permits InvalidArgumentException, NotSupportedException, BackendUnavailableException,
+                NativeOutOfMemoryException, InvalidHandleException, WrongBackendException,
+                BufferTooSmallException, DeviceException, InternalNativeException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** @param message what was wrong and what is allowed */
+    protected CompofaException(String message) {
+        super(message);
+    }
+
+    /** The ABI status this exception stands for. */
+    public abstract Status status();
+}

@@ -1,0 +1,71 @@
+package org.compofa.bindings;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A {@code compofa_context}: one backend (and CUDA device) with its default stream. Buffers, streams
+ * and events are created from it and must be closed before it; closing a context that still owns
+ * some throws {@link InvalidArgumentException} and leaves it open.
+ */
+public final class ContextHandle extends NativeHandle {
+    private final int backend;
+    private final int device;
+
+    private ContextHandle(MemorySegment handle, int backend, int device) {
+        super("context", handle);
+        this.backend = backend;
+        this.device = device;
+    }
+
+    /**
+     * Creates a context.
+     *
+     * @param backend {@link CompofaNative#BACKEND_REFERENCE}, {@link CompofaNative#BACKEND_CPU} or
+     *                {@link CompofaNative#BACKEND_CUDA}
+     * @param device  the CUDA device ordinal; 0 for the host backends
+     * @throws BackendUnavailableException when the backend is not built in or has no device
+     * @throws InvalidArgumentException    for an unknown backend or device
+     */
+    public static ContextHandle create(int backend, int device) {
+        return new ContextHandle(CompofaNative.contextCreate(backend, device), backend, device);
+    }
+
+    /** The backend code this context was created with. */
+    public int backend() {
+        return backend;
+    }
+
+    /** The device ordinal (0 on the host backends). */
+    public int device() {
+        return device;
+    }
+
+    /** Whether the context's memory is host memory (REFERENCE and CPU backends). */
+    public boolean isHost() {
+        return backend != CompofaNative.BACKEND_CUDA;
+    }
+
+    /** Waits for all work of the context, on every stream. */
+    public void synchronize() {
+        CompofaNative.contextSynchronize(segment());
+    }
+
+    /**
+     * Threads of the CPU backend's kernels; ignored by the other backends.
+     *
+     * @param threads 1..1024, or 0 for the OpenMP default
+     */
+    public void setThreads(int threads) {
+        CompofaNative.contextSetThreads(segment(), threads);
+    }
+
+    @Override
+    void destroy(MemorySegment handle) {
+        CompofaNative.contextDestroy(handle);
+    }
+
+    @Override
+    public String toString() {
+        return super.toString() + "(backend " + backend + ", device " + device + ")";
+    }
+}

@@ -1,0 +1,16 @@
+package org.compofa.bindings;
+
+/** A size, option or pointer outside what is allowed ({@link Status#INVALID_ARGUMENT}). */
+public final class InvalidArgumentException extends CompofaException {
+    private static final long serialVersionUID = 1L;
+
+    /** @param message what was wrong and what is allowed */
+    public InvalidArgumentException(String message) {
+        super(message);
+    }
+
+    @Override
+    public Status status() {
+        return Status.INVALID_ARGUMENT;
+    }
+}

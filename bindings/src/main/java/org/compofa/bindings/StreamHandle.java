@@ -1,0 +1,54 @@
+package org.compofa.bindings;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A {@code compofa_stream}: an owned CUDA stream, a wrapped foreign {@code cudaStream_t} (for example
+ * another framework's, not destroyed by close), or a no-op handle on the host backends, whose ops are
+ * synchronous.
+ */
+public final class StreamHandle extends NativeHandle {
+    private final ContextHandle context;
+
+    private StreamHandle(MemorySegment handle, ContextHandle context) {
+        super("stream", handle);
+        this.context = context;
+    }
+
+    /** Creates a stream owned by this handle. */
+    public static StreamHandle create(ContextHandle context) {
+        return new StreamHandle(CompofaNative.streamCreate(context.segment()), context);
+    }
+
+    /**
+     * Wraps a foreign {@code cudaStream_t} so compofa's kernels run on it; closing the handle does not
+     * destroy the foreign stream.
+     *
+     * @param nativeStream the cudaStream_t address; 0 wraps the legacy default stream (CUDA only)
+     * @throws WrongBackendException for a non-zero stream on a host context
+     */
+    public static StreamHandle wrap(ContextHandle context, long nativeStream) {
+        return new StreamHandle(CompofaNative.streamWrap(context.segment(), MemorySegment.ofAddress(nativeStream)),
+                context);
+    }
+
+    /** The context the stream belongs to. */
+    public ContextHandle context() {
+        return context;
+    }
+
+    /** Waits for the stream's work. */
+    public void synchronize() {
+        CompofaNative.streamSynchronize(segment());
+    }
+
+    /** The {@code cudaStream_t} address (0 on the host backends), for other CUDA code. */
+    public long nativeStream() {
+        return CompofaNative.streamNative(segment()).address();
+    }
+
+    @Override
+    void destroy(MemorySegment handle) {
+        CompofaNative.streamDestroy(handle);
+    }
+}

@@ -1,0 +1,16 @@
+package org.compofa.bindings;
+
+/** Memory, a tensor or a handle that belongs to another backend or context ({@link Status#WRONG_BACKEND}). */
+public final class WrongBackendException extends CompofaException {
+    private static final long serialVersionUID = 1L;
+
+    /** @param message what was wrong and what is allowed */
+    public WrongBackendException(String message) {
+        super(message);
+    }
+
+    @Override
+    public Status status() {
+        return Status.WRONG_BACKEND;
+    }
+}

@@ -1,0 +1,163 @@
+package org.compofa.runtime;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.compofa.bindings.ContextHandle;
+import org.compofa.bindings.InvalidHandleException;
+import org.compofa.bindings.WrongBackendException;
+
+/**
+ * One backend (and CUDA device) of the native library: tensors are created from it and ops run on
+ * it. Closing the context closes the tensors it still owns. Thread-safe: tensors may be created and
+ * ops run from several threads (on CUDA they share the context's default stream).
+ */
+public final class ComputeContext implements AutoCloseable {
+    /** System property read by {@link #select()}: reference, cpu, cuda or auto (the default). */
+    public static final String BACKEND_PROPERTY = "compofa.backend";
+
+    private static final System.Logger LOG = System.getLogger("org.compofa.runtime.ComputeContext");
+
+    private final Backend backend;
+    private final ContextHandle handle;
+    private final Set<Tensor> tensors = ConcurrentHashMap.newKeySet();
+    private boolean closed;  // guarded by this
+
+    private ComputeContext(Backend backend, ContextHandle handle) {
+        this.backend = backend;
+        this.handle = handle;
+    }
+
+    /**
+     * Opens a context of an explicit backend.
+     *
+     * @param device CUDA device ordinal; 0 for REFERENCE and CPU
+     * @throws org.compofa.bindings.BackendUnavailableException when the backend is not built in or has no device
+     * @throws org.compofa.bindings.InvalidArgumentException    for a device that does not exist
+     */
+    public static ComputeContext open(Backend backend, int device) {
+        return new ComputeContext(backend, ContextHandle.create(backend.code(), device));
+    }
+
+    /** Opens a context of an explicit backend on device 0. */
+    public static ComputeContext open(Backend backend) {
+        return open(backend, 0);
+    }
+
+    /**
+     * Opens the backend chosen by the system property {@value #BACKEND_PROPERTY} (reference, cpu, cuda
+     * or auto; default auto = CUDA when available, else CPU) and logs the choice and its reason.
+     * An explicit choice is never replaced: {@code cuda} without a device fails.
+     */
+    public static ComputeContext select() {
+        return select(System.getProperty(BACKEND_PROPERTY));
+    }
+
+    /** As {@link #select()} with the specification given directly. */
+    public static ComputeContext select(String spec) {
+        BackendSelection choice = BackendSelection.choose(spec);
+        LOG.log(Level.INFO, "compofa: backend {0}: {1}", choice.backend(), choice.reason());
+        return open(choice.backend(), 0);
+    }
+
+    /** The backend. */
+    public Backend backend() {
+        return backend;
+    }
+
+    /** The device ordinal (0 on the host backends). */
+    public int device() {
+        return handle.device();
+    }
+
+    /** One line about the backend and device. */
+    public String describe() {
+        return backend.describe(handle.device());
+    }
+
+    /**
+     * The native context, for {@link org.compofa.bindings.RawOps} on memory owned by other code.
+     *
+     * @throws InvalidHandleException when this context is closed
+     */
+    public ContextHandle handle() {
+        handle.address();
+        return handle;
+    }
+
+    /** Waits for all queued work of the context. */
+    public void synchronize() {
+        handle.synchronize();
+    }
+
+    /** Threads of the CPU backend's kernels (1..1024, 0 = OpenMP default); ignored elsewhere. */
+    public void setThreads(int threads) {
+        handle.setThreads(threads);
+    }
+
+    /** Whether {@link #close()} has run. */
+    public boolean isClosed() {
+        return handle.isClosed();
+    }
+
+    /** Tensors created from this context and not yet closed. */
+    public int liveTensors() {
+        return tensors.size();
+    }
+
+    /**
+     * Checks that {@code tensor} can be used by an op of this context.
+     *
+     * @param name the argument's name, for the message
+     * @throws InvalidHandleException when this context or the tensor is closed
+     * @throws WrongBackendException  when the tensor belongs to another context
+     */
+    public void checkOwns(String name, Tensor tensor) {
+        if (handle.isClosed()) {
+            throw new InvalidHandleException("the " + backend + " context is closed");
+        }
+        if (tensor.context() != this) {
+            throw new WrongBackendException(name + " belongs to another context (" + tensor.context()
+                    + "); ops take tensors created from the context that runs them (" + this + ")");
+        }
+        if (tensor.isClosed()) {
+            throw new InvalidHandleException(name + " (" + tensor.describeShape() + ") is closed");
+        }
+    }
+
+    synchronized void register(Tensor tensor) {
+        if (closed) {
+            throw new InvalidHandleException("the " + backend + " context is closed; cannot create tensors");
+        }
+        tensors.add(tensor);
+    }
+
+    void unregister(Tensor tensor) {
+        tensors.remove(tensor);
+    }
+
+    /** Closes the tensors still owned, then the native context. A second call does nothing. */
+    @Override
+    public void close() {
+        List<Tensor> owned;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            owned = new ArrayList<>(tensors);
+        }
+        for (Tensor t : owned) {
+            t.close();
+        }
+        handle.close();
+    }
+
+    @Override
+    public String toString() {
+        return backend + "#" + handle.device() + (handle.isClosed() ? " (closed)" : "");
+    }
+}

@@ -1,0 +1,61 @@
+package org.compofa.runtime;
+
+import java.util.Arrays;
+
+import org.compofa.bindings.InvalidArgumentException;
+
+/** How a tensor's floats are arranged; every layout is dense and row-major over its shape. */
+public enum Layout {
+    /** Activations {@code [n][h][w][c]}, channels innermost. */
+    NHWC(4, "[n][h][w][c]"),
+    /** Depthwise supernet weight {@code [kMax][kMax][cMax]}, tap-major, channels innermost; kMax in {3, 5, 7}. */
+    DW_WEIGHT(3, "[kMax][kMax][cMax]"),
+    /** A row-major matrix {@code [rows][cols]}. */
+    MATRIX(2, "[rows][cols]"),
+    /** A vector {@code [n]}. */
+    VECTOR(1, "[n]");
+
+    private final int rank;
+    private final String dims;
+
+    Layout(int rank, String dims) {
+        this.rank = rank;
+        this.dims = dims;
+    }
+
+    /** Number of dimensions of a shape of this layout. */
+    public int rank() {
+        return rank;
+    }
+
+    /** The dimensions in words, e.g. {@code [n][h][w][c]}. */
+    public String dims() {
+        return dims;
+    }
+
+    /**
+     * Checks a shape and returns its element count.
+     *
+     * @throws InvalidArgumentException when the rank differs, a dimension is below 1, or (DW_WEIGHT) the
+     *                                  two kernel dimensions differ or are not 3, 5 or 7
+     */
+    public long validate(int... shape) {
+        if (shape == null || shape.length != rank) {
+            throw new InvalidArgumentException(this + " shape " + (shape == null ? "null" : Arrays.toString(shape))
+                    + ": allowed " + rank + " dimensions " + dims);
+        }
+        long count = 1;
+        for (int d : shape) {
+            if (d < 1) {
+                throw new InvalidArgumentException(this + " shape " + Arrays.toString(shape)
+                        + ": every dimension must be >= 1");
+            }
+            count = Math.multiplyExact(count, d);
+        }
+        if (this == DW_WEIGHT && (shape[0] != shape[1] || (shape[0] != 3 && shape[0] != 5 && shape[0] != 7))) {
+            throw new InvalidArgumentException("DW_WEIGHT shape " + Arrays.toString(shape)
+                    + ": allowed [kMax][kMax][cMax] with kMax 3, 5 or 7");
+        }
+        return count;
+    }
+}

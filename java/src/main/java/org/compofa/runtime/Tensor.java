@@ -1,0 +1,189 @@
+package org.compofa.runtime;
+
+import java.util.Arrays;
+
+import org.compofa.bindings.BufferHandle;
+import org.compofa.bindings.InvalidArgumentException;
+import org.compofa.bindings.InvalidHandleException;
+import org.compofa.bindings.NotSupportedException;
+import org.compofa.bindings.RawOps;
+
+/**
+ * A dense float32 tensor in the memory of one {@link ComputeContext} (host memory on REFERENCE/CPU,
+ * device memory on CUDA), with a shape and a {@link Layout}. Owned native memory: close it, or close
+ * its context. Shape and layout are immutable; the contents change through ops and copies.
+ */
+public final class Tensor implements AutoCloseable {
+    private final ComputeContext context;
+    private final Layout layout;
+    private final int[] shape;
+    private final long length;
+    private final BufferHandle buffer;
+
+    private Tensor(ComputeContext context, Layout layout, int[] shape, long length) {
+        this.context = context;
+        this.layout = layout;
+        this.shape = shape;
+        this.length = length;
+        this.buffer = BufferHandle.allocate(context.handle(), Math.multiplyExact(length, (long) Float.BYTES));
+        try {
+            context.register(this);
+        } catch (RuntimeException e) {
+            buffer.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A zero-filled tensor.
+     *
+     * @throws InvalidArgumentException when the shape does not fit the layout (rank, dims >= 1)
+     */
+    public static Tensor zeros(ComputeContext context, Layout layout, int... shape) {
+        if (context == null || layout == null) {
+            throw new InvalidArgumentException("context and layout must not be null");
+        }
+        int[] s = shape == null ? null : shape.clone();
+        long length = layout.validate(s);
+        return new Tensor(context, layout, s, length);
+    }
+
+    /**
+     * A tensor holding a copy of {@code data}.
+     *
+     * @throws InvalidArgumentException when the shape does not fit the layout or data.length differs
+     *                                  from the element count of the shape
+     */
+    public static Tensor of(ComputeContext context, Layout layout, float[] data, int... shape) {
+        if (data == null) {
+            throw new InvalidArgumentException("data must not be null");
+        }
+        if (layout != null) {
+            long count = layout.validate(shape);
+            if (count != data.length) {
+                throw new InvalidArgumentException("data holds " + data.length + " floats; shape "
+                        + Arrays.toString(shape) + " needs " + count);
+            }
+        }
+        Tensor t = zeros(context, layout, shape);
+        try {
+            t.copyFrom(data);
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
+        }
+        return t;
+    }
+
+    /** The owning context. */
+    public ComputeContext context() {
+        return context;
+    }
+
+    /** The layout. */
+    public Layout layout() {
+        return layout;
+    }
+
+    /** A copy of the shape. */
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** One dimension of the shape. */
+    public int dim(int index) {
+        return shape[index];
+    }
+
+    /** Number of dimensions. */
+    public int rank() {
+        return shape.length;
+    }
+
+    /** Number of floats. */
+    public long length() {
+        return length;
+    }
+
+    /**
+     * The address of the data (host or device), for raw ops and other JVM code.
+     *
+     * @throws InvalidHandleException when the tensor is closed
+     */
+    public long address() {
+        checkOpen();
+        return buffer.dataAddress();
+    }
+
+    /** The native buffer behind the tensor. */
+    public BufferHandle buffer() {
+        checkOpen();
+        return buffer;
+    }
+
+    /** Whether the tensor (or its context) is closed. */
+    public boolean isClosed() {
+        return buffer.isClosed();
+    }
+
+    /**
+     * The contents as a new array (waits for queued work on the context's default stream).
+     *
+     * @throws NotSupportedException for tensors of more than 2^31 - 16 floats
+     */
+    public float[] toArray() {
+        checkOpen();
+        if (length > Integer.MAX_VALUE - 16) {
+            throw new NotSupportedException(describeShape() + " has " + length
+                    + " floats; toArray allows at most 2^31 - 16");
+        }
+        float[] out = new float[(int) length];
+        buffer.copyTo(0, out, 0, out.length);
+        return out;
+    }
+
+    /**
+     * Replaces the contents with {@code data}.
+     *
+     * @throws InvalidArgumentException when data.length differs from {@link #length()}
+     */
+    public void copyFrom(float[] data) {
+        checkOpen();
+        if (data == null || data.length != length) {
+            throw new InvalidArgumentException("copyFrom: data holds " + (data == null ? "null" : data.length + " floats")
+                    + "; " + describeShape() + " needs exactly " + length);
+        }
+        buffer.copyFrom(data, 0, 0, data.length);
+    }
+
+    /** Sets every element to {@code value} (on the context's default stream). */
+    public void fill(float value) {
+        checkOpen();
+        RawOps.fill(context.handle(), null, buffer.dataAddress(), length, value);
+    }
+
+    /** E.g. {@code NHWC[3, 13, 13, 37] on CPU#0}. */
+    public String describeShape() {
+        return layout + Arrays.toString(shape) + " on " + context;
+    }
+
+    private void checkOpen() {
+        if (buffer.isClosed()) {
+            throw new InvalidHandleException("tensor " + describeShape() + " is closed");
+        }
+    }
+
+    /** Frees the memory; a second call does nothing. */
+    @Override
+    public void close() {
+        if (!buffer.isClosed()) {
+            buffer.close();
+            context.unregister(this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Tensor " + describeShape() + (isClosed() ? " (closed)" : "");
+    }
+}
