@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The main job (README's first command): builds everything, then runs `compofa demo` on this
+# machine's best backend. Arguments pass through to the CLI (e.g. `bash ci/demo.sh selfcheck --seed 3`).
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+bash "$COMPOFA_ROOT/ci/build-native.sh"
+cd "$COMPOFA_ROOT"
+mvn -B -ntp -q -DskipTests package
+exec "$COMPOFA_ROOT/ci/compofa.sh" "${@:-demo}"

@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# The one prepared script for a lent GPU machine (H100/H200: nvcc, cmake, PyTorch; no network, no
+# Java, maybe no OpenBLAS). In one call it: prints the machine; builds libcompofa for sm_90 only;
+# runs the native tests (ctest); runs the Java tests on the CUDA build when a JRE bundle was carried
+# (.jre/, made by ci/make-jre-bundle.sh); compares our CUDA kernels with PyTorch
+# (ci/device/compare_torch.py); benchmarks them (compofa_bench --backend cuda); prints a summary
+# table LAST. A failing stage is recorded and reported; later stages still run. Exit 0 only when no
+# stage failed (a skipped stage is not a failure).
+#
+# Files written to $OUT (or ./device-out): device-check.log, bench-cuda.csv, torch-compare.csv,
+# summary.txt. Budget: COMPOFA_DEVICE_BUDGET_S seconds in all (default 470, about 8 minutes on an
+# H100); each stage has its own cap too. Typical device call (see .library/device/README.md):
+#   run(command="bash ci/device-check.sh", carry=[".jre"], timeout_s=560)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+OUT="${OUT:-$ROOT/device-out}"
+BUILD="${COMPOFA_DEVICE_BUILD:-$ROOT/build-device}"   # inside the repo: a rerun on a warm machine is incremental
+BUDGET="${COMPOFA_DEVICE_BUDGET_S:-470}"
+STAGE_LOGS="$(mktemp -d)"
+COMMIT="${COMPOFA_COMMIT:-$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)}"
+if [ "$COMMIT" != unknown ] && [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+  COMMIT="$COMMIT-dirty"
+fi
+export ROOT OUT BUILD COMMIT COMPOFA_COMMIT="$COMMIT" PYTHONUNBUFFERED=1
+mkdir -p "$OUT"
+
+# ---- stages: each runs as its own `bash -euo pipefail` under a time limit ---------------------------
+stage_env() {
+  nvidia-smi -L
+  nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm,clocks.mem --format=csv || true
+  ldd --version 2>&1 | head -n 1 || true
+  nvcc --version | tail -n 2 || echo "nvcc: not found"
+  cmake --version | head -n 1 || echo "cmake: not found"
+  python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, torch.cuda.get_device_name())' \
+    || echo "torch: not importable with CUDA"
+  echo "commit $COMMIT; $(nproc) cores"
+}
+
+stage_configure() {
+  local gen=()
+  command -v ninja >/dev/null && gen=(-G Ninja)
+  cmake -S "$ROOT" -B "$BUILD" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release -DCOMPOFA_CUDA=ON \
+    -DCOMPOFA_CUDA_ARCHS=90-real -DCOMPOFA_BLAS=OFF -DCOMPOFA_COMMIT="$COMMIT"
+}
+
+stage_build() {
+  cmake --build "$BUILD" -j "$(nproc)"
+  ls -l "$BUILD/lib/libcompofa.so"
+}
+
+stage_ctest() {
+  # enable_testing() lives in native/, so the tests are registered there (zero tests is a failure).
+  local dir="$BUILD"
+  [ -f "$BUILD/CTestTestfile.cmake" ] || dir="$BUILD/native"
+  ctest --test-dir "$dir" --output-on-failure --no-tests=error --timeout 60
+}
+
+stage_java() {
+  if [ ! -f "$ROOT/.jre/jre.tar.gz" ] || [ ! -f "$ROOT/.jre/tests.tar.gz" ]; then
+    echo "SKIPPED: no JRE bundle (.jre/jre.tar.gz and .jre/tests.tar.gz); make it here with"
+    echo "  bash ci/make-jre-bundle.sh   and carry [\".jre\"] in the device call"
+    exit 77
+  fi
+  local dir=/tmp/compofa-java
+  rm -rf "$dir" && mkdir -p "$dir"
+  tar -C "$dir" -xzf "$ROOT/.jre/jre.tar.gz"
+  tar -C "$dir" -xzf "$ROOT/.jre/tests.tar.gz"
+  "$dir/jre/bin/java" -version
+  local cp scan
+  cp="$(sed "s|^|$dir/tests/|" "$dir/tests/classpath.txt" | paste -sd:)"
+  scan="$(sed "s|^|$dir/tests/|" "$dir/tests/scan.txt" | paste -sd:)"
+  # Selection: every test class of the bundle (COMPOFA_JAVA_TEST_ARGS replaces it, e.g.
+  # "--include-tag cuda --scan-class-path=<dirs>"); the CUDA build is loaded from $BUILD/lib.
+  # shellcheck disable=SC2086
+  "$dir/jre/bin/java" --enable-native-access=ALL-UNNAMED -Xss4m -Dcompofa.library.path="$BUILD/lib" \
+    -jar "$dir/tests/lib/junit-platform-console-standalone.jar" execute --disable-banner \
+    --details=summary --fail-if-no-tests --class-path "$cp" ${COMPOFA_JAVA_TEST_ARGS:---scan-class-path=$scan}
+}
+
+stage_torch() {
+  python3 "$ROOT/ci/device/compare_torch.py" "$BUILD/lib/libcompofa.so" --csv "$OUT/torch-compare.csv"
+}
+
+stage_bench() {
+  "$BUILD/bin/compofa_bench" --backend cuda --out "$OUT/bench-cuda.csv"
+}
+
+# ---- runner ------------------------------------------------------------------------------------------
+T0=$SECONDS
+NAMES=() STATES=() SECS=()
+
+run_stage() {   # run_stage NAME CAP_SECONDS
+  local name=$1 cap=$2 left rc=0 t=$SECONDS state
+  left=$((BUDGET - (SECONDS - T0) - 15))   # keep 15 s for the summary
+  [ "$cap" -le "$left" ] || cap=$left
+  if [ "$cap" -lt 10 ]; then
+    echo "==== $name: SKIPPED (budget of ${BUDGET}s spent)"
+    NAMES+=("$name") STATES+=("SKIPPED (no time)") SECS+=(0)
+    return 0
+  fi
+  echo "==== $name (limit ${cap}s, $((SECONDS - T0))s elapsed)"
+  # The runner itself runs under set +e (see the end): a stage's failure is recorded, not fatal.
+  timeout -k 10 "$cap" bash -euo pipefail -c "$(declare -f "stage_$name"); stage_$name" 2>&1 \
+    | tee "$STAGE_LOGS/$name.log"
+  rc=${PIPESTATUS[0]}
+  case $rc in
+    0) state=PASS ;;
+    77) state=SKIPPED ;;
+    124 | 137) state="TIMEOUT (${cap}s)" ;;
+    *) state="FAIL (rc $rc)" ;;
+  esac
+  NAMES+=("$name") STATES+=("$state") SECS+=($((SECONDS - t)))
+  echo "==== $name: $state in $((SECONDS - t))s"
+}
+
+note() {   # a one-line note for the summary: the stage's own line, else its log's last line
+  local line
+  line="$(stage_note "$1" 2>/dev/null || true)"
+  [ -n "$line" ] || line="$(grep -v '^\s*$' "$STAGE_LOGS/$1.log" 2>/dev/null | tail -n 1 || true)"
+  echo "${line:0:90}"
+}
+
+stage_note() {
+  case $1 in
+    env) grep -m1 '^GPU 0' "$STAGE_LOGS/env.log" ;;
+    ctest) grep -m1 'tests passed' "$STAGE_LOGS/ctest.log" ;;
+    java) grep -q '^SKIPPED' "$STAGE_LOGS/java.log" && { echo "no JRE bundle carried"; return 0; }
+      # aborted = assumption failed: a CUDA test that found no device is aborted, never passed
+      grep -E '^\[ +[0-9]+ tests (successful|failed|aborted)' "$STAGE_LOGS/java.log" | tr -d '[]' \
+        | awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $3} END {print ""}' ;;
+    torch) grep -m1 'checks,' "$STAGE_LOGS/torch.log" | sed 's/compare_torch: //' ;;
+    bench) [ -f "$OUT/bench-cuda.csv" ] && python3 - "$OUT/bench-cuda.csv" "$STAGE_LOGS/bench.log" <<'EOF'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+copy = [r["gb_s"] for r in rows if r["op"] == "copy_buffer"]
+done = [l.split(": ", 1)[1].strip() for l in open(sys.argv[2]) if " rows, " in l]
+print("%s; copy_buffer %s GB/s" % (done[0] if done else "%d rows (cut short)" % len(rows), copy[0] if copy else "-"))
+EOF
+      ;;
+  esac
+}
+
+summary() {
+  echo
+  echo "================ compofa device check: summary ================"
+  if [ -f "$OUT/torch-compare.csv" ]; then
+    python3 - "$OUT/torch-compare.csv" <<'EOF'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+print("%-14s %-34s %8s %8s %7s %7s" % ("op", "shape", "ours ms", "torch ms", "speedup", "GB/s"))
+for r in rows:
+    print("%-14s %-34s %8.3f %8.3f %6.2fx %7.0f" % (r["op"], r["shape"][:34], float(r["ours_ms"]),
+          float(r["torch_ms"]), float(r["speedup"]), float(r["ours_gb_s"])))
+EOF
+    echo
+  fi
+  echo "device: $(nvidia-smi -L 2>/dev/null | head -n 1 | cut -c1-70); commit $COMMIT; $((SECONDS - T0))s of ${BUDGET}s"
+  printf '%-10s %-18s %6s  %s\n' stage result secs note
+  local i
+  for i in "${!NAMES[@]}"; do
+    printf '%-10s %-18s %6s  %s\n' "${NAMES[$i]}" "${STATES[$i]}" "${SECS[$i]}" "$(note "${NAMES[$i]}" || true)"
+  done
+}
+
+main() {
+  run_stage env 30
+  run_stage configure 90
+  run_stage build 240
+  local built=1
+  [ -f "$BUILD/lib/libcompofa.so" ] || built=0
+  if [ $built = 1 ]; then
+    run_stage ctest 60
+    run_stage java 90
+    run_stage torch 150
+    run_stage bench 150
+  else
+    echo "==== no libcompofa.so: the test and benchmark stages are skipped"
+    NAMES+=(ctest java torch bench) STATES+=("SKIPPED (no build)" "SKIPPED (no build)" "SKIPPED (no build)" "SKIPPED (no build)") SECS+=(0 0 0 0)
+  fi
+  summary | tee "$OUT/summary.txt"
+  local s
+  for s in "${STATES[@]}"; do
+    case $s in PASS | SKIPPED*) ;; *) return 1 ;; esac
+  done
+}
+
+set +e
+main 2>&1 | tee "$OUT/device-check.log"
+rc=${PIPESTATUS[0]}
+rm -rf "$STAGE_LOGS"
+exit "$rc"
