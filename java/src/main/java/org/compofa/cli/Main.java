@@ -1,0 +1,51 @@
+package org.compofa.cli;
+
+import java.util.Arrays;
+
+/**
+ * The {@code compofa} command line. Subcommands:
+ * <ul>
+ *   <li>{@code info}: which backends this machine has, and why one is unavailable;</li>
+ *   <li>{@code selfcheck}: every production backend against the reference kernels at the CompOFA
+ *       stage shapes, with the error and time of each;</li>
+ *   <li>{@code demo}: the main job. Today it is {@code info} then {@code selfcheck}; the Fashion-MNIST
+ *       pipeline (train, latency table, search, export) replaces it as those capabilities land.</li>
+ * </ul>
+ * Exit status 0 on success, 1 when a check fails, 2 on a usage error.
+ */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs one subcommand and returns its exit status (the tests call this). */
+    public static int run(String... args) {
+        String command = args.length == 0 ? "demo" : args[0];
+        String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        switch (command) {
+            case "info":
+                return InfoCommand.run(System.out);
+            case "selfcheck":
+                return SelfCheckCommand.run(System.out, rest);
+            case "demo":
+                int info = InfoCommand.run(System.out);
+                return info != 0 ? info : SelfCheckCommand.run(System.out, rest);
+            case "help", "--help", "-h":
+                System.out.println(usage());
+                return 0;
+            default:
+                System.err.println("unknown command '" + command + "'\n" + usage());
+                return 2;
+        }
+    }
+
+    static String usage() {
+        return """
+                usage: compofa <command>
+                  info        backends on this machine (and why one is unavailable)
+                  selfcheck   production kernels vs the reference at the CompOFA stage shapes [--seed N]
+                  demo        the main job (today: info + selfcheck)""";
+    }
+}
