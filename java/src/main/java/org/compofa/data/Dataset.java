@@ -1,0 +1,39 @@
+package org.compofa.data;
+
+/**
+ * A labelled image data set indexed {@code 0 .. size()-1}.
+ *
+ * <p>Implementations must be safe for concurrent reads (the {@link BatchLoader} prefetches on a
+ * background thread) and return the same image for the same index every time. Images may differ in
+ * height and width (an {@link ImageFolderDataset}); all have {@link #channels()} channels.
+ */
+public interface Dataset {
+    /** Number of images. */
+    int size();
+
+    /** Channels of every image: 1 (grayscale) or 3 (RGB). */
+    int channels();
+
+    /** Number of classes; every label is in {@code 0 .. numClasses()-1}. */
+    int numClasses();
+
+    /**
+     * The class of image {@code index}.
+     *
+     * @throws IndexOutOfBoundsException if {@code index} is outside {@code 0 .. size()-1}
+     */
+    int label(int index);
+
+    /**
+     * Image {@code index} as HWC floats in [0, 1] (a fresh array the caller may modify).
+     *
+     * @throws IndexOutOfBoundsException if {@code index} is outside {@code 0 .. size()-1}
+     * @throws DatasetException if the image cannot be read or decoded
+     */
+    Image image(int index);
+
+    /** Image {@code index} normalised with {@code normalization}. */
+    default Image image(int index, Normalization normalization) {
+        return normalization.apply(image(index));
+    }
+}

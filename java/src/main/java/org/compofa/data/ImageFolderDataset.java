@@ -1,0 +1,215 @@
+package org.compofa.data;
+
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+
+/**
+ * An ImageNet-style folder: one sub-folder per class ({@code root/<class>/<image>}), classes
+ * numbered in sorted name order, images sorted by path within a class (torchvision's
+ * {@code ImageFolder} order). JPEG and PNG files count ({@code .jpg .jpeg .png}, any case, searched
+ * recursively within a class folder); other files are skipped and their number is logged.
+ *
+ * <p>Images are decoded lazily with {@link ImageIO} on each {@link #image} call (nothing is cached),
+ * to RGB (alpha dropped) or to grayscale with Pillow's ITU-R 601-2 luma ({@code convert("L")});
+ * grayscale files keep their stored values (replicated for RGB). A file that fails to decode throws a {@link DatasetException} naming it.
+ */
+public final class ImageFolderDataset implements Dataset {
+    private static final System.Logger LOG = System.getLogger(ImageFolderDataset.class.getName());
+
+    /** How decoded pixels are turned into channels. */
+    public enum ColorMode {
+        /** Three channels, red green blue. */
+        RGB(3),
+        /** One channel: {@code 0.299 R + 0.587 G + 0.114 B}. */
+        GRAYSCALE(1);
+
+        private final int channels;
+
+        ColorMode(int channels) {
+            this.channels = channels;
+        }
+
+        /** Channels produced. */
+        public int channels() {
+            return channels;
+        }
+    }
+
+    private final Path root;
+    private final ColorMode colorMode;
+    private final List<String> classNames;
+    private final List<Path> files;
+    private final int[] labels;
+    private final int skippedFiles;
+
+    private ImageFolderDataset(Path root, ColorMode colorMode, List<String> classNames, List<Path> files,
+            int[] labels, int skippedFiles) {
+        this.root = root;
+        this.colorMode = colorMode;
+        this.classNames = List.copyOf(classNames);
+        this.files = List.copyOf(files);
+        this.labels = labels;
+        this.skippedFiles = skippedFiles;
+    }
+
+    /**
+     * Scans {@code root} (decoding nothing yet).
+     *
+     * @throws DatasetException if {@code root} is not a readable directory, has no class folders, or
+     *     holds no image
+     */
+    public static ImageFolderDataset open(Path root, ColorMode colorMode) {
+        Objects.requireNonNull(colorMode, "colorMode");
+        if (!Files.isDirectory(root)) {
+            throw new DatasetException(root, "not a directory (expected one sub-folder per class)");
+        }
+        List<String> classNames = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        int skipped = 0;
+        try (Stream<Path> entries = Files.list(root)) {
+            entries.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().forEach(classNames::add);
+            for (int label = 0; label < classNames.size(); label++) {
+                try (Stream<Path> walk = Files.walk(root.resolve(classNames.get(label)))) {
+                    List<Path> regular = walk.filter(Files::isRegularFile).sorted().toList();
+                    for (Path file : regular) {
+                        if (isImageName(file)) {
+                            files.add(file);
+                            labels.add(label);
+                        } else {
+                            skipped++;
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new DatasetException(root, "cannot list the class folders: " + e, e);
+        }
+        if (classNames.isEmpty()) {
+            throw new DatasetException(root, "no class sub-folders");
+        }
+        if (files.isEmpty()) {
+            throw new DatasetException(root, "no .jpg/.jpeg/.png files in " + classNames.size() + " class folders");
+        }
+        int skippedFinal = skipped;
+        LOG.log(skipped > 0 ? Level.INFO : Level.DEBUG, () -> root + ": " + files.size() + " images in "
+                + classNames.size() + " classes; " + skippedFinal + " other files ignored");
+        return new ImageFolderDataset(root, colorMode, classNames, files,
+                labels.stream().mapToInt(Integer::intValue).toArray(), skipped);
+    }
+
+    /** The folder scanned. */
+    public Path root() {
+        return root;
+    }
+
+    /** Class names, indexed by label. */
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    /** The file of image {@code index}. */
+    public Path file(int index) {
+        return files.get(index);
+    }
+
+    /** Files in class folders that are not JPEG/PNG by name and were ignored. */
+    public int skippedFiles() {
+        return skippedFiles;
+    }
+
+    @Override
+    public int size() {
+        return files.size();
+    }
+
+    @Override
+    public int channels() {
+        return colorMode.channels();
+    }
+
+    @Override
+    public int numClasses() {
+        return classNames.size();
+    }
+
+    @Override
+    public int label(int index) {
+        return labels[Objects.checkIndex(index, labels.length)];
+    }
+
+    @Override
+    public Image image(int index) {
+        Path file = files.get(Objects.checkIndex(index, files.size()));
+        BufferedImage decoded;
+        try {
+            decoded = ImageIO.read(file.toFile());
+        } catch (IOException | RuntimeException e) {
+            throw new DatasetException(file, "cannot decode image: " + e, e);
+        }
+        if (decoded == null) {
+            throw new DatasetException(file, "cannot decode image: no ImageIO reader recognises its content");
+        }
+        return toImage(decoded, colorMode);
+    }
+
+    /** Converts a decoded image to HWC floats in [0, 1]. */
+    static Image toImage(BufferedImage decoded, ColorMode mode) {
+        int h = decoded.getHeight();
+        int w = decoded.getWidth();
+        int channels = mode.channels();
+        float[] out = new float[h * w * channels];
+        if (decoded.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
+            // Stored values, not getRGB(): Java treats gray as linear and would re-encode it to sRGB.
+            Raster raster = decoded.getRaster();
+            float max = (1 << decoded.getColorModel().getComponentSize(0)) - 1;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    float v = raster.getSample(x, y, 0) / max;
+                    for (int c = 0; c < channels; c++) {
+                        out[(y * w + x) * channels + c] = v;
+                    }
+                }
+            }
+            return new Image(h, w, channels, out);
+        }
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int rgb = decoded.getRGB(x, y); // sRGB, alpha in the top byte is dropped
+                int r = rgb >> 16 & 0xff;
+                int g = rgb >> 8 & 0xff;
+                int b = rgb & 0xff;
+                int at = (y * w + x) * channels;
+                if (mode == ColorMode.RGB) {
+                    out[at] = r / 255f;
+                    out[at + 1] = g / 255f;
+                    out[at + 2] = b / 255f;
+                } else { // Pillow's convert("L"): fixed-point ITU-R 601-2 luma, rounded
+                    out[at] = ((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16) / 255f;
+                }
+            }
+        }
+        return new Image(h, w, channels, out);
+    }
+
+    private static boolean isImageName(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg");
+    }
+
+    @Override
+    public String toString() {
+        return root + " (" + files.size() + " images, " + classNames.size() + " classes, " + colorMode + ")";
+    }
+}
