@@ -91,12 +91,16 @@ inline void pixels(const float* in, const float* w, const TapWalk& t, int n_rows
             channel_tail(in + ch + (int64_t)p * PIX * c, w + ch, t, n_rows, n_cols, c - ch, out + ch + (int64_t)p * c);
 }
 
+// Interior pixels computed together: they share input loads only when their inputs are PIX > 0
+// apart; 4 pays off for 5 and 7 taps, 2 for 3 taps (measured on 2 cores, n=64 56x56 c=72/144).
+constexpr int tile_pixels(int cols, int pix) { return pix == 0 ? 1 : cols >= 5 ? 4 : 2; }
+
 // All output rows of the problem, OpenMP over (batch, row). Pixels whose tap count along the width
 // is COLS_A or COLS_B (> 0) use an unrolled kernel, the others (borders) the runtime one. With
 // PIX > 0, runs of kTile interior pixels (count COLS_A, inputs PIX apart) are computed together.
 template <int COLS_A, int COLS_B, int PIX>
 void corr_rows(const CorrProblem& p, int threads) {
-    constexpr int kTile = PIX > 0 ? 4 : 1;
+    constexpr int kTile = tile_pixels(COLS_A, PIX);
     const int c = p.c;
     const int64_t in_row = (int64_t)p.in_w * c;
     const int64_t rows = (int64_t)p.batch * p.out_h;
