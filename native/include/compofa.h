@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or struct below changes. */
-#define COMPOFA_ABI_VERSION 1
+#define COMPOFA_ABI_VERSION 2
 
 /* ---- status codes ---------------------------------------------------------------------------- */
 enum compofa_status_code {
@@ -189,6 +189,132 @@ int32_t compofa_slice_scatter_add(compofa_context* ctx, compofa_stream* stream,
 
 /* dst[0..len) = value. */
 int32_t compofa_fill(compofa_context* ctx, compofa_stream* stream, float* dst, uint64_t len, float value);
+
+/* ---- network ops (the rest of what an elastic MobileNetV3 needs) -------------------------------
+ * All tensors float32 unless said otherwise; activations NHWC, so a (n, h, w, c) tensor is also a
+ * (rows = n*h*w, c) matrix. Per-channel parameters of a subnet are the first c entries of the
+ * supernet's vectors (gamma[:c], running_mean[:c], ...), read and written in place. Gradients of
+ * parameters accumulate (+=); gradients of activations are overwritten. */
+
+/* im2col for a dense k x k convolution (the stem), NHWC, zero padding `pad`:
+ * col[((b*ho + oh)*wo + ow)][(kh*k + kw)*c + ci] = x[b][oh*stride-pad+kh][ow*stride-pad+kw][ci]
+ * with ho = (h + 2*pad - k) / stride + 1. Then conv = gemm(col, W[cout][k*k*c]^T).
+ * Allowed: n,h,w,c >= 1; k in 1..11; stride 1..4; 0 <= pad < k; ho, wo >= 1. */
+typedef struct compofa_conv_shape {
+    int32_t n, h, w, c;
+    int32_t k, stride, pad;
+} compofa_conv_shape;
+int32_t compofa_conv_output_size(const compofa_conv_shape* shape, int32_t* ho, int32_t* wo);
+int32_t compofa_im2col(compofa_context* ctx, compofa_stream* stream, const compofa_conv_shape* shape,
+                       const float* x, uint64_t x_len, float* col, uint64_t col_len);
+/* The adjoint, accumulating: dx[...] += dcol[...] for every (patch, tap) that reads it. */
+int32_t compofa_col2im_add(compofa_context* ctx, compofa_stream* stream, const compofa_conv_shape* shape,
+                           const float* dcol, uint64_t dcol_len, float* dx, uint64_t dx_len);
+
+/* Batch normalisation over rows (n*h*w) of a (rows, c) tensor, PyTorch semantics.
+ * Training: mean/var (biased) of the batch normalise x; batch_mean[:c], batch_var[:c] receive them;
+ * running stats update in place: running = (1-momentum)*running + momentum*batch, with the unbiased
+ * variance (var * rows/(rows-1)) for running_var; momentum 0 leaves them unchanged (recalibration
+ * reads batch_mean/batch_var instead). running_mean/running_var may both be NULL (no update).
+ * Allowed: rows >= 2 in training (>= 1 in eval), c >= 1, eps > 0, 0 <= momentum <= 1. */
+int32_t compofa_batchnorm_forward_train(compofa_context* ctx, compofa_stream* stream, int64_t rows, int32_t c,
+                                        const float* x, uint64_t x_len, const float* gamma, const float* beta,
+                                        float* running_mean, float* running_var, uint64_t param_len,
+                                        float momentum, float eps, float* y, uint64_t y_len,
+                                        float* batch_mean, float* batch_var, uint64_t batch_len);
+/* y = gamma * (x - running_mean) / sqrt(running_var + eps) + beta. */
+int32_t compofa_batchnorm_forward_eval(compofa_context* ctx, compofa_stream* stream, int64_t rows, int32_t c,
+                                       const float* x, uint64_t x_len, const float* gamma, const float* beta,
+                                       const float* running_mean, const float* running_var, uint64_t param_len,
+                                       float eps, float* y, uint64_t y_len);
+/* Backward of the training forward with its batch_mean/batch_var: dx overwritten (NULL = skip),
+ * dgamma and dbeta accumulated (NULL = skip). */
+int32_t compofa_batchnorm_backward(compofa_context* ctx, compofa_stream* stream, int64_t rows, int32_t c,
+                                   const float* x, uint64_t x_len, const float* dy, uint64_t dy_len,
+                                   const float* gamma, uint64_t param_len,
+                                   const float* batch_mean, const float* batch_var, uint64_t batch_len,
+                                   float eps, float* dx, uint64_t dx_len, float* dgamma, float* dbeta);
+
+/* Element-wise activations: relu(x) = max(x, 0); h_swish(x) = x * relu6(x+3)/6;
+ * h_sigmoid(x) = relu6(x+3)/6. Backward takes the forward's input x and uses relu' = [x > 0];
+ * h_sigmoid' = 1/6 for -3 < x < 3, else 0; h_swish' = 0 for x <= -3, 1 for x >= 3, (2x+3)/6 between.
+ * y may equal x (in place) in the forward, dx may equal dy in the backward. */
+enum compofa_activation_kind {
+    COMPOFA_ACT_IDENTITY = 0,
+    COMPOFA_ACT_RELU = 1,
+    COMPOFA_ACT_HSWISH = 2,
+    COMPOFA_ACT_HSIGMOID = 3
+};
+int32_t compofa_activation_forward(compofa_context* ctx, compofa_stream* stream, int32_t kind, const float* x,
+                                   float* y, uint64_t len);
+int32_t compofa_activation_backward(compofa_context* ctx, compofa_stream* stream, int32_t kind, const float* x,
+                                    const float* dy, float* dx, uint64_t len);
+
+/* Per-channel bias over rows: y[r][j] += bias[j] (in place); its backward dbias[j] += sum_r dy[r][j]. */
+int32_t compofa_bias_add(compofa_context* ctx, compofa_stream* stream, int64_t rows, int32_t c,
+                         float* y, uint64_t y_len, const float* bias, uint64_t bias_len);
+int32_t compofa_bias_backward(compofa_context* ctx, compofa_stream* stream, int64_t rows, int32_t c,
+                              const float* dy, uint64_t dy_len, float* dbias, uint64_t dbias_len);
+
+/* Global average pooling of (n, hw, c) to (n, c), and its backward (dx overwritten: dy / hw). */
+int32_t compofa_global_avg_pool_forward(compofa_context* ctx, compofa_stream* stream, int32_t n, int32_t hw,
+                                        int32_t c, const float* x, uint64_t x_len, float* y, uint64_t y_len);
+int32_t compofa_global_avg_pool_backward(compofa_context* ctx, compofa_stream* stream, int32_t n, int32_t hw,
+                                         int32_t c, const float* dy, uint64_t dy_len, float* dx, uint64_t dx_len);
+
+/* Squeeze-excitation's scaling: y[b][p][j] = x[b][p][j] * s[b][j] for (n, hw, c) x and (n, c) s.
+ * Backward: dx = dy * s (overwritten, NULL = skip); ds[b][j] = sum_p dy*x (overwritten, NULL = skip). */
+int32_t compofa_channel_scale_forward(compofa_context* ctx, compofa_stream* stream, int32_t n, int32_t hw,
+                                      int32_t c, const float* x, uint64_t x_len, const float* s, uint64_t s_len,
+                                      float* y, uint64_t y_len);
+int32_t compofa_channel_scale_backward(compofa_context* ctx, compofa_stream* stream, int32_t n, int32_t hw,
+                                       int32_t c, const float* x, uint64_t x_len, const float* s, uint64_t s_len,
+                                       const float* dy, uint64_t dy_len, float* dx, uint64_t dx_len,
+                                       float* ds, uint64_t ds_len);
+
+/* y = alpha * x + beta * y (residual add: alpha = beta = 1; beta == 0 overwrites y). */
+int32_t compofa_axpby(compofa_context* ctx, compofa_stream* stream, uint64_t len, float alpha, const float* x,
+                      float beta, float* y);
+
+/* Inverted dropout with a counter-based mask, identical on every backend: element i is kept iff
+ * compofa_dropout_keep(seed, i, p) (SplitMix64 finaliser of seed + (i+1)*0x9E3779B97F4A7C15, top 24
+ * bits / 2^24 >= p);
+ * kept elements are scaled by 1/(1-p). Backward applies the same mask and scale to dy.
+ * Allowed: 0 <= p < 1; y may equal x. */
+int32_t compofa_dropout_forward(compofa_context* ctx, compofa_stream* stream, uint64_t len, float p, uint64_t seed,
+                                const float* x, float* y);
+int32_t compofa_dropout_backward(compofa_context* ctx, compofa_stream* stream, uint64_t len, float p, uint64_t seed,
+                                 const float* dy, float* dx);
+
+/* Cross-entropy with label smoothing over (n, classes) logits and int32 labels in [0, classes):
+ * target = (1 - smoothing) * onehot + smoothing / classes; loss[b] = -sum_j target_j log_softmax_j;
+ * dlogits[b][j] = grad_scale * (softmax_j - target_j) (overwritten; NULL = skip).
+ * Allowed: n >= 1, classes >= 2, 0 <= smoothing < 1. */
+int32_t compofa_softmax_cross_entropy(compofa_context* ctx, compofa_stream* stream, int32_t n, int32_t classes,
+                                      const float* logits, uint64_t logits_len, const int32_t* labels,
+                                      uint64_t labels_len, float smoothing, float grad_scale,
+                                      float* loss, uint64_t loss_len, float* dlogits, uint64_t dlogits_len);
+/* Knowledge distillation (T = 1): loss[b] = -sum_j softmax(teacher)_j * log_softmax(student)_j;
+ * dstudent[b][j] = grad_scale * (softmax(student)_j - softmax(teacher)_j) (overwritten; NULL = skip). */
+int32_t compofa_soft_cross_entropy(compofa_context* ctx, compofa_stream* stream, int32_t n, int32_t classes,
+                                   const float* student, const float* teacher, uint64_t logits_len,
+                                   float grad_scale, float* loss, uint64_t loss_len,
+                                   float* dstudent, uint64_t dstudent_len);
+
+/* Bilinear resize of (n, h, w, c) to (n, ho, wo, c), PyTorch's align_corners=False without
+ * antialiasing: src = (dst + 0.5) * in/out - 0.5, clamped at 0, neighbours clamped to the edge. */
+int32_t compofa_resize_bilinear(compofa_context* ctx, compofa_stream* stream, int32_t n, int32_t h, int32_t w,
+                                int32_t c, int32_t ho, int32_t wo, const float* x, uint64_t x_len,
+                                float* y, uint64_t y_len);
+
+/* SGD step in place, PyTorch semantics: g = grad + weight_decay * param; buf = momentum * buf + g
+ * (buf starts at zero); g = nesterov ? g + momentum * buf : buf; param -= lr * g. */
+int32_t compofa_sgd_step(compofa_context* ctx, compofa_stream* stream, uint64_t len, float* param,
+                         const float* grad, float* momentum_buf, float lr, float momentum, float weight_decay,
+                         int32_t nesterov);
+
+/* The dropout mask bit as a pure function, so callers and tests can reproduce it. */
+int32_t compofa_dropout_keep(uint64_t seed, uint64_t index, float p);
 
 #ifdef __cplusplus
 }

@@ -3,21 +3,13 @@
 
 #include "api/barrier.h"
 #include "api/checks.h"
+#include "api/dispatch.h"
 #include "api/handles.h"
 #include "common/kernels.h"
-#include "cuda/cuda_services.h"
 
 using namespace compofa;
 
 namespace {
-
-const KernelTable& kernels_for(compofa_context* ctx) {
-    switch (ctx->backend) {
-        case COMPOFA_BACKEND_REFERENCE: return reference_kernels();
-        case COMPOFA_BACKEND_CPU: cpu_set_threads_for_call(ctx->threads.load()); return cpu_kernels();
-        default: cuda::set_device(ctx->device); return cuda_kernels();
-    }
-}
 
 constexpr int64_t kT75 = 25 * 25;
 constexpr int64_t kT53 = 9 * 9;

@@ -1,6 +1,7 @@
 // Linked instead of src/cuda/*.cu in a build without CUDA: no devices, every service refuses.
 #include "common/error.h"
 #include "common/kernels.h"
+#include "common/nn_kernels.h"
 #include "cuda/cuda_services.h"
 
 namespace compofa {
@@ -17,6 +18,38 @@ void fill(float*, int64_t, float, void*) { absent(); }
 
 const KernelTable& cuda_kernels() {
     static const KernelTable table{fwd, bwd, gemm, gather, scatter, fill};
+    return table;
+}
+
+namespace {
+// Network ops: every entry refuses the same way, whatever its signature.
+template <class... Args>
+void nn_absent(Args...) { absent(); }
+}  // namespace
+
+const NnKernelTable& cuda_nn_kernels() {
+    static const NnKernelTable table{
+        nn_absent<const ConvShape&, const float*, float*, void*>,
+        nn_absent<const ConvShape&, const float*, float*, void*>,
+        nn_absent<const BnTrain&, void*>,
+        nn_absent<const BnEval&, void*>,
+        nn_absent<const BnBackward&, void*>,
+        nn_absent<int32_t, const float*, float*, int64_t, void*>,
+        nn_absent<int32_t, const float*, const float*, float*, int64_t, void*>,
+        nn_absent<int64_t, int32_t, float*, const float*, void*>,
+        nn_absent<int64_t, int32_t, const float*, float*, void*>,
+        nn_absent<int32_t, int32_t, int32_t, const float*, float*, void*>,
+        nn_absent<int32_t, int32_t, int32_t, const float*, float*, void*>,
+        nn_absent<int32_t, int32_t, int32_t, const float*, const float*, float*, void*>,
+        nn_absent<int32_t, int32_t, int32_t, const float*, const float*, const float*, float*, float*, void*>,
+        nn_absent<int64_t, float, const float*, float, float*, void*>,
+        nn_absent<int64_t, float, uint64_t, const float*, float*, void*>,
+        nn_absent<int64_t, float, uint64_t, const float*, float*, void*>,
+        nn_absent<const CrossEntropy&, void*>,
+        nn_absent<const SoftCrossEntropy&, void*>,
+        nn_absent<const Resize&, void*>,
+        nn_absent<const SgdStep&, void*>,
+    };
     return table;
 }
 

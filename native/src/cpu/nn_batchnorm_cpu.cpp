@@ -1,0 +1,121 @@
+// Batch normalisation over the rows of a (rows, c) tensor on the CPU, PyTorch semantics (see
+// compofa.h and ref/nn_batchnorm_ref.cpp).
+// train: one pass of per-thread double column sums of d = x - x[0][j] and d^2 (shifted data: the
+//        variance loses nothing to a large mean), then y = ((x - mean_hi) - mean_lo) * a + beta with
+//        a = gamma * invstd and the double mean split into two floats, OpenMP over rows.
+// backward: one pass of column sums of dy and dy * (x - mean), then
+//        dx = k1 dy - k2 - k3 (x - mean), k1 = gamma invstd, k2 = k1 sum(dy) / rows,
+//        k3 = k1 invstd^2 sum(dy (x - mean)) / rows.
+#include <cmath>
+#include <vector>
+
+#include "cpu/nn_cpu_ops.h"
+
+namespace compofa::cpu {
+
+namespace {
+
+// y[r][j] = (x[r][j] - sub[j] - sub2[j]) * mul[j] + add[j], OpenMP over rows; y may equal x.
+void affine_rows(int64_t rows, int c, const float* x, const float* sub, const float* sub2, const float* mul,
+                 const float* add, float* y) {
+    const int nt = threads_for(rows * c, rows);
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
+    for (int64_t r = 0; r < rows; ++r) {
+        const float* xr = x + r * c;
+        float* yr = y + r * c;
+#pragma omp simd
+        for (int j = 0; j < c; ++j) yr[j] = ((xr[j] - sub[j]) - sub2[j]) * mul[j] + add[j];
+    }
+}
+
+}  // namespace
+
+void bn_train(const BnTrain& op, void*) {
+    const int64_t rows = op.rows;
+    const int c = op.c;
+    const float* x = op.x;
+    // Column sums of the shifted data; the shift is the first row (read before y may overwrite it).
+    std::vector<double> shift(x, x + c);
+    const double* K = shift.data();
+    const std::vector<double> sums = column_sums(rows, 2 * int64_t(c), rows * c, [&](int64_t r, double* acc) {
+        const float* xr = x + r * c;
+        double* __restrict s1 = acc;
+        double* __restrict s2 = acc + c;
+#pragma omp simd
+        for (int j = 0; j < c; ++j) {
+            const double d = double(xr[j]) - K[j];
+            s1[j] += d;
+            s2[j] += d * d;
+        }
+    });
+    std::vector<float> mean_hi(c), mean_lo(c), a(c);
+    for (int j = 0; j < c; ++j) {
+        const double s1 = sums[std::size_t(j)], s2 = sums[std::size_t(c + j)];
+        const double mean = K[j] + s1 / double(rows);
+        const double var = std::max(0.0, (s2 - s1 * s1 / double(rows)) / double(rows));
+        const double invstd = 1.0 / std::sqrt(var + double(op.eps));
+        mean_hi[j] = float(mean);
+        mean_lo[j] = float(mean - double(mean_hi[j]));
+        a[j] = float(double(op.gamma[j]) * invstd);
+        op.batch_mean[j] = float(mean);
+        op.batch_var[j] = float(var);
+        if (op.running_mean != nullptr && op.momentum != 0.0f) {
+            const double m = op.momentum;
+            op.running_mean[j] = float((1.0 - m) * op.running_mean[j] + m * mean);
+            op.running_var[j] = float((1.0 - m) * op.running_var[j] + m * var * double(rows) / double(rows - 1));
+        }
+    }
+    affine_rows(rows, c, x, mean_hi.data(), mean_lo.data(), a.data(), op.beta, op.y);
+}
+
+void bn_eval(const BnEval& op, void*) {
+    const int c = op.c;
+    std::vector<float> zero(c, 0.0f), a(c);
+    for (int j = 0; j < c; ++j)
+        a[j] = float(double(op.gamma[j]) / std::sqrt(double(op.running_var[j]) + double(op.eps)));
+    affine_rows(op.rows, c, op.x, op.running_mean, zero.data(), a.data(), op.beta, op.y);
+}
+
+void bn_backward(const BnBackward& op, void*) {
+    const int64_t rows = op.rows;
+    const int c = op.c;
+    const float* x = op.x;
+    const float* dy = op.dy;
+    const float* mean = op.batch_mean;
+    const std::vector<double> sums = column_sums(rows, 2 * int64_t(c), 2 * rows * c, [&](int64_t r, double* acc) {
+        const float* xr = x + r * c;
+        const float* gr = dy + r * c;
+        double* __restrict s_dy = acc;
+        double* __restrict s_dyx = acc + c;
+#pragma omp simd
+        for (int j = 0; j < c; ++j) {
+            s_dy[j] += gr[j];
+            s_dyx[j] += double(gr[j]) * double(xr[j] - mean[j]);
+        }
+    });
+    std::vector<float> k1(c), k2(c), k3(c);
+    for (int j = 0; j < c; ++j) {
+        const double invstd = 1.0 / std::sqrt(double(op.batch_var[j]) + double(op.eps));
+        const double sum_dy = sums[std::size_t(j)], sum_dy_xhat = sums[std::size_t(c + j)] * invstd;
+        if (op.dgamma != nullptr) op.dgamma[j] = float(op.dgamma[j] + sum_dy_xhat);
+        if (op.dbeta != nullptr) op.dbeta[j] = float(op.dbeta[j] + sum_dy);
+        const double k = double(op.gamma[j]) * invstd;
+        k1[j] = float(k);
+        k2[j] = float(k * sum_dy / double(rows));
+        k3[j] = float(k * invstd * sum_dy_xhat / double(rows));
+    }
+    if (op.dx == nullptr) return;
+    float* dx = op.dx;
+    const float *K1 = k1.data(), *K2 = k2.data(), *K3 = k3.data();
+    const int nt = threads_for(2 * rows * c, rows);
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
+    for (int64_t r = 0; r < rows; ++r) {
+        const float* xr = x + r * c;
+        const float* gr = dy + r * c;
+        float* dr = dx + r * c;
+#pragma omp simd
+        for (int j = 0; j < c; ++j) dr[j] = K1[j] * gr[j] - K2[j] - K3[j] * (xr[j] - mean[j]);
+    }
+}
+
+}  // namespace compofa::cpu

@@ -1,0 +1,122 @@
+// Element-wise network ops on the CPU, OpenMP over chunks, float math (each element is read
+// before it is written, so y == x and dx == dy are fine):
+//   activations and their derivatives at the forward input (compofa.h gives the kinks' values);
+//   axpby y = alpha x + beta y (beta 0 never reads y); inverted dropout with dropout_keep's mask
+//   and scale 1/(1-p) in float, as on CUDA; SGD with momentum, weight decay and Nesterov (PyTorch).
+#include <algorithm>
+
+#include "cpu/nn_cpu_ops.h"
+
+namespace compofa::cpu {
+
+namespace {
+
+inline float relu6(float v) { return std::min(std::max(v, 0.0f), 6.0f); }
+
+template <int Kind>
+inline float activate(float x) {
+    if constexpr (Kind == COMPOFA_ACT_RELU) return x > 0.0f ? x : 0.0f;
+    else if constexpr (Kind == COMPOFA_ACT_HSWISH) return x * relu6(x + 3.0f) / 6.0f;
+    else if constexpr (Kind == COMPOFA_ACT_HSIGMOID) return relu6(x + 3.0f) / 6.0f;
+    else return x;
+}
+
+template <int Kind>
+inline float derivative(float x) {
+    if constexpr (Kind == COMPOFA_ACT_RELU) return x > 0.0f ? 1.0f : 0.0f;
+    else if constexpr (Kind == COMPOFA_ACT_HSWISH) return x <= -3.0f ? 0.0f : x >= 3.0f ? 1.0f : (2.0f * x + 3.0f) / 6.0f;
+    else if constexpr (Kind == COMPOFA_ACT_HSIGMOID) return x > -3.0f && x < 3.0f ? 1.0f / 6.0f : 0.0f;
+    else return 1.0f;
+}
+
+template <int Kind>
+void forward(const float* x, float* y, int64_t len) {
+    for_chunks(len, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+        for (int64_t i = begin; i < end; ++i) y[i] = activate<Kind>(x[i]);
+    });
+}
+
+template <int Kind>
+void backward(const float* x, const float* dy, float* dx, int64_t len) {
+    for_chunks(len, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+        for (int64_t i = begin; i < end; ++i) dx[i] = dy[i] * derivative<Kind>(x[i]);
+    });
+}
+
+// Scalar: the 64-bit hash does not vectorise on AVX2, and dropout only meets the classifier's
+// (batch, 1280) features.
+void dropout(int64_t len, float p, uint64_t seed, const float* x, float* y) {
+    const float scale = 1.0f / (1.0f - p);
+    for_chunks(len, [&](int64_t begin, int64_t end) {
+        for (int64_t i = begin; i < end; ++i) y[i] = dropout_keep(seed, uint64_t(i), p) ? x[i] * scale : 0.0f;
+    });
+}
+
+}  // namespace
+
+void act_forward(int32_t kind, const float* x, float* y, int64_t len, void*) {
+    switch (kind) {
+        case COMPOFA_ACT_RELU: return forward<COMPOFA_ACT_RELU>(x, y, len);
+        case COMPOFA_ACT_HSWISH: return forward<COMPOFA_ACT_HSWISH>(x, y, len);
+        case COMPOFA_ACT_HSIGMOID: return forward<COMPOFA_ACT_HSIGMOID>(x, y, len);
+        default:
+            if (y != x) for_chunks(len, [&](int64_t begin, int64_t end) { std::copy(x + begin, x + end, y + begin); });
+    }
+}
+
+void act_backward(int32_t kind, const float* x, const float* dy, float* dx, int64_t len, void*) {
+    switch (kind) {
+        case COMPOFA_ACT_RELU: return backward<COMPOFA_ACT_RELU>(x, dy, dx, len);
+        case COMPOFA_ACT_HSWISH: return backward<COMPOFA_ACT_HSWISH>(x, dy, dx, len);
+        case COMPOFA_ACT_HSIGMOID: return backward<COMPOFA_ACT_HSIGMOID>(x, dy, dx, len);
+        default:
+            if (dx != dy)
+                for_chunks(len, [&](int64_t begin, int64_t end) { std::copy(dy + begin, dy + end, dx + begin); });
+    }
+}
+
+void axpby(int64_t len, float alpha, const float* x, float beta, float* y, void*) {
+    for_chunks(len, [&](int64_t begin, int64_t end) {
+        if (beta == 0.0f) {
+#pragma omp simd
+            for (int64_t i = begin; i < end; ++i) y[i] = alpha * x[i];
+        } else {
+#pragma omp simd
+            for (int64_t i = begin; i < end; ++i) y[i] = alpha * x[i] + beta * y[i];
+        }
+    });
+}
+
+void dropout_forward(int64_t len, float p, uint64_t seed, const float* x, float* y, void*) {
+    dropout(len, p, seed, x, y);
+}
+
+void dropout_backward(int64_t len, float p, uint64_t seed, const float* dy, float* dx, void*) {
+    dropout(len, p, seed, dy, dx);
+}
+
+void sgd_step(const SgdStep& op, void*) {
+    float* param = op.param;
+    const float* grad = op.grad;
+    float* buf = op.momentum_buf;
+    const float lr = op.lr, momentum = op.momentum, wd = op.weight_decay;
+    const bool nesterov = op.nesterov;
+    for_chunks(op.len, [&](int64_t begin, int64_t end) {
+        if (buf == nullptr) {
+#pragma omp simd
+            for (int64_t i = begin; i < end; ++i) param[i] -= lr * (grad[i] + wd * param[i]);
+            return;
+        }
+#pragma omp simd
+        for (int64_t i = begin; i < end; ++i) {
+            const float g = grad[i] + wd * param[i];
+            const float b = momentum * buf[i] + g;
+            buf[i] = b;
+            param[i] -= lr * (nesterov ? g + momentum * b : b);
+        }
+    });
+}
+
+}  // namespace compofa::cpu

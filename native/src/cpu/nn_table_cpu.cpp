@@ -1,0 +1,17 @@
+// The CPU backend's network-op kernel table.
+#include "cpu/nn_cpu_ops.h"
+
+namespace compofa {
+
+const NnKernelTable& cpu_nn_kernels() {
+    static const NnKernelTable table{
+        cpu::im2col,          cpu::col2im_add,       cpu::bn_train,       cpu::bn_eval,
+        cpu::bn_backward,     cpu::act_forward,      cpu::act_backward,   cpu::bias_add,
+        cpu::bias_backward,   cpu::gap_forward,      cpu::gap_backward,   cpu::scale_forward,
+        cpu::scale_backward,  cpu::axpby,            cpu::dropout_forward, cpu::dropout_backward,
+        cpu::cross_entropy,   cpu::soft_cross_entropy, cpu::resize_bilinear, cpu::sgd_step,
+    };
+    return table;
+}
+
+}  // namespace compofa
