@@ -111,6 +111,8 @@ static void test_slice(int d0, int d1, int d2, int64_t s0, int64_t s1) {
     if (f2[1020] != 2.5f) { ++failures; std::printf("FAIL fill 2.5\n"); }
 }
 
+int run_nn_tests(bool quick);  // test_nn.cpp
+
 int main(int argc, char** argv) {
     const bool quick = argc > 1;
     // every (k, k_max, stride, transform) of the elastic set, vectorizable and not
@@ -143,6 +145,7 @@ int main(int argc, char** argv) {
     test_slice(1, 5, 7, 0, 9);
     test_slice(3, 4, 5, 40, 7);
     test_slice(7, 7, 33, 7 * 40, 40);
+    failures += run_nn_tests(quick);
     if (emu_live_allocs != 0) { ++failures; std::printf("FAIL scratch leak %ld\n", emu_live_allocs.load()); }
     std::printf("%s (%d failures)\n", failures ? "FAILED" : "PASSED", failures);
     return failures != 0;
