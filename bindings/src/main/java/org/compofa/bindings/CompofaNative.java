@@ -47,7 +47,11 @@ public final class CompofaNative {
             JAVA_INT.withName("k"), JAVA_INT.withName("k_max"),
             JAVA_INT.withName("stride"), JAVA_INT.withName("transform")).withName("compofa_dwconv_shape");
 
-    /** Every symbol of the ABI; the loader refuses a library that lacks one. */
+    /**
+     * Every symbol of the ABI's core (library, contexts, memory, streams, depthwise convolution, GEMM,
+     * slices); the network ops are {@link CompofaNnNative#SYMBOLS}. The loader refuses a library that
+     * lacks one of either list.
+     */
     static final List<String> SYMBOLS = List.of(
             "compofa_abi_version", "compofa_status_name", "compofa_last_error", "compofa_clear_error",
             "compofa_backend_available", "compofa_cuda_device_count", "compofa_backend_describe",
@@ -144,7 +148,7 @@ public final class CompofaNative {
      * The downcall handle of a symbol; when the library is not loaded, a handle of the same type that
      * throws the loader's {@link NativeLibraryException}, so class initialisation never fails.
      */
-    private static MethodHandle bind(String name, FunctionDescriptor descriptor) {
+    static MethodHandle bind(String name, FunctionDescriptor descriptor) {
         NativeLibrary library = NativeLibrary.getOrNull();
         MethodType type = descriptor.toMethodType();
         if (library == null) {
@@ -178,7 +182,7 @@ public final class CompofaNative {
         }
     }
 
-    private static RuntimeException rethrow(Throwable t) {
+    static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException r) {
             return r;
         }

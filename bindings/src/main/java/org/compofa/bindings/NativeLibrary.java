@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * Finds and loads libcompofa once per JVM.
@@ -43,7 +44,7 @@ public final class NativeLibrary {
     /** System property: a directory that holds libcompofa.so. */
     public static final String PATH_PROPERTY = "compofa.library.path";
     /** The ABI version these bindings were written for ({@code COMPOFA_ABI_VERSION}). */
-    public static final int EXPECTED_ABI_VERSION = 1;
+    public static final int EXPECTED_ABI_VERSION = 2;
     /** The file name of the library on this OS ({@code libcompofa.so} on Linux). */
     public static final String FILE_NAME = System.mapLibraryName("compofa");
 
@@ -199,7 +200,8 @@ public final class NativeLibrary {
             throw new IOException("the dynamic loader cannot open " + file + " (" + e.getMessage()
                     + "); is it built for " + platform() + "?", e);
         }
-        List<String> missing = CompofaNative.SYMBOLS.stream().filter(s -> lookup.find(s).isEmpty()).toList();
+        List<String> missing = Stream.concat(CompofaNative.SYMBOLS.stream(),
+                CompofaNnNative.SYMBOLS.stream()).filter(s -> lookup.find(s).isEmpty()).toList();
         if (!missing.isEmpty()) {
             throw new IOException(file + " lacks the ABI symbols " + missing + " (an older or foreign build)");
         }

@@ -14,11 +14,13 @@ import java.lang.foreign.MemorySegment;
 public final class RawOps {
     private RawOps() {}
 
-    private static MemorySegment ptr(long address) {
+    /** A raw address as a segment; 0 is NULL. */
+    static MemorySegment ptr(long address) {
         return MemorySegment.ofAddress(address);
     }
 
-    private static MemorySegment stream(ContextHandle ctx, StreamHandle stream) {
+    /** The stream's segment (NULL for the default stream), after checking that ctx is open. */
+    static MemorySegment stream(ContextHandle ctx, StreamHandle stream) {
         ctx.address();
         return NativeHandle.segmentOrNull(stream);
     }

@@ -4,7 +4,10 @@ import java.util.Arrays;
 
 import org.compofa.bindings.InvalidArgumentException;
 
-/** How a tensor's floats are arranged; every layout is dense and row-major over its shape. */
+/**
+ * How a tensor's elements are arranged; every layout is dense and row-major over its shape. Elements
+ * are float32, except {@link #LABELS} (int32).
+ */
 public enum Layout {
     /** Activations {@code [n][h][w][c]}, channels innermost. */
     NHWC(4, "[n][h][w][c]"),
@@ -13,7 +16,9 @@ public enum Layout {
     /** A row-major matrix {@code [rows][cols]}. */
     MATRIX(2, "[rows][cols]"),
     /** A vector {@code [n]}. */
-    VECTOR(1, "[n]");
+    VECTOR(1, "[n]"),
+    /** Class labels {@code [n]}, int32 (not float), e.g. the targets of the cross-entropy. */
+    LABELS(1, "[n] int32");
 
     private final int rank;
     private final String dims;
@@ -26,6 +31,11 @@ public enum Layout {
     /** Number of dimensions of a shape of this layout. */
     public int rank() {
         return rank;
+    }
+
+    /** Whether the elements are int32 ({@link #LABELS}) rather than float32. */
+    public boolean isInt32() {
+        return this == LABELS;
     }
 
     /** The dimensions in words, e.g. {@code [n][h][w][c]}. */

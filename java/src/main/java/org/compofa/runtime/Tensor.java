@@ -1,5 +1,6 @@
 package org.compofa.runtime;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 import org.compofa.bindings.BufferHandle;
@@ -12,6 +13,10 @@ import org.compofa.bindings.RawOps;
  * A dense float32 tensor in the memory of one {@link ComputeContext} (host memory on REFERENCE/CPU,
  * device memory on CUDA), with a shape and a {@link Layout}. Owned native memory: close it, or close
  * its context. Shape and layout are immutable; the contents change through ops and copies.
+ *
+ * <p>A {@link Layout#LABELS} tensor holds int32 class labels instead of floats: create it with
+ * {@link #labels}, read it with {@link #toIntArray()}, write it with {@link #copyFrom(int[])}; the
+ * float accessors refuse it.
  */
 public final class Tensor implements AutoCloseable {
     private final ComputeContext context;
@@ -75,6 +80,25 @@ public final class Tensor implements AutoCloseable {
         return t;
     }
 
+    /**
+     * A {@link Layout#LABELS} tensor of {@code labels.length} int32 values holding a copy of labels.
+     *
+     * @throws InvalidArgumentException when labels is null or empty
+     */
+    public static Tensor labels(ComputeContext context, int[] labels) {
+        if (labels == null) {
+            throw new InvalidArgumentException("labels must not be null");
+        }
+        Tensor t = zeros(context, Layout.LABELS, labels.length);
+        try {
+            t.copyFrom(labels);
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
+        }
+        return t;
+    }
+
     /** The owning context. */
     public ComputeContext context() {
         return context;
@@ -100,7 +124,7 @@ public final class Tensor implements AutoCloseable {
         return shape.length;
     }
 
-    /** Number of floats. */
+    /** Number of elements (floats; int32s for {@link Layout#LABELS}). */
     public long length() {
         return length;
     }
@@ -133,6 +157,7 @@ public final class Tensor implements AutoCloseable {
      */
     public float[] toArray() {
         checkOpen();
+        checkFloat("toArray", "toIntArray()");
         if (length > Integer.MAX_VALUE - 16) {
             throw new NotSupportedException(describeShape() + " has " + length
                     + " floats; toArray allows at most 2^31 - 16");
@@ -149,6 +174,7 @@ public final class Tensor implements AutoCloseable {
      */
     public void copyFrom(float[] data) {
         checkOpen();
+        checkFloat("copyFrom(float[])", "copyFrom(int[])");
         if (data == null || data.length != length) {
             throw new InvalidArgumentException("copyFrom: data holds " + (data == null ? "null" : data.length + " floats")
                     + "; " + describeShape() + " needs exactly " + length);
@@ -156,10 +182,58 @@ public final class Tensor implements AutoCloseable {
         buffer.copyFrom(data, 0, 0, data.length);
     }
 
-    /** Sets every element to {@code value} (on the context's default stream). */
+    /**
+     * Sets every element to {@code value} (on the context's default stream).
+     *
+     * @throws InvalidArgumentException for a {@link Layout#LABELS} tensor
+     */
     public void fill(float value) {
         checkOpen();
+        checkFloat("fill(float)", "copyFrom(int[])");
         RawOps.fill(context.handle(), null, buffer.dataAddress(), length, value);
+    }
+
+    /**
+     * The int32 contents of a {@link Layout#LABELS} tensor as a new array (waits for queued work on
+     * the context's default stream).
+     *
+     * @throws InvalidArgumentException for a float tensor
+     */
+    public int[] toIntArray() {
+        checkOpen();
+        checkInt("toIntArray", "toArray()");
+        int[] out = new int[(int) length];
+        buffer.copyTo(0, MemorySegment.ofArray(out), null);
+        return out;
+    }
+
+    /**
+     * Replaces the int32 contents of a {@link Layout#LABELS} tensor with {@code data}.
+     *
+     * @throws InvalidArgumentException for a float tensor, or when data.length differs from {@link #length()}
+     */
+    public void copyFrom(int[] data) {
+        checkOpen();
+        checkInt("copyFrom(int[])", "copyFrom(float[])");
+        if (data == null || data.length != length) {
+            throw new InvalidArgumentException("copyFrom: data holds " + (data == null ? "null" : data.length + " ints")
+                    + "; " + describeShape() + " needs exactly " + length);
+        }
+        buffer.copyFrom(MemorySegment.ofArray(data), 0, null);
+    }
+
+    private void checkFloat(String op, String instead) {
+        if (layout.isInt32()) {
+            throw new InvalidArgumentException(op + " on " + describeShape() + ": it holds int32 labels; use "
+                    + instead);
+        }
+    }
+
+    private void checkInt(String op, String instead) {
+        if (!layout.isInt32()) {
+            throw new InvalidArgumentException(op + " on " + describeShape() + ": allowed only for LABELS (int32) "
+                    + "tensors; use " + instead);
+        }
     }
 
     /** E.g. {@code NHWC[3, 13, 13, 37] on CPU#0}. */

@@ -1,0 +1,131 @@
+package org.compofa.ops;
+
+import org.compofa.bindings.InvalidArgumentException;
+import org.compofa.bindings.RawNnOps;
+import org.compofa.runtime.ComputeContext;
+import org.compofa.runtime.Tensor;
+
+/**
+ * Batch normalisation over the rows ({@code n*h*w}) of activations {@code x} (NHWC [n][h][w][c] or
+ * MATRIX [rows][c]), PyTorch semantics. A subnet uses the first c entries of the supernet's vectors
+ * {@code gamma}, {@code beta}, {@code runningMean}, {@code runningVar} (VECTOR [cMax], cMax >= c) in
+ * place. {@code batchMean}/{@code batchVar} (VECTOR with at least c entries) carry the batch
+ * statistics from the training forward to the backward (and to BN recalibration, with momentum 0).
+ */
+public final class BatchNorm {
+    private BatchNorm() {}
+
+    /**
+     * The hyper-parameters, checked at construction.
+     *
+     * @param momentum running = (1 - momentum) running + momentum batch; 0 leaves the running stats
+     *                 unchanged (recalibration); allowed 0..1
+     * @param eps      added to the variance; allowed finite eps > 0
+     */
+    public record Params(float momentum, float eps) {
+        /** PyTorch's defaults: momentum 0.1, eps 1e-5. */
+        public static final Params PYTORCH = new Params(0.1f, 1e-5f);
+
+        /** @throws InvalidArgumentException naming the field and what is allowed */
+        public Params {
+            Args.range("momentum", momentum, 0f, 1f, true);
+            if (!(eps > 0f) || !Float.isFinite(eps)) {
+                throw new InvalidArgumentException("eps=" + eps + ": allowed finite eps > 0");
+            }
+        }
+    }
+
+    /**
+     * Training forward: y = gamma (x - mean) / sqrt(var + eps) + beta with the batch's mean and biased
+     * variance, written to batchMean[:c] and batchVar[:c]; the running stats (both null = no update)
+     * move towards the batch with the unbiased variance var * rows / (rows - 1).
+     *
+     * @throws InvalidArgumentException for fewer than 2 rows, mismatched shapes, one running stat without
+     *                                  the other, or an output that is also an input
+     */
+    public static void forwardTrain(ComputeContext ctx, Params params, Tensor x, Tensor gamma, Tensor beta,
+                                    Tensor runningMean, Tensor runningVar, Tensor y, Tensor batchMean, Tensor batchVar) {
+        Args.context(ctx);
+        Args.notNull("params", params);
+        int c = Args.channelsLast(ctx, "x", x);
+        long rows = x.length() / c;
+        if (rows < 2) {
+            throw new InvalidArgumentException("x " + x.describeShape() + " has " + rows
+                    + " row(s) per channel; training batch norm needs rows = n*h*w >= 2");
+        }
+        Args.vectorAtLeast(ctx, "gamma", gamma, c);
+        Args.vectorAtLeast(ctx, "beta", beta, c);
+        if ((runningMean == null) != (runningVar == null)) {
+            throw new InvalidArgumentException("runningMean and runningVar must both be given or both be null (no update)");
+        }
+        if (runningMean != null) {
+            Args.vectorAtLeast(ctx, "runningMean", runningMean, c);
+            Args.vectorAtLeast(ctx, "runningVar", runningVar, c);
+        }
+        Args.sameAs(ctx, "y", y, "x", x);
+        Args.vectorAtLeast(ctx, "batchMean", batchMean, c);
+        Args.vectorAtLeast(ctx, "batchVar", batchVar, c);
+        Args.allDistinct(new Tensor[] {y, runningMean, runningVar, batchMean, batchVar},
+                new String[] {"y", "runningMean", "runningVar", "batchMean", "batchVar"},
+                new Tensor[] {x, gamma, beta}, new String[] {"x", "gamma", "beta"});
+        RawNnOps.batchnormForwardTrain(ctx.handle(), null, rows, c, x.address(), x.length(), gamma.address(),
+                beta.address(), Args.address(runningMean), Args.address(runningVar),
+                Args.minLength(gamma, beta, runningMean, runningVar), params.momentum(), params.eps(),
+                y.address(), y.length(), batchMean.address(), batchVar.address(), Args.minLength(batchMean, batchVar));
+    }
+
+    /** Inference: y = gamma (x - runningMean) / sqrt(runningVar + eps) + beta; momentum is not used. */
+    public static void forwardEval(ComputeContext ctx, Params params, Tensor x, Tensor gamma, Tensor beta,
+                                   Tensor runningMean, Tensor runningVar, Tensor y) {
+        Args.context(ctx);
+        Args.notNull("params", params);
+        int c = Args.channelsLast(ctx, "x", x);
+        long rows = x.length() / c;
+        Args.vectorAtLeast(ctx, "gamma", gamma, c);
+        Args.vectorAtLeast(ctx, "beta", beta, c);
+        Args.vectorAtLeast(ctx, "runningMean", runningMean, c);
+        Args.vectorAtLeast(ctx, "runningVar", runningVar, c);
+        Args.sameAs(ctx, "y", y, "x", x);
+        Args.allDistinct(new Tensor[] {y}, new String[] {"y"}, new Tensor[] {x, gamma, beta, runningMean, runningVar},
+                new String[] {"x", "gamma", "beta", "runningMean", "runningVar"});
+        RawNnOps.batchnormForwardEval(ctx.handle(), null, rows, c, x.address(), x.length(), gamma.address(),
+                beta.address(), runningMean.address(), runningVar.address(),
+                Args.minLength(gamma, beta, runningMean, runningVar), params.eps(), y.address(), y.length());
+    }
+
+    /**
+     * Backward of {@link #forwardTrain} with its batchMean/batchVar: {@code dx} overwritten,
+     * {@code dgamma[:c]} and {@code dbeta[:c]} accumulated (+=); any output may be null to skip it.
+     */
+    public static void backward(ComputeContext ctx, Params params, Tensor x, Tensor dy, Tensor gamma,
+                                Tensor batchMean, Tensor batchVar, Tensor dx, Tensor dgamma, Tensor dbeta) {
+        Args.context(ctx);
+        Args.notNull("params", params);
+        int c = Args.channelsLast(ctx, "x", x);
+        long rows = x.length() / c;
+        if (rows < 2) {
+            throw new InvalidArgumentException("x " + x.describeShape() + " has " + rows
+                    + " row(s) per channel; the training batch norm backward needs rows = n*h*w >= 2");
+        }
+        Args.sameAs(ctx, "dy", dy, "x", x);
+        Args.vectorAtLeast(ctx, "gamma", gamma, c);
+        Args.vectorAtLeast(ctx, "batchMean", batchMean, c);
+        Args.vectorAtLeast(ctx, "batchVar", batchVar, c);
+        if (dx != null) {
+            Args.sameAs(ctx, "dx", dx, "x", x);
+        }
+        if (dgamma != null) {
+            Args.vectorAtLeast(ctx, "dgamma", dgamma, c);
+        }
+        if (dbeta != null) {
+            Args.vectorAtLeast(ctx, "dbeta", dbeta, c);
+        }
+        Args.allDistinct(new Tensor[] {dx, dgamma, dbeta}, new String[] {"dx", "dgamma", "dbeta"},
+                new Tensor[] {x, dy, gamma, batchMean, batchVar},
+                new String[] {"x", "dy", "gamma", "batchMean", "batchVar"});
+        RawNnOps.batchnormBackward(ctx.handle(), null, rows, c, x.address(), x.length(), dy.address(), dy.length(),
+                gamma.address(), Args.minLength(gamma, dgamma, dbeta), batchMean.address(), batchVar.address(),
+                Args.minLength(batchMean, batchVar), params.eps(), Args.address(dx), Args.length(dx),
+                Args.address(dgamma), Args.address(dbeta));
+    }
+}

@@ -1,0 +1,45 @@
+package org.compofa.ops;
+
+import org.compofa.bindings.RawNnOps;
+import org.compofa.runtime.ComputeContext;
+import org.compofa.runtime.Tensor;
+
+/**
+ * Inverted dropout with a counter-based mask that is identical on every backend: element i is kept
+ * iff {@link #keep}(seed, i, p), and kept elements are scaled by 1 / (1 - p). The same seed and p in
+ * the backward give the forward's mask, so no mask is stored. Tensors are float tensors of one layout
+ * and shape; y may be x and dx may be dy (in place).
+ */
+public final class Dropout {
+    private Dropout() {}
+
+    /**
+     * y = mask(seed, p) * x / (1 - p).
+     *
+     * @param p drop probability, allowed 0 <= p < 1
+     */
+    public static void forward(ComputeContext ctx, float p, long seed, Tensor x, Tensor y) {
+        Args.context(ctx);
+        Args.range("p", p, 0f, 1f, false);
+        Args.floats(ctx, "x", x);
+        Args.sameAs(ctx, "y", y, "x", x);
+        RawNnOps.dropoutForward(ctx.handle(), null, x.length(), p, seed, x.address(), y.address());
+    }
+
+    /** dx = mask(seed, p) * dy / (1 - p), with the forward's seed and p. */
+    public static void backward(ComputeContext ctx, float p, long seed, Tensor dy, Tensor dx) {
+        Args.context(ctx);
+        Args.range("p", p, 0f, 1f, false);
+        Args.floats(ctx, "dy", dy);
+        Args.sameAs(ctx, "dx", dx, "dy", dy);
+        RawNnOps.dropoutBackward(ctx.handle(), null, dy.length(), p, seed, dy.address(), dx.address());
+    }
+
+    /**
+     * Whether element {@code index} is kept: the SplitMix64 finaliser of seed + (index + 1) *
+     * 0x9E3779B97F4A7C15, top 24 bits / 2^24 >= p (the library's {@code compofa_dropout_keep}).
+     */
+    public static boolean keep(long seed, long index, float p) {
+        return RawNnOps.dropoutKeep(seed, index, p);
+    }
+}

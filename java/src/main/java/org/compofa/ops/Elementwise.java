@@ -1,0 +1,24 @@
+package org.compofa.ops;
+
+import org.compofa.bindings.RawNnOps;
+import org.compofa.runtime.ComputeContext;
+import org.compofa.runtime.Tensor;
+
+/** Element-wise arithmetic on float tensors of one layout and shape. */
+public final class Elementwise {
+    private Elementwise() {}
+
+    /**
+     * y = alpha * x + beta * y in place of y (residual add: alpha = beta = 1; beta 0 overwrites y);
+     * x and y have the same layout and shape and are distinct tensors.
+     */
+    public static void axpby(ComputeContext ctx, float alpha, Tensor x, float beta, Tensor y) {
+        Args.context(ctx);
+        Args.finite("alpha", alpha);
+        Args.finite("beta", beta);
+        Args.floats(ctx, "x", x);
+        Args.sameAs(ctx, "y", y, "x", x);
+        Args.distinct("y", y, "x", x);
+        RawNnOps.axpby(ctx.handle(), null, x.length(), alpha, x.address(), beta, y.address());
+    }
+}

@@ -1,0 +1,52 @@
+package org.compofa.ops;
+
+import org.compofa.bindings.RawNnOps;
+import org.compofa.runtime.ComputeContext;
+import org.compofa.runtime.Layout;
+import org.compofa.runtime.Tensor;
+
+/**
+ * The column transform of a dense k x k convolution (see {@link ConvShape}): {@code x} NHWC
+ * {@link ConvShape#inputShape()} and {@code col} MATRIX {@link ConvShape#colShape()}. A convolution
+ * is {@code im2col} then {@link SliceGemm#gemm} with the weight {@code W[cout][k*k*c]} transposed;
+ * its input gradient is a GEMM into {@code dcol} then {@link #col2imAdd}.
+ */
+public final class Im2Col {
+    private Im2Col() {}
+
+    /** col = im2col(x) (overwritten; zeros where a tap reads the padding). */
+    public static void im2col(ComputeContext ctx, ConvShape shape, Tensor x, Tensor col) {
+        Args.context(ctx);
+        Args.notNull("shape", shape);
+        Args.tensor(ctx, "x", x, Layout.NHWC, shape.inputShape());
+        Args.tensor(ctx, "col", col, Layout.MATRIX, shape.colShape());
+        RawNnOps.im2col(ctx.handle(), null, shape.toRaw(), x.address(), x.length(), col.address(), col.length());
+    }
+
+    /** Allocates col of {@link ConvShape#colShape()} and runs {@link #im2col}. */
+    public static Tensor im2col(ComputeContext ctx, ConvShape shape, Tensor x) {
+        Args.context(ctx);
+        Args.notNull("shape", shape);
+        Tensor col = Tensor.zeros(ctx, Layout.MATRIX, shape.colShape());
+        try {
+            im2col(ctx, shape, x, col);
+            return col;
+        } catch (RuntimeException e) {
+            col.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The adjoint of {@link #im2col}, accumulating: {@code dx += col2im(dcol)}, every (patch, tap)
+     * adding into the input element it read. Zero dx first for a plain gradient.
+     */
+    public static void col2imAdd(ComputeContext ctx, ConvShape shape, Tensor dcol, Tensor dx) {
+        Args.context(ctx);
+        Args.notNull("shape", shape);
+        Args.tensor(ctx, "dcol", dcol, Layout.MATRIX, shape.colShape());
+        Args.tensor(ctx, "dx", dx, Layout.NHWC, shape.inputShape());
+        RawNnOps.col2imAdd(ctx.handle(), null, shape.toRaw(), dcol.address(), dcol.length(), dx.address(),
+                dx.length());
+    }
+}
