@@ -263,7 +263,8 @@ int32_t compofa_global_avg_pool_backward(compofa_context* ctx, compofa_stream* s
                                          int32_t c, const float* dy, uint64_t dy_len, float* dx, uint64_t dx_len);
 
 /* Squeeze-excitation's scaling: y[b][p][j] = x[b][p][j] * s[b][j] for (n, hw, c) x and (n, c) s.
- * Backward: dx = dy * s (overwritten, NULL = skip); ds[b][j] = sum_p dy*x (overwritten, NULL = skip). */
+ * Backward: dx = dy * s (overwritten, NULL = skip); ds[b][j] = sum_p dy*x (overwritten, NULL = skip);
+ * dx may equal dy (ds is computed first). */
 int32_t compofa_channel_scale_forward(compofa_context* ctx, compofa_stream* stream, int32_t n, int32_t hw,
                                       int32_t c, const float* x, uint64_t x_len, const float* s, uint64_t s_len,
                                       float* y, uint64_t y_len);
@@ -289,7 +290,9 @@ int32_t compofa_dropout_backward(compofa_context* ctx, compofa_stream* stream, u
 /* Cross-entropy with label smoothing over (n, classes) logits and int32 labels in [0, classes):
  * target = (1 - smoothing) * onehot + smoothing / classes; loss[b] = -sum_j target_j log_softmax_j;
  * dlogits[b][j] = grad_scale * (softmax_j - target_j) (overwritten; NULL = skip).
- * Allowed: n >= 1, classes >= 2, 0 <= smoothing < 1. */
+ * Allowed: n >= 1, classes >= 2, 0 <= smoothing < 1, grad_scale finite. Host backends reject an
+ * out-of-range label with COMPOFA_ERR_INVALID_ARGUMENT before writing anything; on CUDA the labels
+ * stay on the device, so such a row gets NaN loss and NaN dlogits instead. */
 int32_t compofa_softmax_cross_entropy(compofa_context* ctx, compofa_stream* stream, int32_t n, int32_t classes,
                                       const float* logits, uint64_t logits_len, const int32_t* labels,
                                       uint64_t labels_len, float smoothing, float grad_scale,
@@ -308,7 +311,9 @@ int32_t compofa_resize_bilinear(compofa_context* ctx, compofa_stream* stream, in
                                 float* y, uint64_t y_len);
 
 /* SGD step in place, PyTorch semantics: g = grad + weight_decay * param; buf = momentum * buf + g
- * (buf starts at zero); g = nesterov ? g + momentum * buf : buf; param -= lr * g. */
+ * (buf starts at zero); g = nesterov ? g + momentum * buf : buf; param -= lr * g.
+ * Allowed: lr, weight_decay finite and >= 0; 0 <= momentum <= 1; nesterov 0 or 1; momentum_buf may be
+ * NULL only when momentum == 0. */
 int32_t compofa_sgd_step(compofa_context* ctx, compofa_stream* stream, uint64_t len, float* param,
                          const float* grad, float* momentum_buf, float lr, float momentum, float weight_decay,
                          int32_t nesterov);

@@ -12,7 +12,7 @@ namespace compofa {
 DwShape checked_dwconv_shape(const compofa_dwconv_shape* shape);
 
 // A tensor argument: `name` for messages; `len` is what the caller declared, `need` what the op reads.
-// NULL is allowed only when `optional`; then len must be 0 as well.
+// NULL is allowed only when `optional` (its declared len is then ignored).
 void check_tensor(compofa_context* ctx, const char* name, const void* ptr, uint64_t len, int64_t need,
                   bool optional = false);
 
