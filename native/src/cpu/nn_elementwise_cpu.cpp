@@ -29,19 +29,30 @@ inline float derivative(float x) {
     else return 1.0f;
 }
 
+// The chunk loops live in plain functions with `ivdep` (y == x and dx == dy are same-index, so
+// there is no loop-carried dependence): inside the OpenMP lambdas GCC left them scalar with a
+// data-dependent branch, and the ReLU backward ran 3x slower than its forward.
+template <int Kind>
+void forward_chunk(const float* x, float* y, int64_t n) {
+#pragma GCC ivdep
+    for (int64_t i = 0; i < n; ++i) y[i] = activate<Kind>(x[i]);
+}
+
+template <int Kind>
+void backward_chunk(const float* x, const float* dy, float* dx, int64_t n) {
+#pragma GCC ivdep
+    for (int64_t i = 0; i < n; ++i) dx[i] = dy[i] * derivative<Kind>(x[i]);
+}
+
 template <int Kind>
 void forward(const float* x, float* y, int64_t len) {
-    for_chunks(len, [&](int64_t begin, int64_t end) {
-#pragma omp simd
-        for (int64_t i = begin; i < end; ++i) y[i] = activate<Kind>(x[i]);
-    });
+    for_chunks(len, [&](int64_t begin, int64_t end) { forward_chunk<Kind>(x + begin, y + begin, end - begin); });
 }
 
 template <int Kind>
 void backward(const float* x, const float* dy, float* dx, int64_t len) {
     for_chunks(len, [&](int64_t begin, int64_t end) {
-#pragma omp simd
-        for (int64_t i = begin; i < end; ++i) dx[i] = dy[i] * derivative<Kind>(x[i]);
+        backward_chunk<Kind>(x + begin, dy + begin, dx + begin, end - begin);
     });
 }
 
