@@ -84,14 +84,14 @@ class MobileNetV3GeometryTest {
     }
 
     @Test
-    void smallInputVariantDownsamplesEightTimes() {
+    void smallInputVariantDownsamplesSixteenTimes() {
         MobileNetV3Geometry g = MobileNetV3Geometry.smallInput(1.0, 3, 10);
-        assertArrayEquals(new int[] {32, 32, 32, 16, 8, 8, 4}, g.spatialSizes(32));
-        assertArrayEquals(new int[] {28, 28, 28, 14, 7, 7, 4}, g.spatialSizes(28));
+        assertArrayEquals(new int[] {16, 16, 16, 8, 4, 4, 2}, g.spatialSizes(32));
+        assertArrayEquals(new int[] {14, 14, 14, 7, 4, 4, 2}, g.spatialSizes(28));
         SearchSpace cifar = SearchSpaces.compOfa(1.0, ResolutionSet.of(32));
         List<ConvShape> layers = g.layers(cifar.largest(32));
         assertEquals(10, layers.getLast().outChannels(), "classifier has the configured classes");
-        assertEquals(4, layers.get(layers.size() - 3).inputSize(), "final expand runs at 4x4");
+        assertEquals(2, layers.get(layers.size() - 3).inputSize(), "final expand runs at 2x2");
     }
 
     @Test
