@@ -1,0 +1,49 @@
+package org.compofa.nn;
+
+import org.compofa.ops.BatchNorm;
+import org.compofa.runtime.Layout;
+import org.compofa.runtime.Tensor;
+
+/** Batch norm over the first c channels of the supernet's BN state, per the pass's {@link Mode}. */
+final class BatchNormLayer implements Layer {
+    static final BatchNorm.Params PARAMS = BatchNorm.Params.PYTORCH;
+
+    private final BatchNormWeights bn;
+    private final int c;
+    private Tensor x;
+    private Tensor batchMean;
+    private Tensor batchVar;
+
+    BatchNormLayer(BatchNormWeights bn, int c) {
+        this.bn = bn;
+        this.c = c;
+    }
+
+    @Override
+    public Tensor forward(Pass pass, Tensor x) {
+        this.x = x;
+        Tensor y = pass.take(x.layout(), x.shape());
+        if (!pass.mode().batchStatistics()) {
+            BatchNorm.forwardEval(pass.ctx(), PARAMS, x, bn.gamma().value(), bn.beta().value(), bn.runningMean(),
+                    bn.runningVar(), y);
+            return y;
+        }
+        batchMean = pass.take(Layout.VECTOR, c);
+        batchVar = pass.take(Layout.VECTOR, c);
+        boolean update = pass.mode().updatesRunningStats();
+        BatchNorm.forwardTrain(pass.ctx(), PARAMS, x, bn.gamma().value(), bn.beta().value(),
+                update ? bn.runningMean() : null, update ? bn.runningVar() : null, y, batchMean, batchVar);
+        if (pass.statistics() != null) {
+            pass.statistics().add(bn, batchMean.toArray(), batchVar.toArray(), x.dim(0));
+        }
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Pass pass, Tensor dy) {
+        Tensor dx = pass.take(x.layout(), x.shape());
+        BatchNorm.backward(pass.ctx(), PARAMS, x, dy, bn.gamma().value(), batchMean, batchVar, dx,
+                bn.gamma().grad(), bn.beta().grad());
+        return dx;
+    }
+}

@@ -1,0 +1,60 @@
+package org.compofa.nn;
+
+import org.compofa.ops.DepthwiseShape;
+import org.compofa.ops.ElasticDepthwiseConv;
+import org.compofa.runtime.Layout;
+import org.compofa.runtime.Tensor;
+
+/**
+ * The elastic depthwise convolution: first c channels and centre k x k taps (or OFA's transform
+ * chain) of the stored [kMax][kMax][cMax] kernel, read in place; padding k/2.
+ */
+final class DepthwiseLayer implements Layer {
+    private final Parameter weight;
+    private final Parameter t75;
+    private final Parameter t53;
+    private final int c;
+    private final int k;
+    private final int stride;
+    private final org.compofa.ops.KernelTransform transform;
+    private DepthwiseShape shape;
+    private Tensor x;
+
+    DepthwiseLayer(Parameter weight, Parameter t75, Parameter t53, int c, int k, int stride,
+                   org.compofa.ops.KernelTransform transform) {
+        this.weight = weight;
+        this.t75 = t75;
+        this.t53 = t53;
+        this.c = c;
+        this.k = k;
+        this.stride = stride;
+        this.transform = transform;
+    }
+
+    @Override
+    public Tensor forward(Pass pass, Tensor x) {
+        this.x = x;
+        int kMax = weight.value().dim(0);
+        shape = new DepthwiseShape(x.dim(0), x.dim(1), x.dim(2), c, weight.value().dim(2), k, kMax, stride,
+                transform);
+        Tensor y = pass.take(Layout.NHWC, shape.outputShape());
+        ElasticDepthwiseConv.forward(pass.ctx(), shape, x, weight.value(), value(t75), value(t53), y);
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Pass pass, Tensor dy) {
+        Tensor dx = pass.take(Layout.NHWC, shape.inputShape());
+        ElasticDepthwiseConv.backward(pass.ctx(), shape, x, weight.value(), value(t75), value(t53), dy, dx,
+                weight.grad(), grad(t75), grad(t53));
+        return dx;
+    }
+
+    private static Tensor value(Parameter p) {
+        return p == null ? null : p.value();
+    }
+
+    private static Tensor grad(Parameter p) {
+        return p == null ? null : p.grad();
+    }
+}

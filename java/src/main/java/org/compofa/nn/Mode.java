@@ -1,0 +1,44 @@
+package org.compofa.nn;
+
+/**
+ * How a forward pass treats batch norm, dropout and gradients (an explicit argument, never a flag
+ * on the network; style principle 6).
+ */
+public enum Mode {
+    /** Training: batch statistics, running statistics updated (momentum 0.1), dropout on, backward allowed. */
+    TRAIN(true, true, true),
+    /**
+     * A frozen teacher as the reference runs it (§5.1: {@code teacher.train()} under {@code no_grad}):
+     * batch statistics, running statistics left alone, no dropout, no backward.
+     */
+    TEACHER(true, false, false),
+    /** BN recalibration (§3.6): batch statistics handed to a collector; nothing is updated; no backward. */
+    RECALIBRATE(true, false, false),
+    /** Inference: running statistics, no dropout, no backward. */
+    EVAL(false, false, false);
+
+    private final boolean batchStatistics;
+    private final boolean updatesRunningStats;
+    private final boolean backward;
+
+    Mode(boolean batchStatistics, boolean updatesRunningStats, boolean backward) {
+        this.batchStatistics = batchStatistics;
+        this.updatesRunningStats = updatesRunningStats;
+        this.backward = backward;
+    }
+
+    /** Whether BN normalises with the batch's statistics. */
+    public boolean batchStatistics() {
+        return batchStatistics;
+    }
+
+    /** Whether BN moves its running statistics. */
+    public boolean updatesRunningStats() {
+        return updatesRunningStats;
+    }
+
+    /** Whether a backward pass may follow (activations are kept, dropout is active). */
+    public boolean allowsBackward() {
+        return backward;
+    }
+}

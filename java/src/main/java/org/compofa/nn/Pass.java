@@ -1,0 +1,127 @@
+package org.compofa.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.compofa.runtime.ComputeContext;
+import org.compofa.runtime.Layout;
+import org.compofa.runtime.Tensor;
+
+/**
+ * One forward (and optional backward) pass of one subnet: its mode, the layers it ran, the
+ * tensors it borrowed from the {@link Workspace} (given back on {@link #close()}), the dropout seed
+ * and, in {@link Mode#RECALIBRATE}, the statistics collector. Create one per subnet per step.
+ */
+public final class Pass implements AutoCloseable {
+    private final Workspace workspace;
+    private final Mode mode;
+    private final float dropout;
+    private final long dropoutSeed;
+    private final BnStatistics statistics;
+    private final List<Tensor> borrowed = new ArrayList<>();
+    private final List<Layer> ran = new ArrayList<>();
+    private boolean backwardDone;
+
+    private Pass(Workspace workspace, Mode mode, float dropout, long dropoutSeed, BnStatistics statistics) {
+        this.workspace = Objects.requireNonNull(workspace, "workspace");
+        this.mode = Objects.requireNonNull(mode, "mode");
+        if (!(dropout >= 0f && dropout < 1f)) {
+            throw new IllegalArgumentException("dropout " + dropout + ": allowed 0 <= p < 1");
+        }
+        this.dropout = dropout;
+        this.dropoutSeed = dropoutSeed;
+        this.statistics = statistics;
+    }
+
+    /** A training pass with dropout rate {@code dropout} before the classifier, keyed by {@code dropoutSeed}. */
+    public static Pass train(Workspace ws, float dropout, long dropoutSeed) {
+        return new Pass(ws, Mode.TRAIN, dropout, dropoutSeed, null);
+    }
+
+    /** An inference pass with running statistics. */
+    public static Pass eval(Workspace ws) {
+        return new Pass(ws, Mode.EVAL, 0f, 0, null);
+    }
+
+    /** A frozen-teacher pass: batch statistics, nothing updated. */
+    public static Pass teacher(Workspace ws) {
+        return new Pass(ws, Mode.TEACHER, 0f, 0, null);
+    }
+
+    /** A BN recalibration pass feeding {@code statistics}. */
+    public static Pass recalibrate(Workspace ws, BnStatistics statistics) {
+        return new Pass(ws, Mode.RECALIBRATE, 0f, 0, Objects.requireNonNull(statistics, "statistics"));
+    }
+
+    /** The mode. */
+    public Mode mode() {
+        return mode;
+    }
+
+    /** The context. */
+    public ComputeContext ctx() {
+        return workspace.context();
+    }
+
+    float dropout() {
+        return dropout;
+    }
+
+    long dropoutSeed() {
+        return dropoutSeed;
+    }
+
+    BnStatistics statistics() {
+        return statistics;
+    }
+
+    /** A workspace tensor owned by this pass (contents undefined). */
+    Tensor take(Layout layout, int... shape) {
+        Tensor t = workspace.take(layout, shape);
+        borrowed.add(t);
+        return t;
+    }
+
+    /** A workspace tensor shaped like {@code like} but with last dimension {@code lastDim}. */
+    Tensor takeLike(Tensor like, int lastDim) {
+        int[] s = like.shape();
+        s[s.length - 1] = lastDim;
+        return take(like.layout(), s);
+    }
+
+    /** Runs a layer's forward and records it for the backward. */
+    Tensor run(Layer layer, Tensor x) {
+        Tensor y = layer.forward(this, x);
+        ran.add(layer);
+        return y;
+    }
+
+    /**
+     * Back-propagates {@code dlogits} through every layer run, accumulating into the parameters'
+     * gradients; returns the gradient of the input (null when the first layer does not compute it).
+     *
+     * @throws IllegalStateException when the mode has no backward or it already ran
+     */
+    public Tensor backward(Tensor dlogits) {
+        if (!mode.allowsBackward()) {
+            throw new IllegalStateException("a " + mode + " pass has no backward; use Pass.train");
+        }
+        if (backwardDone) {
+            throw new IllegalStateException("backward already ran for this pass");
+        }
+        backwardDone = true;
+        Tensor dy = dlogits;
+        for (int i = ran.size() - 1; i >= 0 && dy != null; i--) {
+            dy = ran.get(i).backward(this, dy);
+        }
+        return dy;
+    }
+
+    /** Gives every borrowed tensor back to the workspace. */
+    @Override
+    public void close() {
+        borrowed.forEach(workspace::release);
+        borrowed.clear();
+        ran.clear();
+    }
+}
