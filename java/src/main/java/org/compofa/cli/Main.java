@@ -8,6 +8,7 @@ import java.util.Arrays;
  *   <li>{@code info}: which backends this machine has, and why one is unavailable;</li>
  *   <li>{@code selfcheck}: every production backend against the reference kernels at the CompOFA
  *       stage shapes, with the error and time of each;</li>
+ *   <li>{@code train}: teacher, CompOFA compound training or both plus evaluation ({@link TrainCommand});</li>
  *   <li>{@code demo}: the main job. Today it is {@code info} then {@code selfcheck}; the Fashion-MNIST
  *       pipeline (train, latency table, search, export) replaces it as those capabilities land.</li>
  * </ul>
@@ -29,6 +30,8 @@ public final class Main {
                 return InfoCommand.run(System.out);
             case "selfcheck":
                 return SelfCheckCommand.run(System.out, rest);
+            case "train":
+                return TrainCommand.run(System.out, rest);
             case "demo":
                 int info = InfoCommand.run(System.out);
                 return info != 0 ? info : SelfCheckCommand.run(System.out, rest);
@@ -46,6 +49,7 @@ public final class Main {
                 usage: compofa <command>
                   info        backends on this machine (and why one is unavailable)
                   selfcheck   production kernels vs the reference at the CompOFA stage shapes [--seed N]
+                  train       teacher | compound | recipe on Fashion-MNIST (resumable; see `train` alone)
                   demo        the main job (today: info + selfcheck)""";
     }
 }

@@ -29,7 +29,9 @@ public final class CheckpointException extends IOException {
         /** A tensor has another shape than required. */
         SHAPE_MISMATCH("shape mismatch"),
         /** A directory holds checkpoints but none of them can be read. */
-        NO_VALID_CHECKPOINT("no valid checkpoint");
+        NO_VALID_CHECKPOINT("no valid checkpoint"),
+        /** Valid, but written by another run configuration than the one resuming it. */
+        INCOMPATIBLE("written by another run configuration");
 
         private final String text;
 

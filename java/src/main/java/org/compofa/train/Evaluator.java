@@ -1,0 +1,82 @@
+package org.compofa.train;
+
+import java.util.Objects;
+import org.compofa.data.Batch;
+import org.compofa.data.BatchLoader;
+import org.compofa.data.Dataset;
+import org.compofa.data.LoaderConfig;
+import org.compofa.data.SubsetDataset;
+import org.compofa.nn.BnStatistics;
+import org.compofa.nn.Network;
+import org.compofa.nn.Pass;
+import org.compofa.nn.Workspace;
+import org.compofa.runtime.Layout;
+import org.compofa.runtime.Tensor;
+import org.compofa.space.Subnet;
+
+/**
+ * Accuracy of a subnet and BN recalibration (reference §3.6): before evaluating a subnet of a
+ * supernet, its running statistics are replaced by batch statistics averaged over a fixed subset
+ * of training images (2000 by default, batches of 200, training augmentation, seed fixed like
+ * OFA's {@code SUB_SEED}), because the shared running statistics belong to no single subnet.
+ */
+public final class Evaluator {
+    /** OFA's recalibration subset size. */
+    public static final int RECALIBRATION_IMAGES = 2000;
+    /** OFA's recalibration batch. */
+    public static final int RECALIBRATION_BATCH = 200;
+    /** OFA's {@code SUB_SEED}: the same subset for every subnet. */
+    public static final long RECALIBRATION_SEED = 937162211L;
+
+    private final Workspace workspace;
+
+    /** An evaluator borrowing activation memory from {@code workspace}. */
+    public Evaluator(Workspace workspace) {
+        this.workspace = Objects.requireNonNull(workspace, "workspace");
+    }
+
+    /**
+     * Recalibrates the running statistics of the layers {@code subnet} uses (their first c entries)
+     * from {@code images} random training images.
+     */
+    public void recalibrate(Network net, Subnet subnet, Dataset train, LoaderConfig trainLoader, int images) {
+        SubsetDataset subset = SubsetDataset.randomSample(train, Math.min(images, train.size()), RECALIBRATION_SEED);
+        BatchLoader loader = new BatchLoader(subset, new LoaderConfig(RECALIBRATION_BATCH, RECALIBRATION_SEED, true,
+                trainLoader.augmentation(), trainLoader.normalization(), false));
+        BnStatistics stats = new BnStatistics();
+        for (int b = 0; b < loader.batchesPerEpoch(); b++) {
+            Batch batch = loader.batch(0, b, subnet.resolution());
+            try (Tensor x = images(net, batch); Pass p = Pass.recalibrate(workspace, stats)) {
+                net.forward(p, subnet, x);
+            }
+        }
+        stats.apply();
+    }
+
+    /** Top-1 accuracy (%) of {@code subnet} on {@code test} with the current running statistics. */
+    public double top1(Network net, Subnet subnet, Dataset test, LoaderConfig evalLoader) {
+        BatchLoader loader = new BatchLoader(test, evalLoader);
+        int classes = net.spec().geometry().numClasses();
+        long hits = 0;
+        for (int b = 0; b < loader.batchesPerEpoch(); b++) {
+            Batch batch = loader.batch(0, b, subnet.resolution());
+            try (Tensor x = images(net, batch); Pass p = Pass.eval(workspace)) {
+                float[] logits = net.forward(p, subnet, x).toArray();
+                hits += Math.round(SupernetTrainer.top1(logits, batch.labels(), classes) * batch.size() / 100.0);
+            }
+        }
+        return 100.0 * hits / test.size();
+    }
+
+    /** {@link #recalibrate} then {@link #top1}. */
+    public double top1Recalibrated(Network net, Subnet subnet, Dataset train, LoaderConfig trainLoader, Dataset test,
+                                   LoaderConfig evalLoader) {
+        recalibrate(net, subnet, train, trainLoader, RECALIBRATION_IMAGES);
+        return top1(net, subnet, test, evalLoader);
+    }
+
+    private static Tensor images(Network net, Batch batch) {
+        int r = batch.resolution();
+        return Tensor.of(net.context(), Layout.NHWC, batch.images(), batch.size(), r, r, batch.channels());
+    }
+}

@@ -1,0 +1,233 @@
+package org.compofa.train;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.compofa.data.BatchLoader;
+import org.compofa.data.Dataset;
+import org.compofa.data.LoaderConfig;
+import org.compofa.nn.ChannelSorter;
+import org.compofa.nn.Network;
+import org.compofa.nn.NetworkSpec;
+import org.compofa.nn.Workspace;
+import org.compofa.ops.KernelTransform;
+import org.compofa.runtime.ComputeContext;
+import org.compofa.space.MobileNetV3Geometry;
+import org.compofa.space.ResolutionSet;
+import org.compofa.space.SearchSpace;
+import org.compofa.space.SearchSpaces;
+import org.compofa.space.Subnet;
+
+/**
+ * The small-image recipe (Fashion-MNIST by default): teacher from scratch, then CompOFA compound
+ * training with KD from it, then BN-recalibrated accuracy of the largest and smallest compound
+ * subnets. Geometry: {@link MobileNetV3Geometry#smallInput} at the settings' width, 4 slots per
+ * stage, resolutions 24/28/32.
+ *
+ * <p>Decisions for a 2-core CPU budget: the reference's epochs are scaled by {@link EpochBudget};
+ * the learning rates of the reference (global batch 2048) scale linearly to our batch, except the
+ * teacher's, whose reference lr (2.6 at 2048 = 0.1625 at 128) is used as given; the teacher trains
+ * without dropout (as OFA's released D4-E6-K7) and with 1 warm-up epoch.
+ */
+public final class FashionRecipe {
+    /**
+     * @param out            run directory (teacher/ and compound/ inside)
+     * @param width          width multiplier of the supernet
+     * @param batch          images per step
+     * @param teacherEpochs  teacher epochs (warm-up included)
+     * @param compoundEpochs CompOFA epochs over both phases
+     * @param resolutions    training and evaluation resolutions
+     * @param seed           seed of weights, data order and sampling
+     */
+    public record Settings(Path out, double width, int batch, int teacherEpochs, int compoundEpochs,
+                           ResolutionSet resolutions, long seed) {
+        /** Checks the numbers. */
+        public Settings {
+            if (batch < 2 || teacherEpochs < 1 || compoundEpochs < 2 || !(width > 0)) {
+                throw new IllegalArgumentException("batch >= 2, teacher epochs >= 1, compound epochs >= 2 (two"
+                        + " phases) and width > 0 needed: " + batch + ", " + teacherEpochs + ", " + compoundEpochs
+                        + ", " + width);
+            }
+        }
+    }
+
+    private final Settings settings;
+    private final ComputeContext ctx;
+    private final Dataset train;
+    private final Dataset test;
+    private final PrintStream out;
+    private final MobileNetV3Geometry geometry;
+
+    /** A recipe on {@code ctx} over the given data. */
+    public FashionRecipe(Settings settings, ComputeContext ctx, Dataset train, Dataset test, PrintStream out) {
+        this.settings = settings;
+        this.ctx = ctx;
+        this.train = train;
+        this.test = test;
+        this.out = out;
+        this.geometry = MobileNetV3Geometry.smallInput(settings.width(), train.channels(), train.numClasses());
+    }
+
+    /** The compound search space of the recipe. */
+    public SearchSpace space() {
+        return SearchSpaces.compOfa(settings.width(), settings.resolutions());
+    }
+
+    /** The supernet spec (4 slots, kernel 7 stored, centre crop). */
+    public NetworkSpec spec() {
+        return NetworkSpec.supernet(geometry, SearchSpaces.MBV3_SLOTS, KernelTransform.NONE);
+    }
+
+    LoaderConfig trainLoader() {
+        return LoaderConfig.training(settings.batch(), settings.seed());
+    }
+
+    /** The teacher phase config. */
+    public TrainingConfig teacherConfig() {
+        int warmup = settings.teacherEpochs() > 2 ? 1 : 0;
+        double lr = TrainingPreset.OFA_TEACHER.config().withBatchSize(settings.batch()).initLr();
+        return new TrainingConfig("teacher", settings.teacherEpochs() - warmup, warmup, lr,
+                lr / TrainingPreset.OFA_TEACHER.referenceGpus(), SgdConfig.REFERENCE, TrainingPreset.LABEL_SMOOTHING,
+                0.0, settings.batch(), 1, 0.0, settings.seed(), settings.resolutions().values());
+    }
+
+    /** CompOFA's two phases scaled to the budget and the batch. */
+    public List<TrainingConfig> compoundConfigs() {
+        return EpochBudget.scale(TrainingPreset.compOfa(), settings.compoundEpochs()).stream()
+                .map(c -> c.withBatchSize(settings.batch()).withSeed(settings.seed())
+                        .withResolutions(settings.resolutions().values()))
+                .toList();
+    }
+
+    /** Trains (or resumes, or finds finished) the teacher; returns it with its result. */
+    public PhaseResult trainTeacher(Network teacher) throws IOException {
+        BatchLoader loader = new BatchLoader(train, trainLoader());
+        SupernetTrainer trainer = new SupernetTrainer(teacher, null, loader, settings.out().resolve("teacher"), out);
+        Subnet full = teacher.largestSubnet(settings.resolutions().min());
+        return trainer.run(new Phase(teacherConfig(), SubnetSource.fixed(full), "teacher"));
+    }
+
+    /**
+     * CompOFA compound training of {@code student} from the teacher's weights (copied in and channel
+     * sorted at the start of each phase, as {@code supporting_compound} does; §3.3, §10.3 kept).
+     */
+    public List<PhaseResult> trainCompound(Network student, Network teacher) throws IOException {
+        List<PlannedPhase> plan = compoundConfigs().stream()
+                .map(c -> new PlannedPhase(c, space(), List.of(6, 4, 3), 0)).toList();
+        return trainChain(student, teacher, "compound", plan);
+    }
+
+    /** The OFA space of the recipe (elastic kernel, depth and expand; transform matrices). */
+    public SearchSpace ofaSpace() {
+        return ofaSpace(List.of(2, 3, 4), List.of(3, 4, 6), List.of(3, 5, 7));
+    }
+
+    private SearchSpace ofaSpace(List<Integer> depths, List<Integer> expands, List<Integer> kernels) {
+        return SearchSpaces.ofaMbv3(depths, expands, kernels, settings.width(), settings.resolutions());
+    }
+
+    /** The OFA student's spec: as {@link #spec()} plus the 7->5->3 kernel-transform matrices. */
+    public NetworkSpec ofaSpec() {
+        return NetworkSpec.supernet(geometry, SearchSpaces.MBV3_SLOTS, KernelTransform.OFA);
+    }
+
+    /**
+     * OFA progressive shrinking (§5.2) on the same engine: kernel {3,5,7}, depth {3,4} then {2,3,4},
+     * expand {4,6} (full channel sort first) then {3,4,6} (sort protecting the top 4x channels),
+     * with the reference's subnets per step, epochs scaled to {@code epochs} in total (at least 5).
+     */
+    public List<PhaseResult> trainOfaProgressiveShrinking(Network student, Network teacher, int epochs)
+            throws IOException {
+        List<TrainingConfig> c = EpochBudget.scale(TrainingPreset.ofaProgressiveShrinking(), epochs).stream()
+                .map(x -> x.withBatchSize(settings.batch()).withSeed(settings.seed())
+                        .withResolutions(settings.resolutions().values()))
+                .toList();
+        List<Integer> k357 = List.of(3, 5, 7);
+        List<PlannedPhase> plan = List.of(
+                new PlannedPhase(c.get(0), ofaSpace(List.of(4), List.of(6), k357), null, 0),
+                new PlannedPhase(c.get(1), ofaSpace(List.of(3, 4), List.of(6), k357), null, 0),
+                new PlannedPhase(c.get(2), ofaSpace(List.of(2, 3, 4), List.of(6), k357), null, 0),
+                new PlannedPhase(c.get(3), ofaSpace(List.of(2, 3, 4), List.of(4, 6), k357), List.of(6, 4), 0),
+                new PlannedPhase(c.get(4), ofaSpace(), List.of(6, 4, 3), 1));
+        return trainChain(student, teacher, "ofa-ps", plan);
+    }
+
+    /** One phase of a chain: its config, the space it samples and the channel sort at its start (null: none). */
+    private record PlannedPhase(TrainingConfig config, SearchSpace space, List<Integer> sortExpands, int protect) {
+    }
+
+    /**
+     * Runs phases in order in {@code out/<name>/<phase>}; a phase that has no checkpoint yet starts
+     * from the previous phase's weights (the first from the teacher's) after its channel sort, a
+     * phase with one resumes from it.
+     */
+    private List<PhaseResult> trainChain(Network student, Network teacher, String name, List<PlannedPhase> plan)
+            throws IOException {
+        BatchLoader loader = new BatchLoader(train, trainLoader());
+        Path dir = settings.out().resolve(name);
+        SupernetTrainer trainer = new SupernetTrainer(student, teacher, loader, dir, out);
+        List<PhaseResult> results = new ArrayList<>();
+        for (PlannedPhase p : plan) {
+            TrainingConfig c = p.config();
+            boolean started = new CheckpointStore(dir.resolve(c.name()), c.name(), 2).latest().isPresent();
+            if (!started) {
+                if (results.isEmpty()) {
+                    student.parameters().copySharedFrom(teacher.parameters());
+                }
+                if (p.sortExpands() != null) {
+                    ChannelSorter.sortMiddleChannels(student, p.protect(), p.sortExpands());
+                }
+            }
+            results.add(trainer.run(new Phase(c, SubnetSource.uniform(p.space()), p.space().id())));
+        }
+        return results;
+    }
+
+    /** BN-recalibrated top-1 of the largest and smallest compound subnet at every resolution. */
+    public Map<String, Double> evaluateExtremes(Network student) {
+        return evaluateExtremes(student, space());
+    }
+
+    /** BN-recalibrated top-1 of the largest and smallest subnet of {@code space} at every resolution. */
+    public Map<String, Double> evaluateExtremes(Network student, SearchSpace space) {
+        Map<String, Double> acc = new LinkedHashMap<>();
+        try (Workspace ws = new Workspace(ctx)) {
+            Evaluator ev = new Evaluator(ws);
+            for (int r : settings.resolutions().values()) {
+                for (Subnet s : List.of(space.largest(r), space.smallest(r))) {
+                    acc.put(s.id(), ev.top1Recalibrated(student, s, train, trainLoader(), test,
+                            LoaderConfig.evaluation(500)));
+                }
+            }
+        }
+        return acc;
+    }
+
+    /** Top-1 of the teacher (its own running statistics) at every resolution. */
+    public Map<Integer, Double> evaluateTeacher(Network teacher) {
+        Map<Integer, Double> acc = new LinkedHashMap<>();
+        try (Workspace ws = new Workspace(ctx)) {
+            Evaluator ev = new Evaluator(ws);
+            for (int r : settings.resolutions().values()) {
+                acc.put(r, ev.top1(teacher, teacher.largestSubnet(r), test, LoaderConfig.evaluation(500)));
+            }
+        }
+        return acc;
+    }
+
+    /** Loads the newest checkpoint of a finished phase into {@code net}, if there is one. */
+    public static Optional<LoadedCheckpoint> loadLatest(Path phaseDir, String phase, Network net) throws IOException {
+        if (!Files.isDirectory(phaseDir)) {
+            return Optional.empty();
+        }
+        Optional<LoadedCheckpoint> c = new CheckpointStore(phaseDir, phase, 2).latest();
+        c.ifPresent(l -> net.parameters().load(l.checkpoint().arrays()));
+        return c;
+    }
+}

@@ -1,0 +1,239 @@
+package org.compofa.train;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.compofa.data.Batch;
+import org.compofa.data.BatchLoader;
+import org.compofa.data.SeededOrder;
+import org.compofa.nn.Network;
+import org.compofa.nn.Parameter;
+import org.compofa.nn.Workspace;
+import org.compofa.runtime.ComputeContext;
+import org.compofa.runtime.Tensor;
+
+/**
+ * The one training engine behind the teacher, CompOFA compound training and OFA progressive
+ * shrinking (reference §5.1): per step one batch at one resolution drawn for that batch and one
+ * {@link TrainingStep} (teacher logits, the sampled subnets' forward and backward, one SGD step) at
+ * the cosine-with-warm-up learning rate of the step.
+ *
+ * <p>Every random choice is keyed by (seed, position): the batch order and augmentation by the
+ * loader, the resolution by (seed, epoch, batch), the subnets by {@link RunState#subnetSeed}, the
+ * dropout mask by (seed, step, subnet). Checkpoints (weights, running statistics, momentum, state)
+ * go through {@link CheckpointStore} (atomic, checksummed); {@link #run} resumes from the newest
+ * valid one, so a killed run continues the same run without loss and ends with the same weights.
+ */
+public final class SupernetTrainer {
+    private static final long RESOLUTION_STREAM = 0x5245534fL; // "RESO"
+    private static final String MOMENTUM_PREFIX = "optimizer.momentum.";
+
+    private final Network student;
+    private final Network teacher;
+    private final BatchLoader loader;
+    private final Path runDirectory;
+    private final PrintStream out;
+    private double checkpointEverySeconds = 300;
+    private int logEverySteps = 20;
+    private long stopAfterSteps = Long.MAX_VALUE;
+
+    /**
+     * @param student      the network being trained (weights updated in place)
+     * @param teacher      the frozen teacher, or null (no distillation; phases then need kd 0)
+     * @param loader       training batches (batch size must equal every phase's)
+     * @param runDirectory where checkpoints and the CSV log of each phase go (one sub-folder per phase)
+     * @param out          where the progress bar goes
+     */
+    public SupernetTrainer(Network student, Network teacher, BatchLoader loader, Path runDirectory, PrintStream out) {
+        this.student = Objects.requireNonNull(student, "student");
+        this.teacher = teacher;
+        this.loader = Objects.requireNonNull(loader, "loader");
+        this.runDirectory = Objects.requireNonNull(runDirectory, "runDirectory");
+        this.out = Objects.requireNonNull(out, "out");
+        if (teacher != null && teacher.context() != student.context()) {
+            throw new IllegalArgumentException("teacher and student must live on one compute context");
+        }
+    }
+
+    /** Seconds between periodic checkpoints (one is also written at every epoch end). */
+    public SupernetTrainer checkpointEvery(double seconds) {
+        this.checkpointEverySeconds = seconds;
+        return this;
+    }
+
+    /** Steps between CSV log rows. */
+    public SupernetTrainer logEvery(int steps) {
+        this.logEverySteps = Math.max(1, steps);
+        return this;
+    }
+
+    /** Stops (after checkpointing) once the phase's global step reaches this: simulates a kill in tests. */
+    public SupernetTrainer stopAfterStep(long step) {
+        this.stopAfterSteps = step;
+        return this;
+    }
+
+    /** The resolution of batch {@code batch} of {@code epoch}: uniform over the phase's list. */
+    static int resolutionOf(TrainingConfig config, int epoch, int batch) {
+        List<Integer> rs = config.resolutions();
+        return rs.get(SeededOrder.random(config.seed(), RESOLUTION_STREAM, epoch, batch).nextInt(rs.size()));
+    }
+
+    /**
+     * Runs (or resumes, or confirms finished) one phase.
+     *
+     * @throws IOException when checkpoints or the log cannot be written or a checkpoint is unusable
+     */
+    public PhaseResult run(Phase phase) throws IOException {
+        TrainingConfig config = phase.config();
+        if (config.batchSize() != loader.config().batchSize()) {
+            throw new IllegalArgumentException("phase " + config.name() + " has batch " + config.batchSize()
+                    + " but the loader makes batches of " + loader.config().batchSize());
+        }
+        if (config.kdRatio() > 0 && teacher == null) {
+            throw new IllegalArgumentException("phase " + config.name() + " distils (kd " + config.kdRatio()
+                    + ") but no teacher was given");
+        }
+        Path dir = runDirectory.resolve(config.name());
+        CheckpointStore store = new CheckpointStore(dir, config.name(), 2);
+        ComputeContext ctx = student.context();
+        Map<String, Tensor> momentum = new LinkedHashMap<>();
+        try (Workspace ws = new Workspace(ctx)) {
+            for (Parameter p : student.parameters().parameters()) {
+                momentum.put(p.name(), Tensor.zeros(ctx, p.value().layout(), p.value().shape()));
+            }
+            RunState state = RunState.start(config.seed());
+            double elapsed = 0;
+            Optional<LoadedCheckpoint> latest = store.latest();
+            if (latest.isPresent()) {
+                Checkpoint c = latest.get().checkpoint();
+                if (!c.config().equals(config)) {
+                    throw new CheckpointException(latest.get().file(), CheckpointException.Reason.INCOMPATIBLE,
+                            "it was written by phase config " + c.config().toProperties() + ", not "
+                                    + config.toProperties() + "; use another run directory");
+                }
+                student.parameters().load(c.arrays());
+                for (var e : momentum.entrySet()) {
+                    e.getValue().copyFrom(latest.get().require(MOMENTUM_PREFIX + e.getKey(),
+                            e.getValue().shape()).values());
+                }
+                state = c.state();
+                elapsed = Double.parseDouble(c.attributes().getOrDefault("elapsed_seconds", "0"));
+                out.println("compofa: resuming " + config.name() + " at epoch " + state.epoch() + " batch "
+                        + state.batchIndex() + " (step " + state.globalStep() + ") from " + latest.get().file());
+            }
+            return loop(phase, store, momentum, ws, state, elapsed, dir);
+        } finally {
+            momentum.values().forEach(Tensor::close);
+        }
+    }
+
+    private PhaseResult loop(Phase phase, CheckpointStore store, Map<String, Tensor> momentum, Workspace ws,
+                             RunState start, double elapsedBefore, Path dir) throws IOException {
+        TrainingConfig config = phase.config();
+        int perEpoch = loader.batchesPerEpoch();
+        LearningRateSchedule schedule = config.schedule(perEpoch);
+        long totalSteps = schedule.totalSteps();
+        TrainingStep stepper = new TrainingStep(student, teacher, config, momentum, ws);
+        RunState state = start;
+        double elapsed = elapsedBefore;
+        long t0 = System.nanoTime();
+        long lastCheckpoint = t0;
+        double windowLoss = 0;
+        double windowTop1 = 0;
+        int windowCount = 0;
+        double lastLoss = Double.NaN;
+        double lastTop1 = Double.NaN;
+        long windowStart = t0;
+        long windowImages = 0;
+        ExecutorService prefetch = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "compofa-prefetch");
+            t.setDaemon(true);
+            return t;
+        });
+        try (CsvLog log = CsvLog.open(dir.resolve("log.csv"), List.of("step", "epoch", "batch", "lr", "loss", "top1",
+                "images_per_s", "elapsed_s"));
+             ProgressBar bar = ProgressBar.onStdout(config.name(), totalSteps, "step")) {
+            bar.update(state.globalStep());
+            CompletableFuture<Batch> next = state.globalStep() < totalSteps ? fetch(prefetch, config, state) : null;
+            while (state.globalStep() < totalSteps && state.globalStep() < stopAfterSteps) {
+                Batch batch = next.join();
+                RunState after = state.advance(perEpoch);
+                next = after.globalStep() < totalSteps ? fetch(prefetch, config, after) : null;
+                double lr = schedule.lr(state.globalStep());
+                TrainingStep.Stats s = stepper.run(state, batch, phase.subnets().draw(state, config.subnetsPerStep(),
+                        batch.resolution()), lr);
+                state = after;
+                windowLoss += s.loss();
+                windowTop1 += s.top1();
+                windowCount++;
+                windowImages += batch.size();
+                bar.metric("loss", s.loss()).metric("top1", s.top1()).metric("lr", lr);
+                long now = System.nanoTime();
+                double rate = windowImages / Math.max(1e-9, (now - windowStart) / 1e9);
+                bar.metric("img/s", rate);
+                bar.update(state.globalStep());
+                boolean epochEnd = state.batchIndex() == 0;
+                if (windowCount >= logEverySteps || epochEnd || state.globalStep() == totalSteps) {
+                    lastLoss = windowLoss / windowCount;
+                    lastTop1 = windowTop1 / windowCount;
+                    log.append(state.globalStep(), batch.epoch(), batch.index(), lr, lastLoss, lastTop1, rate,
+                            elapsed + (now - t0) / 1e9);
+                    windowLoss = windowTop1 = 0;
+                    windowCount = 0;
+                    windowStart = now;
+                    windowImages = 0;
+                }
+                if (epochEnd || (now - lastCheckpoint) / 1e9 >= checkpointEverySeconds
+                        || state.globalStep() == totalSteps || state.globalStep() >= stopAfterSteps) {
+                    save(store, phase, state, momentum, elapsed + (now - t0) / 1e9);
+                    lastCheckpoint = now;
+                }
+            }
+        } finally {
+            prefetch.shutdownNow();
+        }
+        elapsed += (System.nanoTime() - t0) / 1e9;
+        return new PhaseResult(config.name(), state, elapsed, state.globalStep() * config.subnetsPerStep(), lastLoss,
+                lastTop1);
+    }
+
+    private CompletableFuture<Batch> fetch(ExecutorService pool, TrainingConfig config, RunState at) {
+        int r = resolutionOf(config, at.epoch(), at.batchIndex());
+        return CompletableFuture.supplyAsync(() -> loader.batch(at.epoch(), at.batchIndex(), r), pool);
+    }
+
+    private void save(CheckpointStore store, Phase phase, RunState state, Map<String, Tensor> momentum,
+                      double elapsed) throws IOException {
+        List<NamedArray> arrays = new ArrayList<>(student.parameters().toArrays());
+        momentum.forEach((name, t) -> arrays.add(new NamedArray(MOMENTUM_PREFIX + name, t.shape(), t.toArray())));
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("elapsed_seconds", Double.toString(elapsed));
+        attributes.put("phase", phase.config().name());
+        store.save(new Checkpoint(phase.config().name(), phase.spaceId(), state, phase.config(), attributes, arrays));
+    }
+
+    /** Top-1 accuracy in percent of logits [n][classes] against labels. */
+    public static double top1(float[] logits, int[] labels, int classes) {
+        int hits = 0;
+        for (int b = 0; b < labels.length; b++) {
+            int best = 0;
+            for (int j = 1; j < classes; j++) {
+                if (logits[b * classes + j] > logits[b * classes + best]) {
+                    best = j;
+                }
+            }
+            hits += best == labels[b] ? 1 : 0;
+        }
+        return 100.0 * hits / labels.length;
+    }
+}

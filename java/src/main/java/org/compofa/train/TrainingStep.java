@@ -1,0 +1,119 @@
+package org.compofa.train;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.compofa.data.Batch;
+import org.compofa.data.SeededOrder;
+import org.compofa.nn.Network;
+import org.compofa.nn.Parameter;
+import org.compofa.nn.Pass;
+import org.compofa.nn.Workspace;
+import org.compofa.ops.CrossEntropy;
+import org.compofa.ops.Elementwise;
+import org.compofa.ops.Sgd;
+import org.compofa.runtime.ComputeContext;
+import org.compofa.runtime.Layout;
+import org.compofa.runtime.Tensor;
+import org.compofa.space.Subnet;
+
+/**
+ * One optimizer step of supernet training (reference §5.1): the frozen teacher's logits once
+ * (train-mode BN, as the reference runs it), then for each subnet a forward, loss = (CE with label
+ * smoothing + kd * soft-CE to the teacher) * 2 / (kd + 1) (plain CE without a teacher), and a
+ * backward whose gradients add up in the shared weights; then one SGD step (Nesterov, weight decay
+ * except on names containing bn or bias) on every parameter.
+ */
+public final class TrainingStep {
+    private static final long DROPOUT_STREAM = 0x44524f50L; // "DROP"
+
+    private final Network student;
+    private final Network teacher;
+    private final TrainingConfig config;
+    private final Map<String, Tensor> momentum;
+    private final Workspace ws;
+    private final ParameterGroups groups;
+
+    /** The loss and training top-1 (%) of a step, averaged over its subnets. */
+    public record Stats(double loss, double top1) {
+    }
+
+    /**
+     * @param student  trained network
+     * @param teacher  frozen teacher, or null (then the config's kd must be 0)
+     * @param config   smoothing, kd ratio, dropout, momentum, weight decay, seed
+     * @param momentum one buffer per student parameter name (zeros at a phase start)
+     * @param ws       activation memory
+     */
+    public TrainingStep(Network student, Network teacher, TrainingConfig config, Map<String, Tensor> momentum,
+                        Workspace ws) {
+        this.student = Objects.requireNonNull(student, "student");
+        this.teacher = teacher;
+        this.config = Objects.requireNonNull(config, "config");
+        this.momentum = Objects.requireNonNull(momentum, "momentum");
+        this.ws = Objects.requireNonNull(ws, "ws");
+        if (config.kdRatio() > 0 && teacher == null) {
+            throw new IllegalArgumentException("kd ratio " + config.kdRatio() + " needs a teacher");
+        }
+        this.groups = ParameterGroups.split(student.parameters().parameters().stream().map(Parameter::name).toList(),
+                config.sgd().weightDecay());
+    }
+
+    /** Runs the step on {@code batch} for {@code subnets} at learning rate {@code lr}. */
+    public Stats run(RunState state, Batch batch, List<Subnet> subnets, double lr) {
+        ComputeContext ctx = student.context();
+        int n = batch.size();
+        int r = batch.resolution();
+        int classes = student.spec().geometry().numClasses();
+        double kd = config.kdRatio();
+        float scale = kd > 0 ? (float) (2.0 / (kd + 1.0)) : 1f;
+        try (Tensor images = Tensor.of(ctx, Layout.NHWC, batch.images(), n, r, r, batch.channels());
+             Tensor labels = Tensor.labels(ctx, batch.labels());
+             Tensor teacherLogits = kd > 0 ? Tensor.zeros(ctx, Layout.MATRIX, n, classes) : null;
+             Tensor loss = Tensor.zeros(ctx, Layout.VECTOR, n);
+             Tensor kdLoss = Tensor.zeros(ctx, Layout.VECTOR, n);
+             Tensor dlogits = Tensor.zeros(ctx, Layout.MATRIX, n, classes);
+             Tensor dkd = Tensor.zeros(ctx, Layout.MATRIX, n, classes)) {
+            if (teacherLogits != null) {
+                try (Pass p = Pass.teacher(ws)) {
+                    Tensor t = teacher.forward(p, teacher.largestSubnet(r), images);
+                    Elementwise.axpby(ctx, 1f, t, 0f, teacherLogits);
+                }
+            }
+            student.parameters().zeroGrad();
+            double lossSum = 0;
+            double top1Sum = 0;
+            for (int k = 0; k < subnets.size(); k++) {
+                long dropoutSeed = SeededOrder.key(config.seed(), DROPOUT_STREAM, state.globalStep(), k);
+                try (Pass p = Pass.train(ws, (float) config.dropout(), dropoutSeed)) {
+                    Tensor logits = student.forward(p, subnets.get(k), images);
+                    CrossEntropy.softmax(ctx, logits, labels, (float) config.labelSmoothing(), scale / n, loss,
+                            dlogits);
+                    double l = mean(loss.toArray());
+                    if (teacherLogits != null) {
+                        CrossEntropy.soft(ctx, logits, teacherLogits, (float) kd * scale / n, kdLoss, dkd);
+                        Elementwise.axpby(ctx, 1f, dkd, 1f, dlogits);
+                        l += kd * mean(kdLoss.toArray());
+                    }
+                    lossSum += l * scale;
+                    top1Sum += SupernetTrainer.top1(logits.toArray(), batch.labels(), classes);
+                    p.backward(dlogits);
+                }
+            }
+            for (Parameter prm : student.parameters().parameters()) {
+                Sgd.Params sp = new Sgd.Params((float) lr, (float) config.sgd().momentum(),
+                        (float) groups.decayFor(prm.name()), config.sgd().nesterov());
+                Sgd.step(ctx, sp, prm.value(), prm.grad(), momentum.get(prm.name()));
+            }
+            return new Stats(lossSum / subnets.size(), top1Sum / subnets.size());
+        }
+    }
+
+    private static double mean(float[] v) {
+        double s = 0;
+        for (float f : v) {
+            s += f;
+        }
+        return s / v.length;
+    }
+}
