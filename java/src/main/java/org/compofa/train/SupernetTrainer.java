@@ -203,6 +203,9 @@ public final class SupernetTrainer {
             prefetch.shutdownNow();
         }
         elapsed += (System.nanoTime() - t0) / 1e9;
+        if (state.globalStep() == totalSteps) {
+            org.compofa.report.TrainingCurves.plot(dir, config.name());
+        }
         return new PhaseResult(config.name(), state, elapsed, state.globalStep() * config.subnetsPerStep(), lastLoss,
                 lastTop1);
     }

@@ -76,6 +76,8 @@ class SupernetTrainerTest {
             double first = Double.parseDouble(log.get(1).split(",")[4]);
             double last = Double.parseDouble(log.getLast().split(",")[4]);
             assertTrue(last < 0.6 * first, "loss falls: " + first + " -> " + last);
+            assertTrue(Files.size(dir.resolve("teacher/loss.png")) > 1000, "training curves plotted");
+            assertTrue(Files.size(dir.resolve("teacher/top1.png")) > 1000, "training curves plotted");
             Evaluator ev = new Evaluator(ws);
             double acc = ev.top1(net, net.largestSubnet(SIDE), new SyntheticShapes(128, SIDE, CLASSES, 99),
                     new LoaderConfig(32, 0, false, Augmentation.NONE, Normalization.of(0.45f, 0.25f), false));
