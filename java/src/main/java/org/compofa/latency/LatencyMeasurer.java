@@ -1,0 +1,74 @@
+package org.compofa.latency;
+
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.compofa.nn.Network;
+import org.compofa.nn.Pass;
+import org.compofa.nn.Workspace;
+import org.compofa.runtime.Layout;
+import org.compofa.runtime.Tensor;
+import org.compofa.space.Subnet;
+
+/**
+ * Times inference of subnets of one network on its context: a random input of the platform's
+ * batch, {@code warmup} untimed runs, then {@code repeats} timed runs, each ended by a
+ * synchronisation of the context (so CUDA work is complete), summarised by {@link LatencyStats}.
+ * The network runs in {@code EVAL} mode reading the supernet's slices in place, which costs what the
+ * extracted subnet costs (same ops, same sizes). Not thread-safe.
+ */
+public final class LatencyMeasurer implements AutoCloseable {
+    private final Network net;
+    private final int batch;
+    private final int warmup;
+    private final int repeats;
+    private final Workspace ws;
+
+    /**
+     * @param net     the network whose subnets are timed
+     * @param batch   images per run, >= 1
+     * @param warmup  untimed runs first, >= 0
+     * @param repeats timed runs, >= 1
+     */
+    public LatencyMeasurer(Network net, int batch, int warmup, int repeats) {
+        this.net = Objects.requireNonNull(net, "net");
+        if (batch < 1 || warmup < 0 || repeats < 1) {
+            throw new IllegalArgumentException("batch " + batch + " >= 1, warm-up " + warmup + " >= 0 and repeats "
+                    + repeats + " >= 1 needed");
+        }
+        this.batch = batch;
+        this.warmup = warmup;
+        this.repeats = repeats;
+        this.ws = new Workspace(net.context());
+    }
+
+    /** The latency of {@code subnet} at its resolution. */
+    public LatencyStats measure(Subnet subnet) {
+        int r = subnet.resolution();
+        int c = net.spec().geometry().inputChannels();
+        float[] data = new float[batch * r * r * c];
+        SplittableRandom rnd = new SplittableRandom(r);
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) rnd.nextGaussian();
+        }
+        double[] ms = new double[repeats];
+        try (Tensor x = Tensor.of(net.context(), Layout.NHWC, data, batch, r, r, c)) {
+            for (int i = 0; i < warmup + repeats; i++) {
+                long t0 = System.nanoTime();
+                try (Pass p = Pass.eval(ws)) {
+                    net.forward(p, subnet, x);
+                    net.context().synchronize();
+                }
+                if (i >= warmup) {
+                    ms[i - warmup] = (System.nanoTime() - t0) / 1e6;
+                }
+            }
+        }
+        return LatencyStats.of(ms);
+    }
+
+    /** Frees the activation memory. */
+    @Override
+    public void close() {
+        ws.close();
+    }
+}
