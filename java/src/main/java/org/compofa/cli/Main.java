@@ -9,6 +9,7 @@ import java.util.Arrays;
  *   <li>{@code selfcheck}: every production backend against the reference kernels at the CompOFA
  *       stage shapes, with the error and time of each;</li>
  *   <li>{@code train}: teacher, CompOFA compound training or both plus evaluation ({@link TrainCommand});</li>
+ *   <li>{@code export}: a trained subnet as a model file and ONNX ({@link ExportCommand});</li>
  *   <li>{@code demo}: the main job. Today it is {@code info} then {@code selfcheck}; the Fashion-MNIST
  *       pipeline (train, latency table, search, export) replaces it as those capabilities land.</li>
  * </ul>
@@ -32,6 +33,8 @@ public final class Main {
                 return SelfCheckCommand.run(System.out, rest);
             case "train":
                 return TrainCommand.run(System.out, rest);
+            case "export":
+                return ExportCommand.run(System.out, rest);
             case "demo":
                 int info = InfoCommand.run(System.out);
                 return info != 0 ? info : SelfCheckCommand.run(System.out, rest);
@@ -49,7 +52,8 @@ public final class Main {
                 usage: compofa <command>
                   info        backends on this machine (and why one is unavailable)
                   selfcheck   production kernels vs the reference at the CompOFA stage shapes [--seed N]
-                  train       teacher | compound | recipe on Fashion-MNIST (resumable; see `train` alone)
+                  train       teacher | compound | ofa-ps | recipe on Fashion-MNIST (resumable; see `train` alone)
+                  export      a trained subnet as our model file and ONNX, checked in ONNX Runtime
                   demo        the main job (today: info + selfcheck)""";
     }
 }
