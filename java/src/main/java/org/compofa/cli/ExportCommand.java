@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.compofa.data.Dataset;
 import org.compofa.data.FashionMnist;
-import org.compofa.data.LoaderConfig;
 import org.compofa.export.ModelFile;
 import org.compofa.export.OnnxExporter;
 import org.compofa.export.OnnxVerifier;
@@ -72,7 +71,7 @@ final class ExportCommand {
                     default -> space.validate(Subnet.parse(which));
                 };
                 try (Workspace ws = new Workspace(ctx)) {
-                    new Evaluator(ws).recalibrate(net, subnet, train, LoaderConfig.training(128, s.seed()),
+                    new Evaluator(ws).recalibrate(net, subnet, train, recipe.trainLoader(),
                             Evaluator.RECALIBRATION_IMAGES);
                 }
                 Path base = Path.of(o.get("out", run.resolve("export").resolve(subnet.id()).toString()));

@@ -32,7 +32,7 @@ final class TrainCommand {
                   --out DIR              run directory, resumed when it exists (default runs/fashion)
                   --width W              supernet width multiplier (default 0.5)
                   --batch N              images per step (default 128)
-                  --teacher-epochs N     (default 7)
+                  --teacher-epochs N     (default 9)
                   --compound-epochs N    over CompOFA's two phases (default 3)
                   --ofa-epochs N         over OFA's five shrinking phases (default: compound x 425/150,
                                          the reference's ratio, at least 5)
@@ -76,7 +76,7 @@ final class TrainCommand {
                 test = new SubsetDataset(test, java.util.stream.IntStream.range(0, n).toArray());
             }
             FashionRecipe.Settings s = new FashionRecipe.Settings(Path.of(o.get("out", "runs/fashion")),
-                    o.decimal("width", 0.5), o.integer("batch", 128), o.integer("teacher-epochs", 7),
+                    o.decimal("width", 0.5), o.integer("batch", 128), o.integer("teacher-epochs", 9),
                     o.integer("compound-epochs", 3), ResolutionSet.parseTag("r" + o.get("resolutions", "24-32:4")
                             .replace(':', 's')), o.integer("seed", 0));
             return execute(out, what, new FashionRecipe(s, ctx, train, test, out), s, ctx, o);

@@ -101,9 +101,10 @@ public final class LineChart {
                     g.drawLine(px(s.x()[i - 1], xr), py(s.y()[i - 1], yr), x1, y1);
                 }
             }
-            g.fillRect(W - RIGHT - 220, TOP + 10 + 18 * si, 12, 12);
+            int legendX = W - RIGHT - 30 - g.getFontMetrics().stringWidth(s.name());
+            g.fillRect(legendX, TOP + 10 + 18 * si, 12, 12);
             g.setColor(Color.BLACK);
-            g.drawString(s.name(), W - RIGHT - 202, TOP + 21 + 18 * si);
+            g.drawString(s.name(), legendX + 18, TOP + 21 + 18 * si);
         }
         g.dispose();
         Files.createDirectories(file.toAbsolutePath().getParent());
