@@ -10,5 +10,5 @@ fi
 # workers spin against each other (a third of the time in sched_yield), so GEMM runs on the calling
 # thread; a training step is then ~1.4x faster. Override freely.
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
-CP="$ROOT/java/target/compofa-0.1.0-SNAPSHOT.jar:$ROOT/bindings/target/compofa-bindings-0.1.0-SNAPSHOT.jar"
+CP="$ROOT/java/target/compofa-0.1.0-SNAPSHOT.jar:$ROOT/bindings/target/compofa-bindings-0.1.0-SNAPSHOT.jar:$ROOT/java/target/lib/*"
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP" org.compofa.cli.Main "$@"

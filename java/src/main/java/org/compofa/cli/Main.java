@@ -10,8 +10,8 @@ import java.util.Arrays;
  *       stage shapes, with the error and time of each;</li>
  *   <li>{@code train}: teacher, CompOFA compound training or both plus evaluation ({@link TrainCommand});</li>
  *   <li>{@code export}: a trained subnet as a model file and ONNX ({@link ExportCommand});</li>
- *   <li>{@code demo}: the main job. Today it is {@code info} then {@code selfcheck}; the Fashion-MNIST
- *       pipeline (train, latency table, search, export) replaces it as those capabilities land.</li>
+ *   <li>{@code evaluate}, {@code latency}, {@code search}: accuracy table, latency tables, exact search;</li>
+ *   <li>{@code demo}: the main job, every step above on a Fashion-MNIST subset ({@link DemoCommand}).</li>
  * </ul>
  * Exit status 0 on success, 1 when a check fails, 2 on a usage error.
  */
@@ -35,9 +35,14 @@ public final class Main {
                 return TrainCommand.run(System.out, rest);
             case "export":
                 return ExportCommand.run(System.out, rest);
+            case "evaluate":
+                return EvaluateCommand.run(System.out, rest);
+            case "latency":
+                return LatencyCommand.run(System.out, rest);
+            case "search":
+                return SearchCommand.run(System.out, rest);
             case "demo":
-                int info = InfoCommand.run(System.out);
-                return info != 0 ? info : SelfCheckCommand.run(System.out, rest);
+                return DemoCommand.run(System.out, rest);
             case "help", "--help", "-h":
                 System.out.println(usage());
                 return 0;
@@ -53,7 +58,10 @@ public final class Main {
                   info        backends on this machine (and why one is unavailable)
                   selfcheck   production kernels vs the reference at the CompOFA stage shapes [--seed N]
                   train       teacher | compound | ofa-ps | recipe on Fashion-MNIST (resumable; see `train` alone)
+                  evaluate    BN-recalibrated top-1 of every compound subnet (accuracy.csv, CDF plot)
+                  latency     latency table of every compound subnet on this machine (CSV + JSON)
+                  search      best subnet per latency budget and Pareto fronts (CSV + PNG)
                   export      a trained subnet as our model file and ONNX, checked in ONNX Runtime
-                  demo        the main job (today: info + selfcheck)""";
+                  demo        the main job: train, latency, evaluate, search, export on a Fashion-MNIST subset""";
     }
 }

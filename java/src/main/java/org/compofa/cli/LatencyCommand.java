@@ -1,0 +1,76 @@
+package org.compofa.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.compofa.latency.LatencyMeasurer;
+import org.compofa.latency.LatencyTable;
+import org.compofa.latency.LatencyTableBuilder;
+import org.compofa.latency.Platform;
+import org.compofa.nn.Network;
+import org.compofa.runtime.ComputeContext;
+
+/**
+ * {@code compofa latency}: the latency table of every CompOFA subnet at every given resolution on
+ * this machine's backend, one table per batch size, in {@code <run>/latency/<platform>.{csv,json}};
+ * resumable through {@code <platform>.partial.csv}.
+ */
+final class LatencyCommand {
+    private LatencyCommand() {}
+
+    static String usage() {
+        return """
+                usage: compofa latency [options]
+                  --run DIR              trained run (default runs/fashion)
+                  --batches L            comma list of batch sizes (default 1,64)
+                  --warmup N --repeats N untimed and timed runs per entry (default 3, 10)
+                  --eval-resolutions L   comma list (default: the run's resolutions)
+                  --threads N            CPU threads
+                  --width/--resolutions/--seed/--data   as for train""";
+    }
+
+    static int run(PrintStream out, String... args) {
+        Options o;
+        try {
+            o = Options.parse(List.of(args));
+        } catch (IllegalArgumentException e) {
+            System.err.println("compofa latency: " + e.getMessage() + "\n" + usage());
+            return 2;
+        }
+        try (ComputeContext ctx = ComputeContext.select(o.get("backend", "auto"))) {
+            if (o.has("threads")) {
+                ctx.setThreads(o.integer("threads", 0));
+            }
+            TrainedRun run = TrainedRun.open(o, ctx, out);
+            List<Integer> batches = Arrays.stream(o.get("batches", "1,64").split(",")).map(String::trim)
+                    .map(Integer::valueOf).toList();
+            for (int b : batches) {
+                LatencyTable t = measure(run, ctx, b, o.integer("warmup", 3), o.integer("repeats", 10),
+                        EvaluateCommand.resolutions(o, run), o.integer("threads", 0), out);
+                out.println("latency table " + t.platform().name() + ": " + t.entries().size() + " entries in "
+                        + run.settings().out().resolve("latency"));
+            }
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            System.err.println("compofa latency: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    static LatencyTable measure(TrainedRun run, ComputeContext ctx, int batch, int warmup, int repeats,
+                                List<Integer> resolutions, int threads, PrintStream out) throws IOException {
+        Platform p = new Platform(ctx.backend().name().toLowerCase(java.util.Locale.ROOT) + "-b" + batch,
+                ctx.backend() == org.compofa.runtime.Backend.CUDA ? ctx.describe() : Platform.cpuModel(),
+                "compofa " + ctx.backend() + " backend, JDK " + Runtime.version() + ", OPENBLAS_NUM_THREADS="
+                        + System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "unset"), batch, threads);
+        Path dir = run.settings().out().resolve("latency");
+        try (Network net = run.loadCompound(ctx); LatencyMeasurer m = new LatencyMeasurer(net, batch, warmup, repeats)) {
+            LatencyTable t = LatencyTableBuilder.build(m, run.recipe().space(), resolutions, p,
+                    dir.resolve(p.name() + ".partial.csv"), out);
+            t.write(dir.resolve(p.name()));
+            return t;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package org.compofa.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.compofa.data.FashionMnist;
+import org.compofa.latency.LatencyTable;
+import org.compofa.search.AccuracyTable;
+import org.compofa.space.ResolutionSet;
+import org.compofa.space.SearchSpace;
+import org.compofa.space.SearchSpaces;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The post-training commands end to end on a tiny run (w0.25, 28 px only, a few hundred images):
+ * each step reads the previous step's saved artifacts, as a user rerunning one step would.
+ */
+class PipelineCommandsTest {
+    @Test
+    void trainLatencyEvaluateSearchExportChainThroughSavedArtifacts(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIRECTORY), "Fashion-MNIST not installed");
+        String run = dir.resolve("run").toString();
+        List<String> common = List.of("--width", "0.25", "--resolutions", "28", "--batch", "32", "--test-limit",
+                "100", "--backend", "cpu");
+        assertEquals(0, Main.run(args("train", "recipe", "--out", run, "--train-limit", "256", "--teacher-epochs", "1",
+                "--compound-epochs", "2", common)));
+        assertTrue(Files.exists(Path.of(run, "summary.json")));
+        assertEquals(0, Main.run(args("latency", "--run", run, "--batches", "1", "--warmup", "0", "--repeats", "2",
+                common)));
+        assertEquals(0, Main.run(args("evaluate", "--run", run, "--recal-images", "64", "--train-limit", "256",
+                common)));
+        SearchSpace space = SearchSpaces.compOfa(0.25, ResolutionSet.of(28));
+        assertEquals(243, AccuracyTable.read(Path.of(run, "evaluation/accuracy.csv"), space).top1().size());
+        assertEquals(243, LatencyTable.read(Path.of(run, "latency/cpu-b1.csv"), space).entries().size());
+        assertEquals(0, Main.run(args("search", "--run", run, "--budgets", "3", common)));
+        assertEquals(4, Files.readAllLines(Path.of(run, "search/best.csv")).size(), "header + 3 budgets");
+        assertTrue(Files.size(Path.of(run, "search/pareto.png")) > 1000);
+        assertTrue(Files.size(Path.of(run, "evaluation/accuracy-cdf.png")) > 1000);
+        assertEquals(0, Main.run(args("export", "--run", run, "--subnet", "smallest", "--out", dir.resolve("m")
+                .toString(), common)));
+        assertTrue(Files.size(dir.resolve("m.onnx")) > 1000);
+        assertTrue(Files.size(dir.resolve("m.cmpf")) > 1000);
+        assertEquals(1, Main.run(args("search", "--run", dir.resolve("nothing").toString(), common)),
+                "a run without tables is an error, not a crash");
+    }
+
+    private static String[] args(Object... parts) {
+        List<String> out = new java.util.ArrayList<>();
+        for (Object p : parts) {
+            if (p instanceof List<?> l) {
+                l.forEach(x -> out.add((String) x));
+            } else {
+                out.add((String) p);
+            }
+        }
+        return out.toArray(String[]::new);
+    }
+}
