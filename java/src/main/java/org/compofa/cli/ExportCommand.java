@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.compofa.data.Dataset;
 import org.compofa.data.FashionMnist;
 import org.compofa.export.ModelFile;
 import org.compofa.export.OnnxExporter;
@@ -13,12 +12,10 @@ import org.compofa.export.OnnxVerifier;
 import org.compofa.nn.Network;
 import org.compofa.nn.Workspace;
 import org.compofa.runtime.ComputeContext;
-import org.compofa.space.ResolutionSet;
 import org.compofa.space.SearchSpace;
 import org.compofa.space.Subnet;
 import org.compofa.train.Evaluator;
 import org.compofa.train.FashionRecipe;
-import org.compofa.train.TrainingPreset;
 
 /**
  * {@code compofa export}: one subnet of a trained CompOFA run (the newest checkpoint of its last
@@ -49,20 +46,11 @@ final class ExportCommand {
             return 2;
         }
         try (ComputeContext ctx = ComputeContext.select(o.get("backend", "auto"))) {
-            Path run = Path.of(o.get("run", "runs/fashion"));
-            Path data = Path.of(o.get("data", FashionMnist.DEFAULT_DIRECTORY.toString()));
-            Dataset train = FashionMnist.load(data, FashionMnist.Split.TRAIN);
-            FashionRecipe.Settings s = new FashionRecipe.Settings(run, o.decimal("width", 0.5), 128, 1, 2,
-                    ResolutionSet.parseTag("r" + o.get("resolutions", "24-32:4").replace(':', 's')),
-                    o.integer("seed", 0));
-            FashionRecipe recipe = new FashionRecipe(s, ctx, train, train, out);
+            TrainedRun trained = TrainedRun.open(o, ctx, out);
+            Path run = trained.settings().out();
+            FashionRecipe recipe = trained.recipe();
             SearchSpace space = recipe.space();
-            String last = TrainingPreset.COMPOFA_PHASE2.config().name();
-            try (Network net = new Network(ctx, recipe.spec(), 0)) {
-                if (FashionRecipe.loadLatest(run.resolve("compound").resolve(last), last, net).isEmpty()) {
-                    System.err.println("compofa export: no " + last + " checkpoint under " + run.resolve("compound"));
-                    return 1;
-                }
+            try (Network net = trained.loadCompound(ctx)) {
                 String which = o.get("subnet", "largest");
                 int r = o.integer("resolution", 28);
                 Subnet subnet = switch (which) {
@@ -71,7 +59,7 @@ final class ExportCommand {
                     default -> space.validate(Subnet.parse(which));
                 };
                 try (Workspace ws = new Workspace(ctx)) {
-                    new Evaluator(ws).recalibrate(net, subnet, train, recipe.trainLoader(),
+                    new Evaluator(ws).recalibrate(net, subnet, trained.train(), recipe.trainLoader(),
                             Evaluator.RECALIBRATION_IMAGES);
                 }
                 Path base = Path.of(o.get("out", run.resolve("export").resolve(subnet.id()).toString()));

@@ -7,12 +7,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.compofa.data.Dataset;
 import org.compofa.data.FashionMnist;
-import org.compofa.data.SubsetDataset;
 import org.compofa.nn.Network;
 import org.compofa.runtime.ComputeContext;
-import org.compofa.space.ResolutionSet;
 import org.compofa.train.FashionRecipe;
 import org.compofa.train.PhaseResult;
 
@@ -65,21 +62,8 @@ final class TrainCommand {
             if (o.has("threads")) {
                 ctx.setThreads(o.integer("threads", 0));
             }
-            Path data = Path.of(o.get("data", FashionMnist.DEFAULT_DIRECTORY.toString()));
-            Dataset train = FashionMnist.load(data, FashionMnist.Split.TRAIN);
-            Dataset test = FashionMnist.load(data, FashionMnist.Split.TEST);
-            if (o.has("train-limit")) {
-                train = SubsetDataset.randomSample(train, o.integer("train-limit", 0), 1);
-            }
-            if (o.has("test-limit")) {
-                int n = Math.min(o.integer("test-limit", 0), test.size());
-                test = new SubsetDataset(test, java.util.stream.IntStream.range(0, n).toArray());
-            }
-            FashionRecipe.Settings s = new FashionRecipe.Settings(Path.of(o.get("out", "runs/fashion")),
-                    o.decimal("width", 0.5), o.integer("batch", 128), o.integer("teacher-epochs", 9),
-                    o.integer("compound-epochs", 3), ResolutionSet.parseTag("r" + o.get("resolutions", "24-32:4")
-                            .replace(':', 's')), o.integer("seed", 0));
-            return execute(out, what, new FashionRecipe(s, ctx, train, test, out), s, ctx, o);
+            TrainedRun run = TrainedRun.open(o, ctx, out);
+            return execute(out, what, run.recipe(), run.settings(), ctx, o);
         } catch (IOException | RuntimeException e) {
             System.err.println("compofa train: " + e.getMessage());
             return 1;

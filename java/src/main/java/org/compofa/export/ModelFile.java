@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +16,7 @@ import java.util.zip.CRC32C;
 import org.compofa.nn.Network;
 import org.compofa.nn.NetworkSpec;
 import org.compofa.nn.SubnetExtractor;
+import org.compofa.report.AtomicFiles;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.space.Activation;
 import org.compofa.space.MobileNetV3Geometry;
@@ -76,10 +76,10 @@ public final class ModelFile {
             CRC32C crc = new CRC32C();
             crc.update(bytes.toByteArray());
             out.writeInt((int) crc.getValue());
-            atomicWrite(file, bytes.toByteArray());
+            AtomicFiles.write(file, bytes.toByteArray());
             String json = "{\"space\":\"" + spaceId + "\",\"subnet\":" + SubnetJson.write(subnet) + ",\"id\":\""
                     + subnet.id() + "\",\"parameters\":" + sub.parameters().parameterCount() + "}\n";
-            atomicWrite(Path.of(file + ".json"), json.getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(Path.of(file + ".json"), json.getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -191,17 +191,5 @@ public final class ModelFile {
             throw new IOException(file + ": header entry '" + key + "' is missing");
         }
         return v;
-    }
-
-    private static void atomicWrite(Path target, byte[] data) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
-        try {
-            Files.write(tmp, data);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 }

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.compofa.report.AtomicFiles;
 import org.compofa.space.InvalidSubnetException;
 import org.compofa.space.SearchSpace;
 import org.compofa.space.Subnet;
@@ -88,7 +88,7 @@ public final class LatencyTable {
         metadata().forEach((k, v) -> csv.append("# ").append(k).append('=').append(v).append('\n'));
         csv.append(String.join(",", COLUMNS)).append('\n');
         entries.forEach((s, st) -> csv.append(row(s, st)).append('\n'));
-        atomicWrite(Path.of(base + ".csv"), csv.toString());
+        AtomicFiles.write(Path.of(base + ".csv"), csv.toString());
         StringBuilder json = new StringBuilder("{\n  \"format\": \"compofa-latency-table\", \"version\": 1,\n");
         metadata().forEach((k, v) -> json.append("  \"").append(k).append("\": \"").append(v.replace("\"", "'"))
                 .append("\",\n"));
@@ -101,7 +101,7 @@ public final class LatencyTable {
                     st.p10Ms(), st.p90Ms(), st.samples(), st.outliers(), ++i < entries.size() ? "," : ""));
         }
         json.append("  ]\n}\n");
-        atomicWrite(Path.of(base + ".json"), json.toString());
+        AtomicFiles.write(Path.of(base + ".json"), json.toString());
     }
 
     private Map<String, String> metadata() {
@@ -120,18 +120,6 @@ public final class LatencyTable {
                 st.minMs(), st.p10Ms(), st.p90Ms(), st.maxMs(), st.samples(), st.outliers(), st.spreadPercent());
     }
 
-    static void atomicWrite(Path target, String text) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
     /**
      * Reads a table written by {@link #write} ({@code <base>.csv}) and checks it against {@code space}.
      *
@@ -139,16 +127,17 @@ public final class LatencyTable {
      *                     another space, an unknown or duplicated subnet
      */
     public static LatencyTable read(Path csv, SearchSpace space) throws IOException {
-        List<String> lines;
+        String text;
         try {
-            lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+            text = Files.readString(csv, StandardCharsets.UTF_8);
         } catch (IOException | UncheckedIOException e) {
             throw new IOException(csv + ": cannot read the latency table (" + e.getMessage() + ")", e);
         }
+        List<String> lines = text.lines().toList();
         if (lines.isEmpty() || !lines.get(0).equals(MAGIC)) {
             throw new IOException(csv + ": not a compofa latency table (first line must be '" + MAGIC + "')");
         }
-        if (!Files.readString(csv).endsWith("\n")) {
+        if (!text.endsWith("\n")) {
             throw new IOException(csv + ": truncated (the last line is incomplete)");
         }
         Map<String, String> meta = new LinkedHashMap<>();

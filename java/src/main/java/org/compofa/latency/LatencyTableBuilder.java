@@ -62,8 +62,9 @@ public final class LatencyTableBuilder {
         if (!Files.exists(partial)) {
             return done;
         }
-        List<String> lines = Files.readAllLines(partial, StandardCharsets.UTF_8);
-        boolean complete = Files.readString(partial).endsWith("\n");
+        String text = Files.readString(partial, StandardCharsets.UTF_8);
+        List<String> lines = text.lines().toList();
+        boolean complete = text.endsWith("\n");
         for (int i = 0; i < lines.size(); i++) {
             if (i == lines.size() - 1 && !complete) {
                 break; // a row cut by a kill: measure it again
@@ -75,7 +76,7 @@ public final class LatencyTableBuilder {
             // Rewrite without the cut row so appends start on a fresh line.
             StringBuilder sb = new StringBuilder();
             done.forEach((s, st) -> sb.append(LatencyTable.row(s, st)).append('\n'));
-            LatencyTable.atomicWrite(partial, sb.toString());
+            org.compofa.report.AtomicFiles.write(partial, sb);
         }
         return done;
     }

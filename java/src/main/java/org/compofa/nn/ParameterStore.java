@@ -116,9 +116,7 @@ public final class ParameterStore implements AutoCloseable {
     public void load(List<NamedArray> arrays) {
         Map<String, NamedArray> byName = new LinkedHashMap<>();
         arrays.forEach(a -> byName.put(a.name(), a));
-        Map<String, Tensor> targets = new LinkedHashMap<>();
-        parameters.forEach((n, p) -> targets.put(n, p.value()));
-        targets.putAll(buffers);
+        Map<String, Tensor> targets = tensorsByName();
         for (var e : targets.entrySet()) {
             NamedArray a = byName.get(e.getKey());
             if (a == null) {
@@ -131,6 +129,14 @@ public final class ParameterStore implements AutoCloseable {
             }
         }
         targets.forEach((n, t) -> t.copyFrom(byName.get(n).values()));
+    }
+
+    /** Parameter values then buffers, by name. */
+    private Map<String, Tensor> tensorsByName() {
+        Map<String, Tensor> all = new LinkedHashMap<>();
+        parameters.forEach((n, p) -> all.put(n, p.value()));
+        all.putAll(buffers);
+        return all;
     }
 
     /** Copies every parameter and buffer of a store of the same layout (e.g. teacher -> student). */
@@ -148,9 +154,7 @@ public final class ParameterStore implements AutoCloseable {
     public List<String> copySharedFrom(ParameterStore other) {
         Map<String, NamedArray> theirs = new LinkedHashMap<>();
         other.toArrays().forEach(a -> theirs.put(a.name(), a));
-        Map<String, Tensor> targets = new LinkedHashMap<>();
-        parameters.forEach((n, p) -> targets.put(n, p.value()));
-        targets.putAll(buffers);
+        Map<String, Tensor> targets = tensorsByName();
         List<String> missing = new ArrayList<>();
         targets.forEach((n, t) -> {
             NamedArray a = theirs.get(n);

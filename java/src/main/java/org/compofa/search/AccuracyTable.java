@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -69,15 +68,7 @@ public final class AccuracyTable {
         sb.append("# space=").append(spaceId).append('\n').append("# dataset=").append(dataset).append('\n');
         sb.append("subnet,resolution,top1\n");
         top1.forEach((s, a) -> sb.append(String.format(Locale.ROOT, "%s,%d,%s%n", s.id(), s.resolution(), a)));
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".part");
-        try {
-            Files.writeString(tmp, sb, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        org.compofa.report.AtomicFiles.write(file, sb);
     }
 
     /**
