@@ -31,7 +31,7 @@ record TrainedRun(FashionRecipe recipe, FashionRecipe.Settings settings, Dataset
         }
         FashionRecipe.Settings s = new FashionRecipe.Settings(Path.of(o.get("run", o.get("out", "runs/fashion"))),
                 o.decimal("width", 0.5), o.integer("batch", 128), o.integer("teacher-epochs", 9),
-                o.integer("compound-epochs", 3), resolutions(o), o.integer("seed", 0));
+                o.integer("compound-epochs", 3), o.decimal("compound-lr-scale", 1.0), resolutions(o), o.integer("seed", 0));
         return new TrainedRun(new FashionRecipe(s, ctx, train, test, out), s, train, test);
     }
 

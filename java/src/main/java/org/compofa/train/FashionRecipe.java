@@ -42,13 +42,17 @@ public final class FashionRecipe {
      * @param batch          images per step
      * @param teacherEpochs  teacher epochs (warm-up included)
      * @param compoundEpochs CompOFA epochs over both phases
+     * @param compoundLrScale factor on the compound phases' linearly batch-scaled learning rates
      * @param resolutions    training and evaluation resolutions
      * @param seed           seed of weights, data order and sampling
      */
     public record Settings(Path out, double width, int batch, int teacherEpochs, int compoundEpochs,
-                           ResolutionSet resolutions, long seed) {
+                           double compoundLrScale, ResolutionSet resolutions, long seed) {
         /** Checks the numbers. */
         public Settings {
+            if (!(compoundLrScale > 0) || Double.isInfinite(compoundLrScale)) {
+                throw new IllegalArgumentException("compound lr scale must be finite and > 0: " + compoundLrScale);
+            }
             if (batch < 2 || teacherEpochs < 1 || compoundEpochs < 2 || !(width > 0)) {
                 throw new IllegalArgumentException("batch >= 2, teacher epochs >= 1, compound epochs >= 2 (two"
                         + " phases) and width > 0 needed: " + batch + ", " + teacherEpochs + ", " + compoundEpochs
@@ -108,8 +112,8 @@ public final class FashionRecipe {
     /** CompOFA's two phases scaled to the budget and the batch. */
     public List<TrainingConfig> compoundConfigs() {
         return EpochBudget.scale(TrainingPreset.compOfa(), settings.compoundEpochs()).stream()
-                .map(c -> c.withBatchSize(settings.batch()).withSeed(settings.seed())
-                        .withResolutions(settings.resolutions().values()))
+                .map(c -> c.withBatchSize(settings.batch()).withLrScale(settings.compoundLrScale())
+                        .withSeed(settings.seed()).withResolutions(settings.resolutions().values()))
                 .toList();
     }
 

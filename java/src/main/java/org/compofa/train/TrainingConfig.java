@@ -141,6 +141,15 @@ public record TrainingConfig(String name, int epochs, int warmupEpochs, double i
                 newBatchSize, subnetsPerStep, dropout, seed, resolutions);
     }
 
+    /** This config with both learning rates multiplied by {@code factor} (> 0). */
+    public TrainingConfig withLrScale(double factor) {
+        if (!(factor > 0) || Double.isInfinite(factor)) {
+            throw new IllegalArgumentException("learning-rate scale " + factor + " must be finite and > 0");
+        }
+        return new TrainingConfig(name, epochs, warmupEpochs, initLr * factor, warmupLr * factor, sgd,
+                labelSmoothing, kdRatio, batchSize, subnetsPerStep, dropout, seed, resolutions);
+    }
+
     /** This phase alone scaled to {@code totalEpochs} epochs, keeping warm-up/cosine proportions. */
     public TrainingConfig scaledTo(int totalEpochs) {
         return EpochBudget.scale(List.of(this), totalEpochs).get(0);

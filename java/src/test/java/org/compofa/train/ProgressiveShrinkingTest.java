@@ -21,7 +21,7 @@ class ProgressiveShrinkingTest {
     @Test
     void ofaPhasesRunInOrderWithTheReferenceSubnetsPerStep(@TempDir Path dir) throws Exception {
         SyntheticShapes data = new SyntheticShapes(64, 12, 4, 2);
-        FashionRecipe.Settings s = new FashionRecipe.Settings(dir, 0.25, 16, 1, 2, ResolutionSet.of(12), 5);
+        FashionRecipe.Settings s = new FashionRecipe.Settings(dir, 0.25, 16, 1, 2, 1.0, ResolutionSet.of(12), 5);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         try (ComputeContext ctx = ComputeContext.open(Backend.CPU)) {
             FashionRecipe recipe = new FashionRecipe(s, ctx, data, data, quiet);
