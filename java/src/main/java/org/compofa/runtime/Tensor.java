@@ -24,12 +24,16 @@ public final class Tensor implements AutoCloseable {
     private final int[] shape;
     private final long length;
     private final BufferHandle buffer;
+    /** The tensor whose memory a view borrows; null for an owning tensor. */
+    private final Tensor owner;
+    private boolean viewClosed;
 
     private Tensor(ComputeContext context, Layout layout, int[] shape, long length) {
         this.context = context;
         this.layout = layout;
         this.shape = shape;
         this.length = length;
+        this.owner = null;
         this.buffer = BufferHandle.allocate(context.handle(), Math.multiplyExact(length, (long) Float.BYTES));
         try {
             context.register(this);
@@ -37,6 +41,38 @@ public final class Tensor implements AutoCloseable {
             buffer.close();
             throw e;
         }
+    }
+
+    private Tensor(Tensor owner, Layout layout, int[] shape, long length) {
+        this.context = owner.context;
+        this.layout = layout;
+        this.shape = shape;
+        this.length = length;
+        this.owner = owner;
+        this.buffer = owner.buffer;
+    }
+
+    /**
+     * A tensor of another layout and shape over the first elements of this one's memory (no copy),
+     * so pools can reuse one allocation for many shapes. The view is valid while this tensor is
+     * open; closing the view frees nothing.
+     *
+     * @throws InvalidArgumentException when the shape does not fit the layout or needs more elements
+     *                                  than this tensor holds, or either side is {@link Layout#LABELS}
+     */
+    public Tensor view(Layout viewLayout, int... viewShape) {
+        checkOpen();
+        if (viewLayout == null || viewLayout == Layout.LABELS || layout == Layout.LABELS) {
+            throw new InvalidArgumentException("views are float tensors of a non-null, non-LABELS layout; asked "
+                    + viewLayout + " of " + describeShape());
+        }
+        int[] s = viewShape == null ? null : viewShape.clone();
+        long n = viewLayout.validate(s);
+        if (n > length) {
+            throw new InvalidArgumentException("view " + viewLayout + Arrays.toString(s) + " needs " + n
+                    + " floats; " + describeShape() + " holds " + length);
+        }
+        return new Tensor(owner == null ? this : owner, viewLayout, s, n);
     }
 
     /**
@@ -145,9 +181,9 @@ public final class Tensor implements AutoCloseable {
         return buffer;
     }
 
-    /** Whether the tensor (or its context) is closed. */
+    /** Whether the tensor (or its context, or for a view its owner) is closed. */
     public boolean isClosed() {
-        return buffer.isClosed();
+        return viewClosed || buffer.isClosed();
     }
 
     /**
@@ -242,15 +278,17 @@ public final class Tensor implements AutoCloseable {
     }
 
     private void checkOpen() {
-        if (buffer.isClosed()) {
+        if (isClosed()) {
             throw new InvalidHandleException("tensor " + describeShape() + " is closed");
         }
     }
 
-    /** Frees the memory; a second call does nothing. */
+    /** Frees the memory (a view only stops being usable); a second call does nothing. */
     @Override
     public void close() {
-        if (!buffer.isClosed()) {
+        if (owner != null) {
+            viewClosed = true;
+        } else if (!buffer.isClosed()) {
             buffer.close();
             context.unregister(this);
         }

@@ -1,0 +1,97 @@
+package org.compofa.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.compofa.bindings.InvalidArgumentException;
+import org.compofa.runtime.Backend;
+import org.compofa.runtime.ComputeContext;
+import org.compofa.runtime.Layout;
+import org.compofa.runtime.Tensor;
+import org.junit.jupiter.api.Test;
+
+/** The size-class activation pool and the tensor views it hands out. */
+class WorkspaceTest {
+
+    @Test
+    void sizeClass_isTheSmallestQuarterStepAtOrAboveN() {
+        SplittableRandom rnd = new SplittableRandom(17);
+        for (int i = 0; i < 5000; i++) {
+            long n = 1 + rnd.nextLong(1L << 33);
+            long c = Workspace.sizeClass(n);
+            // naive: scan every candidate 2^k * q/4, q in 4..7, for the smallest >= n
+            long best = Long.MAX_VALUE;
+            for (int k = 6; k < 40; k++) {
+                for (int q = 4; q < 8; q++) {
+                    long cand = (1L << k) / 4 * q;
+                    if (cand >= n && cand < best) {
+                        best = cand;
+                    }
+                }
+            }
+            assertEquals(n <= 64 ? n : best, c, "n=" + n);
+            assertTrue(c < n * 1.25 + 1, "slack at most 25%: n=" + n + " class " + c);
+        }
+    }
+
+    @Test
+    void differentShapesOfOneSizeClassShareABlock() {
+        try (ComputeContext ctx = ComputeContext.open(Backend.CPU); Workspace ws = new Workspace(ctx)) {
+            Tensor a = ws.take(Layout.NHWC, 3, 7, 7, 13);   // 1911 floats -> class 2048
+            long address = a.address();
+            ws.release(a);
+            assertTrue(a.isClosed(), "a released view is unusable");
+            assertEquals(2048L * Float.BYTES, ws.pooledBytes());
+            Tensor b = ws.take(Layout.MATRIX, 45, 43);       // 1935 floats -> class 2048: same block
+            assertEquals(address, b.address());
+            assertEquals(0, ws.pooledBytes());
+            float[] data = new float[45 * 43];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = i * 0.5f;
+            }
+            b.copyFrom(data);
+            assertArrayEquals(data, b.toArray());
+            Tensor c = ws.take(Layout.MATRIX, 45, 43);       // b is lent out: a new block
+            assertTrue(c.address() != b.address());
+            ws.release(b);
+            ws.release(c);
+            assertThrows(IllegalArgumentException.class, () -> ws.release(c), "double release is refused");
+        }
+    }
+
+    @Test
+    void releasedBlocksBeyondTheLimitAreFreed() {
+        try (ComputeContext ctx = ComputeContext.open(Backend.CPU); Workspace ws = new Workspace(ctx, 10_000)) {
+            List<Tensor> lent = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                lent.add(ws.take(Layout.VECTOR, 1000));     // class 1024 = 4096 bytes each
+            }
+            lent.forEach(ws::release);
+            assertEquals(2 * 4096, ws.pooledBytes(), "only two 4 KiB blocks fit a 10,000-byte limit");
+        }
+    }
+
+    @Test
+    void foreignTensorsAndBadViewsAreRefused() {
+        try (ComputeContext ctx = ComputeContext.open(Backend.CPU); Workspace ws = new Workspace(ctx);
+             Tensor own = Tensor.zeros(ctx, Layout.VECTOR, 10)) {
+            assertThrows(IllegalArgumentException.class, () -> ws.release(own));
+            InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+                    () -> own.view(Layout.MATRIX, 3, 4));
+            assertTrue(e.getMessage().contains("needs 12 floats"), e.getMessage());
+            assertThrows(InvalidArgumentException.class, () -> own.view(Layout.LABELS, 4));
+            Tensor v = own.view(Layout.MATRIX, 2, 5);
+            v.close();
+            assertTrue(v.isClosed());
+            assertTrue(!own.isClosed(), "closing a view leaves its owner open");
+            Tensor w = own.view(Layout.VECTOR, 10);
+            own.close();
+            assertTrue(w.isClosed(), "a view dies with its owner");
+        }
+    }
+}
