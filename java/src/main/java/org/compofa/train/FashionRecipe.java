@@ -34,8 +34,17 @@ import org.compofa.space.Subnet;
  * the learning rates of the reference (global batch 2048) scale linearly to our batch, except the
  * teacher's, whose reference lr (2.6 at 2048 = 0.1625 at 128) is used as given; the teacher trains
  * without dropout (as OFA's released D4-E6-K7) and with 1 warm-up epoch.
+ *
+ * <p>Decision: the compound phases run at {@link #DEFAULT_COMPOUND_LR_SCALE} x the linearly
+ * scaled reference lr. The reference fine-tunes for 150 epochs; squeezed into 3, its lr (0.005 /
+ * 0.015 at batch 128) barely moves the centre-cropped kernels. Measured on a 12k-image proxy
+ * (benchmarks/RESULTS.md): x4 lifts the largest and smallest subnet by 0.5-0.7 points over x1, x10
+ * diverges (NaN) at the start of phase 2; x3 keeps a margin below that.
  */
 public final class FashionRecipe {
+    /** Factor on the compound phases' linearly batch-scaled learning rates (see the class notes). */
+    public static final double DEFAULT_COMPOUND_LR_SCALE = 3.0;
+
     /**
      * @param out            run directory (teacher/ and compound/ inside)
      * @param width          width multiplier of the supernet
