@@ -25,6 +25,8 @@ public final class Workspace implements AutoCloseable {
     private final Map<Long, ArrayDeque<Tensor>> free = new HashMap<>();
     private final Map<Tensor, Tensor> blockOfView = new IdentityHashMap<>();
     private long pooledBytes;
+    private long lentBytes;
+    private long peakLentBytes;
 
     /** A pool on {@code ctx} keeping at most {@link #DEFAULT_LIMIT_BYTES}. */
     public Workspace(ComputeContext ctx) {
@@ -56,6 +58,8 @@ public final class Workspace implements AutoCloseable {
         }
         Tensor view = block.view(layout, shape);
         blockOfView.put(view, block);
+        lentBytes += size * Float.BYTES;
+        peakLentBytes = Math.max(peakLentBytes, lentBytes);
         return view;
     }
 
@@ -66,6 +70,7 @@ public final class Workspace implements AutoCloseable {
             throw new IllegalArgumentException(t + " was not taken from this workspace or was released already");
         }
         t.close();
+        lentBytes -= block.length() * Float.BYTES;
         if (block.isClosed()) {
             return;
         }
@@ -76,6 +81,11 @@ public final class Workspace implements AutoCloseable {
         }
         free.computeIfAbsent(block.length(), k -> new ArrayDeque<>()).push(block);
         pooledBytes += bytes;
+    }
+
+    /** The most bytes lent out at once so far (the working set a pool limit should cover). */
+    public long peakLentBytes() {
+        return peakLentBytes;
     }
 
     /** Bytes currently pooled (released blocks kept for reuse). */
@@ -108,5 +118,6 @@ public final class Workspace implements AutoCloseable {
         blockOfView.values().forEach(Tensor::close);
         blockOfView.clear();
         pooledBytes = 0;
+        lentBytes = 0;
     }
 }
