@@ -5,6 +5,8 @@ import java.util.SplittableRandom;
 import org.compofa.nn.Network;
 import org.compofa.nn.Pass;
 import org.compofa.nn.Workspace;
+import org.compofa.runtime.Backend;
+import org.compofa.runtime.DeviceTimer;
 import org.compofa.runtime.Layout;
 import org.compofa.runtime.Tensor;
 import org.compofa.space.Subnet;
@@ -41,7 +43,13 @@ public final class LatencyMeasurer implements AutoCloseable {
         this.ws = new Workspace(net.context());
     }
 
-    /** The latency of {@code subnet} at its resolution. */
+    /**
+     * The latency of {@code subnet} at its resolution. On CUDA each run is timed with a
+     * {@link DeviceTimer} (CUDA events recorded on the stream around the forward), because host wall
+     * time around asynchronous kernels and a synchronisation also counts the synchronisation's own
+     * latency and host-side work that is not the network's; on the host backends, whose ops run
+     * synchronously, wall time is what a run costs.
+     */
     public LatencyStats measure(Subnet subnet) {
         int r = subnet.resolution();
         int c = net.spec().geometry().inputChannels();
@@ -51,15 +59,23 @@ public final class LatencyMeasurer implements AutoCloseable {
             data[i] = (float) rnd.nextGaussian();
         }
         double[] ms = new double[repeats];
-        try (Tensor x = Tensor.of(net.context(), Layout.NHWC, data, batch, r, r, c)) {
+        boolean onDevice = net.context().backend() == Backend.CUDA;
+        try (Tensor x = Tensor.of(net.context(), Layout.NHWC, data, batch, r, r, c);
+             DeviceTimer timer = onDevice ? DeviceTimer.open(net.context()) : null) {
             for (int i = 0; i < warmup + repeats; i++) {
                 long t0 = System.nanoTime();
                 try (Pass p = Pass.eval(ws)) {
+                    if (onDevice) {
+                        timer.start();
+                    }
                     net.forward(p, subnet, x);
+                    if (onDevice) {
+                        timer.stop();
+                    }
                     net.context().synchronize();
                 }
                 if (i >= warmup) {
-                    ms[i - warmup] = (System.nanoTime() - t0) / 1e6;
+                    ms[i - warmup] = onDevice ? timer.elapsedMillis() : (System.nanoTime() - t0) / 1e6;
                 }
             }
         }
