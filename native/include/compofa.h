@@ -108,7 +108,9 @@ int32_t compofa_stream_destroy(compofa_stream* stream);
 int32_t compofa_stream_synchronize(compofa_stream* stream);
 int32_t compofa_stream_native(const compofa_stream* stream, void** native_stream);
 
-/* Timing events: CUDA events on CUDA, a steady host clock on the host backends. */
+/* Timing events: CUDA events on CUDA, a steady host clock on the host backends. Recorded on a stream,
+ * they mark a point in its work; elapsed_ms waits for end to complete and gives the device time
+ * between the two records (on the host backends, whose ops are synchronous, the wall time). */
 int32_t compofa_event_create(compofa_context* ctx, compofa_event** out);
 int32_t compofa_event_destroy(compofa_event* event);
 int32_t compofa_event_record(compofa_event* event, compofa_stream* stream);
