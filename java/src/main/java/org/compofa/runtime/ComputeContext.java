@@ -12,8 +12,9 @@ import org.compofa.bindings.WrongBackendException;
 
 /**
  * One backend (and CUDA device) of the native library: tensors are created from it and ops run on
- * it. Closing the context closes the tensors it still owns. Thread-safe: tensors may be created and
- * ops run from several threads (on CUDA they share the context's default stream).
+ * it. Closing the context closes the tensors and {@link DeviceTimer}s it still owns. Thread-safe:
+ * tensors may be created and ops run from several threads (on CUDA they share the context's default
+ * stream).
  */
 public final class ComputeContext implements AutoCloseable {
     /** System property read by {@link #select()}: reference, cpu, cuda or auto (the default). */
@@ -24,6 +25,7 @@ public final class ComputeContext implements AutoCloseable {
     private final Backend backend;
     private final ContextHandle handle;
     private final Set<Tensor> tensors = ConcurrentHashMap.newKeySet();
+    private final Set<DeviceTimer> timers = ConcurrentHashMap.newKeySet();
     private boolean closed;  // guarded by this
 
     private ComputeContext(Backend backend, ContextHandle handle) {
@@ -139,18 +141,34 @@ public final class ComputeContext implements AutoCloseable {
         tensors.remove(tensor);
     }
 
-    /** Closes the tensors still owned, then the native context. A second call does nothing. */
+    synchronized void register(DeviceTimer timer) {
+        if (closed) {
+            throw new InvalidHandleException("the " + backend + " context is closed; cannot open timers");
+        }
+        timers.add(timer);
+    }
+
+    void unregister(DeviceTimer timer) {
+        timers.remove(timer);
+    }
+
+    /** Closes the tensors and timers still owned, then the native context. A second call does nothing. */
     @Override
     public void close() {
-        List<Tensor> owned;
+        List<Tensor> ownedTensors;
+        List<DeviceTimer> ownedTimers;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
-            owned = new ArrayList<>(tensors);
+            ownedTensors = new ArrayList<>(tensors);
+            ownedTimers = new ArrayList<>(timers);
         }
-        for (Tensor t : owned) {
+        for (Tensor t : ownedTensors) {
+            t.close();
+        }
+        for (DeviceTimer t : ownedTimers) {
             t.close();
         }
         handle.close();
