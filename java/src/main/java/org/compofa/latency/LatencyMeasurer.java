@@ -18,7 +18,7 @@ import org.compofa.space.Subnet;
  * The network runs in {@code EVAL} mode reading the supernet's slices in place, which costs what the
  * extracted subnet costs (same ops, same sizes). Not thread-safe.
  */
-public final class LatencyMeasurer implements AutoCloseable {
+public final class LatencyMeasurer implements SubnetTimer, AutoCloseable {
     private final Network net;
     private final int batch;
     private final int warmup;
@@ -50,6 +50,7 @@ public final class LatencyMeasurer implements AutoCloseable {
      * latency and host-side work that is not the network's; on the host backends, whose ops run
      * synchronously, wall time is what a run costs.
      */
+    @Override
     public LatencyStats measure(Subnet subnet) {
         int r = subnet.resolution();
         int c = net.spec().geometry().inputChannels();

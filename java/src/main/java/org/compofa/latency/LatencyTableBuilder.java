@@ -24,14 +24,14 @@ public final class LatencyTableBuilder {
     }
 
     /**
-     * @param measurer    times one subnet
+     * @param timer       times one subnet (our backend or ONNX Runtime)
      * @param space       the space (enumerable)
      * @param resolutions resolutions to measure (each must be in the space)
      * @param platform    what is written into the table
      * @param partial     the partial CSV rows (created, appended, read back on restart)
      * @param out         where the progress bar goes
      */
-    public static LatencyTable build(LatencyMeasurer measurer, SearchSpace space, List<Integer> resolutions,
+    public static LatencyTable build(SubnetTimer timer, SearchSpace space, List<Integer> resolutions,
                                      Platform platform, Path partial, PrintStream out) throws IOException {
         Map<Subnet, LatencyStats> done = readPartial(partial, space);
         List<Subnet> all = resolutions.stream().flatMap(r -> space.enumerate(r).stream()).toList();
@@ -45,7 +45,7 @@ public final class LatencyTableBuilder {
                 if (done.containsKey(s)) {
                     continue;
                 }
-                LatencyStats st = measurer.measure(s);
+                LatencyStats st = timer.measure(s);
                 done.put(s, st);
                 w.write(LatencyTable.row(s, st) + "\n");
                 w.flush();
