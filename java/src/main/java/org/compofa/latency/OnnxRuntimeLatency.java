@@ -1,0 +1,136 @@
+package org.compofa.latency;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.compofa.export.OnnxExporter;
+import org.compofa.nn.Network;
+import org.compofa.space.Subnet;
+
+/**
+ * Times inference of subnets of one network in ONNX Runtime on the CPU, as users deploy them: the
+ * subnet is exported ({@link OnnxExporter}), loaded into a session (CPU execution provider, graph
+ * optimisation level ALL, sequential execution, {@code threads} intra-op threads), then run on a
+ * seeded random NCHW input of the given batch: {@code warmup} untimed runs, then {@code repeats}
+ * timed ones, summarised by {@link LatencyStats} like {@link LatencyMeasurer}'s. Each timed run is
+ * {@code session.run} plus freeing its output. The session of the last subnet is kept, so timing
+ * one subnet again (e.g. alternating with our backend) does not rebuild it. Not thread-safe.
+ */
+public final class OnnxRuntimeLatency implements SubnetTimer, AutoCloseable {
+    private final Network net;
+    private final int batch;
+    private final int warmup;
+    private final int repeats;
+    private final int threads;
+    private Subnet sessionSubnet;
+    private OrtSession session;
+    private boolean closed;
+
+    /**
+     * @param net     the network whose subnets are exported and timed
+     * @param batch   images per run, >= 1
+     * @param warmup  untimed runs first, >= 0
+     * @param repeats timed runs, >= 1
+     * @param threads ONNX Runtime intra-op threads, >= 0 (0 = ONNX Runtime's default)
+     */
+    public OnnxRuntimeLatency(Network net, int batch, int warmup, int repeats, int threads) {
+        this.net = Objects.requireNonNull(net, "net");
+        if (batch < 1 || warmup < 0 || repeats < 1 || threads < 0) {
+            throw new IllegalArgumentException("batch " + batch + " >= 1, warm-up " + warmup + " >= 0, repeats "
+                    + repeats + " >= 1 and threads " + threads + " >= 0 (0 = ONNX Runtime default) needed");
+        }
+        this.batch = batch;
+        this.warmup = warmup;
+        this.repeats = repeats;
+        this.threads = threads;
+    }
+
+    /** The ONNX Runtime version in use, e.g. {@code 1.23.2}. */
+    public static String version() {
+        return OrtEnvironment.getEnvironment().getVersion();
+    }
+
+    /** The platform of ONNX Runtime's CPU provider at {@code batch}: name {@code ort-cpu-b<batch>}. */
+    public static Platform platform(int batch, int threads) {
+        return new Platform("ort-cpu-b" + batch, Platform.cpuModel(), "ONNX Runtime " + version()
+                + " CPU EP, threads " + (threads == 0 ? "default" : Integer.toString(threads)), batch, threads);
+    }
+
+    /** The latency of {@code subnet} at its resolution in ONNX Runtime. */
+    @Override
+    public LatencyStats measure(Subnet subnet) {
+        Objects.requireNonNull(subnet, "subnet");
+        OrtSession s = session(subnet);
+        int r = subnet.resolution();
+        int c = net.spec().geometry().inputChannels();
+        float[] data = new float[batch * c * r * r];
+        SplittableRandom rnd = new SplittableRandom(r); // the same seed as LatencyMeasurer's input
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) rnd.nextGaussian();
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        double[] ms = new double[repeats];
+        try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), new long[] {batch, c, r, r})) {
+            Map<String, OnnxTensor> in = Map.of(OnnxExporter.INPUT, x);
+            for (int i = 0; i < warmup + repeats; i++) {
+                long t0 = System.nanoTime();
+                s.run(in).close();
+                if (i >= warmup) {
+                    ms[i - warmup] = (System.nanoTime() - t0) / 1e6;
+                }
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed to run " + subnet.id() + ": " + e.getMessage(), e);
+        }
+        return LatencyStats.of(ms);
+    }
+
+    private OrtSession session(Subnet subnet) {
+        if (closed) {
+            throw new IllegalStateException("ONNX Runtime timer is closed");
+        }
+        if (subnet.equals(sessionSubnet)) {
+            return session;
+        }
+        closeSession();
+        byte[] onnx = OnnxExporter.export(net, subnet);
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            if (threads > 0) {
+                opts.setIntraOpNumThreads(threads);
+            }
+            session = OrtEnvironment.getEnvironment().createSession(onnx, opts);
+            sessionSubnet = subnet;
+            return session;
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime rejected the export of " + subnet.id() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private void closeSession() {
+        if (session != null) {
+            try {
+                session.close();
+            } catch (OrtException e) {
+                throw new IllegalStateException("ONNX Runtime failed to close a session: " + e.getMessage(), e);
+            } finally {
+                session = null;
+                sessionSubnet = null;
+            }
+        }
+    }
+
+    /** Frees the kept session. */
+    @Override
+    public void close() {
+        closed = true;
+        closeSession();
+    }
+}
