@@ -8,14 +8,17 @@ import java.util.List;
 import org.compofa.latency.LatencyMeasurer;
 import org.compofa.latency.LatencyTable;
 import org.compofa.latency.LatencyTableBuilder;
+import org.compofa.latency.OnnxRuntimeLatency;
 import org.compofa.latency.Platform;
+import org.compofa.latency.SubnetTimer;
 import org.compofa.nn.Network;
 import org.compofa.runtime.ComputeContext;
 
 /**
  * {@code compofa latency}: the latency table of every CompOFA subnet at every given resolution on
- * this machine's backend, one table per batch size, in {@code <run>/latency/<platform>.{csv,json}};
- * resumable through {@code <platform>.partial.csv}.
+ * this machine's backend and/or in ONNX Runtime on the CPU (the exported subnets, as deployed), one
+ * table per engine and batch size, in {@code <run>/latency/<platform>.{csv,json}}; resumable through
+ * {@code <platform>.partial.csv}.
  */
 final class LatencyCommand {
     private LatencyCommand() {}
@@ -27,14 +30,18 @@ final class LatencyCommand {
                   --batches L            comma list of batch sizes (default 1,64)
                   --warmup N --repeats N untimed and timed runs per entry (default 3, 10)
                   --eval-resolutions L   comma list (default: the run's resolutions)
-                  --threads N            CPU threads
+                  --engine E             compofa (our backend), ort (ONNX Runtime CPU, tables
+                                         ort-cpu-b<batch>) or both (default compofa)
+                  --threads N            CPU threads (ours; ONNX Runtime intra-op threads)
                   --width/--resolutions/--seed/--data   as for train""";
     }
 
     static int run(PrintStream out, String... args) {
         Options o;
+        List<String> engines;
         try {
             o = Options.parse(List.of(args));
+            engines = engines(o.get("engine", "compofa"));
         } catch (IllegalArgumentException e) {
             System.err.println("compofa latency: " + e.getMessage() + "\n" + usage());
             return 2;
@@ -46,11 +53,13 @@ final class LatencyCommand {
             TrainedRun run = TrainedRun.open(o, ctx, out);
             List<Integer> batches = Arrays.stream(o.get("batches", "1,64").split(",")).map(String::trim)
                     .map(Integer::valueOf).toList();
-            for (int b : batches) {
-                LatencyTable t = measure(run, ctx, b, o.integer("warmup", 3), o.integer("repeats", 10),
-                        EvaluateCommand.resolutions(o, run), o.integer("threads", 0), out);
-                out.println("latency table " + t.platform().name() + ": " + t.entries().size() + " entries in "
-                        + run.settings().out().resolve("latency"));
+            for (String engine : engines) {
+                for (int b : batches) {
+                    LatencyTable t = measure(run, ctx, engine, b, o.integer("warmup", 3), o.integer("repeats", 10),
+                            EvaluateCommand.resolutions(o, run), o.integer("threads", 0), out);
+                    out.println("latency table " + t.platform().name() + ": " + t.entries().size() + " entries in "
+                            + run.settings().out().resolve("latency"));
+                }
             }
             return 0;
         } catch (IOException | RuntimeException e) {
@@ -59,18 +68,39 @@ final class LatencyCommand {
         }
     }
 
-    static LatencyTable measure(TrainedRun run, ComputeContext ctx, int batch, int warmup, int repeats,
+    static List<String> engines(String engine) {
+        return switch (engine) {
+            case "compofa", "ort" -> List.of(engine);
+            case "both" -> List.of("compofa", "ort");
+            default -> throw new IllegalArgumentException("--engine " + engine + ": allowed compofa, ort, both");
+        };
+    }
+
+    /** The table of one engine ({@code compofa} or {@code ort}) at one batch. */
+    static LatencyTable measure(TrainedRun run, ComputeContext ctx, String engine, int batch, int warmup, int repeats,
                                 List<Integer> resolutions, int threads, PrintStream out) throws IOException {
-        Platform p = new Platform(ctx.backend().name().toLowerCase(java.util.Locale.ROOT) + "-b" + batch,
-                ctx.backend() == org.compofa.runtime.Backend.CUDA ? ctx.describe() : Platform.cpuModel(),
-                "compofa " + ctx.backend() + " backend, JDK " + Runtime.version() + ", OPENBLAS_NUM_THREADS="
-                        + System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "unset"), batch, threads);
-        Path dir = run.settings().out().resolve("latency");
-        try (Network net = run.loadCompound(ctx); LatencyMeasurer m = new LatencyMeasurer(net, batch, warmup, repeats)) {
-            LatencyTable t = LatencyTableBuilder.build(m, run.recipe().space(), resolutions, p,
-                    dir.resolve(p.name() + ".partial.csv"), out);
-            t.write(dir.resolve(p.name()));
-            return t;
+        try (Network net = run.loadCompound(ctx)) {
+            if (engine.equals("ort")) {
+                try (OnnxRuntimeLatency t = new OnnxRuntimeLatency(net, batch, warmup, repeats, threads)) {
+                    return build(run, t, OnnxRuntimeLatency.platform(batch, threads), resolutions, out);
+                }
+            }
+            Platform p = new Platform(ctx.backend().name().toLowerCase(java.util.Locale.ROOT) + "-b" + batch,
+                    ctx.backend() == org.compofa.runtime.Backend.CUDA ? ctx.describe() : Platform.cpuModel(),
+                    "compofa " + ctx.backend() + " backend, JDK " + Runtime.version() + ", OPENBLAS_NUM_THREADS="
+                            + System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "unset"), batch, threads);
+            try (LatencyMeasurer m = new LatencyMeasurer(net, batch, warmup, repeats)) {
+                return build(run, m, p, resolutions, out);
+            }
         }
+    }
+
+    private static LatencyTable build(TrainedRun run, SubnetTimer timer, Platform p, List<Integer> resolutions,
+                                      PrintStream out) throws IOException {
+        Path dir = run.settings().out().resolve("latency");
+        LatencyTable t = LatencyTableBuilder.build(timer, run.recipe().space(), resolutions, p,
+                dir.resolve(p.name() + ".partial.csv"), out);
+        t.write(dir.resolve(p.name()));
+        return t;
     }
 }
