@@ -1,6 +1,9 @@
 /**
- * Search over measured tables (pure Java, no native library): {@link org.compofa.search.ExactSearch}
- * answers latency budgets and gives the Pareto front of a CompOFA table exactly; candidates are
- * {@link org.compofa.search.Candidate} values (subnet, top-1, latency on one platform).
+ * Search (pure Java, no native library). {@link org.compofa.search.ExactSearch} answers latency
+ * budgets and gives the Pareto front of a measured CompOFA table exactly; for spaces too large to
+ * measure, {@link org.compofa.search.EvolutionSearch} runs OFA's regularised evolution with an
+ * injected accuracy function, typically an {@link org.compofa.search.AccuracyPredictor} (OFA's
+ * one-hot MLP over an {@link org.compofa.search.ArchitectureEncoding}), and a latency function.
+ * Candidates are {@link org.compofa.search.Candidate} values (subnet, top-1, latency on one platform).
  */
 package org.compofa.search;
