@@ -172,6 +172,9 @@ public final class SupernetTrainer {
                 double lr = schedule.lr(state.globalStep());
                 TrainingStep.Stats s = stepper.run(state, batch, phase.subnets().draw(state, config.subnetsPerStep(),
                         batch.resolution()), lr);
+                if (!Double.isFinite(s.loss())) {
+                    throw new TrainingDivergedException(config.name(), state.globalStep(), s.loss(), lr);
+                }
                 state = after;
                 windowLoss += s.loss();
                 windowTop1 += s.top1();

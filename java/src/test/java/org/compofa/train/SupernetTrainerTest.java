@@ -128,6 +128,26 @@ class SupernetTrainerTest {
     }
 
     @Test
+    void divergenceStopsThePhaseBeforeItsWeightsAreSaved(@TempDir Path dir) throws IOException {
+        try (ComputeContext ctx = ComputeContext.open(Backend.CPU); Network net = new Network(ctx, tinySpec(), 1)) {
+            Subnet full = net.largestSubnet(SIDE);
+            TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () ->
+                    new SupernetTrainer(net, null, loader(64, 16), dir, QUIET)
+                            .run(new Phase(config("teacher", 8, 1e9, 0, 1), SubnetSource.fixed(full), "teacher")));
+            assertTrue(e.getMessage().contains("Lower the learning rate"), e.getMessage());
+            assertTrue(e.step() < 32, "found within the first epochs: step " + e.step());
+            var saved = new CheckpointStore(dir.resolve("teacher"), "teacher", 2).latest();
+            if (saved.isPresent()) {
+                for (NamedArray array : saved.get().checkpoint().arrays()) {
+                    for (float v : array.values()) {
+                        assertTrue(Float.isFinite(v), "a checkpoint holds only finite weights");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void distillationWithoutTeacherIsRefused(@TempDir Path dir) {
         try (ComputeContext ctx = ComputeContext.open(Backend.CPU); Network net = new Network(ctx, tinySpec(), 1)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
