@@ -31,6 +31,9 @@ import org.compofa.space.Subnet;
  * OFA's 'he_fout' (§2.2) from a seed.
  */
 public final class Network implements AutoCloseable {
+    /** Layers {@link #layers} puts before the first elastic block: stem conv, BN, h_swish, first block. */
+    private static final int STEM_LAYERS = 4;
+
     private final NetworkSpec spec;
     private final ParameterStore store;
     private final Parameter stem;
@@ -180,6 +183,52 @@ public final class Network implements AutoCloseable {
         return x;
     }
 
+    /**
+     * {@link #forward} that also times each top-level piece for a per-block latency table: the
+     * context is synchronised before the pass and after each piece, and {@code timer} gets the wall
+     * time of the stem (stem conv, BN, h_swish and the first block), of every active block in order
+     * and of the head. The logits are exactly those of {@link #forward}; the synchronisations only
+     * stop pieces from overlapping. The stem's time also holds the per-pass Java work (checks, layer
+     * list), which a whole-subnet timing pays too. Any mode works; latency tables use EVAL.
+     *
+     * @throws InvalidSubnetException when the subnet does not fit this network (before any timing)
+     */
+    public Tensor forwardTimed(Pass pass, Subnet subnet, Tensor images, LayerTimer timer) {
+        Objects.requireNonNull(timer, "timer");
+        context().synchronize();
+        long t0 = System.nanoTime();
+        checkImages(subnet, images);
+        List<Layer> layers = layers(subnet, pass.mode() == Mode.TRAIN ? pass.dropout() : 0f);
+        Tensor x = images;
+        int i = 0;
+        for (; i < STEM_LAYERS; i++) {
+            x = pass.run(layers.get(i), x);
+        }
+        t0 = lap(timer, ForwardPiece.stem(subnet.resolution()), t0);
+        for (int s = 0; s < subnet.stages(); s++) {
+            for (int b = 0; b < subnet.depth(s); b++) {
+                int in = stages.get(s).get(b).spec().inChannels();
+                int mid = MobileNetV3Geometry.middleWidth(in, subnet.expand(s, b));
+                ForwardPiece block = ForwardPiece.block(s, b, x.dim(1), subnet.kernel(s, b), mid);
+                x = pass.run(layers.get(i++), x);
+                t0 = lap(timer, block, t0);
+            }
+        }
+        ForwardPiece head = ForwardPiece.head(x.dim(1));
+        for (; i < layers.size(); i++) {
+            x = pass.run(layers.get(i), x);
+        }
+        lap(timer, head, t0);
+        return x;
+    }
+
+    /** Ends a piece: waits for its device work, reports it and restarts the clock after the callback. */
+    private long lap(LayerTimer timer, ForwardPiece piece, long t0) {
+        context().synchronize();
+        timer.record(piece, System.nanoTime() - t0);
+        return System.nanoTime();
+    }
+
     private void checkImages(Subnet subnet, Tensor images) {
         Objects.requireNonNull(subnet, "subnet");
         int[] s = images.shape();
@@ -219,6 +268,7 @@ public final class Network implements AutoCloseable {
         }
     }
 
+    /** The flat layer list: {@link #STEM_LAYERS} stem layers, one layer per active block, the head. */
     private List<Layer> layers(Subnet subnet, float dropout) {
         checkFits(subnet);
         var t = spec.geometry().table();
