@@ -1,0 +1,274 @@
+package org.compofa.latency;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.compofa.nn.ForwardPiece;
+import org.compofa.report.AtomicFiles;
+import org.compofa.space.BlockShape;
+import org.compofa.space.MobileNetV3Geometry;
+import org.compofa.space.Subnet;
+
+/**
+ * A per-block latency lookup table (OFA's efficiency predictor): the median time of each piece of a
+ * forward pass, measured inside real timed passes ({@link org.compofa.nn.Network#forwardTimed}), so
+ * a subnet's latency is predicted as stem + its active blocks + head, for spaces too large to time
+ * subnet by subnet (the OFA space, the elastic-kernel CompOFA space).
+ *
+ * <p>Decisions: a piece is keyed by {@link ForwardPiece} (position, the side of the feature map it
+ * reads, kernel, middle width), so every resolution that feeds a block the same input shares one
+ * entry; the batch is the {@link Platform}'s, one per table, as in {@link LatencyTable}. The model
+ * ignores what a whole pass saves over its parts (no synchronisation between blocks, cache reuse)
+ * and what it adds; {@link LatencyModelError} reports how far that takes it from measured tables.
+ *
+ * <p>Saved as CSV with {@code # key=value} metadata lines (space the covering subnets came from,
+ * platform, and the geometry, which {@link #read} checks because it decides the keys), written
+ * through a temporary file.
+ */
+public final class BlockLatencyTable {
+    /** First line of the CSV form. */
+    public static final String MAGIC = "# compofa block latency table v1";
+    static final List<String> COLUMNS = List.of("piece", "input_size", "kernel", "mid_channels", "median_ms",
+            "samples");
+    private static final List<String> META_KEYS = List.of("space", "platform", "device", "software", "batch",
+            "threads", "geometry");
+    private static final Pattern BLOCK_LABEL = Pattern.compile("stage([1-9][0-9]*)\\.block([1-9][0-9]*)");
+
+    /**
+     * One piece's measurement.
+     *
+     * @param medianMs median time in milliseconds (outliers dropped as in {@link LatencyStats})
+     * @param samples  timed runs behind the median, >= 1
+     */
+    public record Entry(double medianMs, int samples) {
+        /** Checks the values. */
+        public Entry {
+            if (!(medianMs >= 0) || !Double.isFinite(medianMs) || samples < 1) {
+                throw new IllegalArgumentException("entry " + medianMs + " ms from " + samples
+                        + " samples: need a finite median >= 0 and samples >= 1");
+            }
+        }
+    }
+
+    private final String spaceId;
+    private final Platform platform;
+    private final MobileNetV3Geometry geometry;
+    private final Map<ForwardPiece, Entry> entries;
+
+    /**
+     * A table of {@code entries} (copied, order kept).
+     *
+     * @param spaceId  the space whose covering subnets were timed (informative: any subnet whose pieces
+     *                 are present can be predicted)
+     * @param platform where, and at which batch
+     * @param geometry the network geometry, which maps a subnet to its pieces
+     */
+    public BlockLatencyTable(String spaceId, Platform platform, MobileNetV3Geometry geometry,
+                             Map<ForwardPiece, Entry> entries) {
+        this.spaceId = Objects.requireNonNull(spaceId, "spaceId");
+        this.platform = Objects.requireNonNull(platform, "platform");
+        this.geometry = Objects.requireNonNull(geometry, "geometry");
+        this.entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+        if (this.entries.isEmpty()) {
+            throw new IllegalArgumentException("a block latency table needs at least one entry");
+        }
+    }
+
+    /** The space whose subnets were timed. */
+    public String spaceId() {
+        return spaceId;
+    }
+
+    /** Where it was measured. */
+    public Platform platform() {
+        return platform;
+    }
+
+    /** The geometry the keys belong to. */
+    public MobileNetV3Geometry geometry() {
+        return geometry;
+    }
+
+    /** Piece to measurement, in measurement order. */
+    public Map<ForwardPiece, Entry> entries() {
+        return entries;
+    }
+
+    /**
+     * The pieces a pass of {@code subnet} runs, in order: stem, each active block, head. Derived
+     * from the geometry alone (no network needed).
+     */
+    public List<ForwardPiece> pieces(Subnet subnet) {
+        List<BlockShape> shapes = geometry.blocks(subnet);
+        List<ForwardPiece> pieces = new ArrayList<>();
+        pieces.add(ForwardPiece.stem(subnet.resolution()));
+        int i = 1; // shapes.get(0) is the first block, part of the stem
+        for (int s = 0; s < subnet.stages(); s++) {
+            for (int b = 0; b < subnet.depth(s); b++) {
+                BlockShape shape = shapes.get(i++);
+                pieces.add(ForwardPiece.block(s, b, shape.inputSize(), shape.kernel(), shape.midChannels()));
+            }
+        }
+        int[] sizes = geometry.spatialSizes(subnet.resolution());
+        pieces.add(ForwardPiece.head(sizes[sizes.length - 1]));
+        return pieces;
+    }
+
+    /**
+     * The median time of one piece.
+     *
+     * @throws IllegalArgumentException naming the piece when the table lacks it
+     */
+    public double medianMs(ForwardPiece piece) {
+        Entry e = entries.get(piece);
+        if (e == null) {
+            throw new IllegalArgumentException("the block latency table (" + spaceId + " on " + platform.name()
+                    + ", " + entries.size() + " entries) has no entry for " + piece.describe());
+        }
+        return e.medianMs();
+    }
+
+    /**
+     * Predicted latency of {@code subnet}: the sum of the medians of {@link #pieces}.
+     *
+     * @throws IllegalArgumentException naming the subnet and the first piece the table lacks
+     */
+    public double predictMs(Subnet subnet) {
+        double sum = 0;
+        for (ForwardPiece p : pieces(subnet)) {
+            if (!entries.containsKey(p)) {
+                throw new IllegalArgumentException("cannot predict " + subnet.id() + ": the block latency table ("
+                        + spaceId + " on " + platform.name() + ") has no entry for " + p.describe());
+            }
+            sum += entries.get(p).medianMs();
+        }
+        return sum;
+    }
+
+    /** Writes the CSV atomically. */
+    public void write(Path csv) throws IOException {
+        StringBuilder sb = new StringBuilder(MAGIC).append('\n');
+        metadata().forEach((k, v) -> sb.append("# ").append(k).append('=').append(v).append('\n'));
+        sb.append(String.join(",", COLUMNS)).append('\n');
+        entries.forEach((p, e) -> sb.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%s,%d%n", p.label(),
+                p.inputSize(), p.kernel(), p.midChannels(), e.medianMs(), e.samples())));
+        AtomicFiles.write(csv, sb.toString());
+    }
+
+    private Map<String, String> metadata() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("space", spaceId);
+        m.put("platform", platform.name());
+        m.put("device", platform.device());
+        m.put("software", platform.software());
+        m.put("batch", Integer.toString(platform.batch()));
+        m.put("threads", Integer.toString(platform.threads()));
+        m.put("geometry", describe(geometry));
+        return m;
+    }
+
+    /** One line that changes whenever the geometry changes the pieces' keys or costs. */
+    static String describe(MobileNetV3Geometry g) {
+        return g.table() + " inputChannels=" + g.inputChannels() + " numClasses=" + g.numClasses();
+    }
+
+    /**
+     * Reads a table written by {@link #write} and checks that it belongs to {@code geometry}.
+     *
+     * @throws IOException naming the file (and line) for a missing, truncated or corrupt file, missing
+     *                     metadata, another geometry, a bad or duplicated row
+     */
+    public static BlockLatencyTable read(Path csv, MobileNetV3Geometry geometry) throws IOException {
+        String text;
+        try {
+            text = Files.readString(csv, StandardCharsets.UTF_8);
+        } catch (IOException | UncheckedIOException e) {
+            throw new IOException(csv + ": cannot read the block latency table (" + e.getMessage() + ")", e);
+        }
+        List<String> lines = text.lines().toList();
+        if (lines.isEmpty() || !lines.get(0).equals(MAGIC)) {
+            throw new IOException(csv + ": not a compofa block latency table (first line must be '" + MAGIC + "')");
+        }
+        if (!text.endsWith("\n")) {
+            throw new IOException(csv + ": truncated (the last line is incomplete)");
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        int i = 1;
+        for (; i < lines.size() && lines.get(i).startsWith("# "); i++) {
+            String kv = lines.get(i).substring(2);
+            int eq = kv.indexOf('=');
+            if (eq < 1) {
+                throw new IOException(csv + ":" + (i + 1) + ": metadata line must be '# key=value'");
+            }
+            meta.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        for (String key : META_KEYS) {
+            if (!meta.containsKey(key)) {
+                throw new IOException(csv + ": metadata '" + key + "' is missing");
+            }
+        }
+        if (!meta.get("geometry").equals(describe(geometry))) {
+            throw new IOException(csv + ": measured on geometry " + meta.get("geometry") + ", not on "
+                    + describe(geometry));
+        }
+        if (i >= lines.size() || !lines.get(i).equals(String.join(",", COLUMNS))) {
+            throw new IOException(csv + ":" + (i + 1) + ": header must be " + String.join(",", COLUMNS));
+        }
+        Platform platform;
+        try {
+            platform = new Platform(meta.get("platform"), meta.get("device"), meta.get("software"),
+                    Integer.parseInt(meta.get("batch")), Integer.parseInt(meta.get("threads")));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(csv + ": bad platform metadata: " + e.getMessage(), e);
+        }
+        Map<ForwardPiece, Entry> entries = new LinkedHashMap<>();
+        for (i = i + 1; i < lines.size(); i++) {
+            String where = csv + ":" + (i + 1) + ": ";
+            String[] f = lines.get(i).split(",", -1);
+            if (f.length != COLUMNS.size()) {
+                throw new IOException(where + f.length + " fields; expected " + COLUMNS.size());
+            }
+            ForwardPiece piece;
+            Entry entry;
+            try {
+                piece = piece(f[0], Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]));
+                entry = new Entry(Double.parseDouble(f[4]), Integer.parseInt(f[5]));
+            } catch (IllegalArgumentException e) {
+                throw new IOException(where + "bad row: " + e.getMessage(), e);
+            }
+            if (entries.put(piece, entry) != null) {
+                throw new IOException(where + piece.describe() + " appears twice");
+            }
+        }
+        if (entries.isEmpty()) {
+            throw new IOException(csv + ": the table has no entries");
+        }
+        return new BlockLatencyTable(meta.get("space"), platform, geometry, entries);
+    }
+
+    private static ForwardPiece piece(String label, int inputSize, int kernel, int mid) {
+        if (label.equals("stem") || label.equals("head")) {
+            if (kernel != 0 || mid != 0) {
+                throw new IllegalArgumentException(label + " row: kernel and mid_channels must be 0");
+            }
+            return label.equals("stem") ? ForwardPiece.stem(inputSize) : ForwardPiece.head(inputSize);
+        }
+        Matcher m = BLOCK_LABEL.matcher(label);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("piece '" + label + "': allowed stem, head or stage<s>.block<b>");
+        }
+        return ForwardPiece.block(Integer.parseInt(m.group(1)) - 1, Integer.parseInt(m.group(2)) - 1, inputSize,
+                kernel, mid);
+    }
+}
