@@ -17,8 +17,12 @@ import org.compofa.runtime.Tensor;
  * cleared: every layer overwrites its outputs. Not thread-safe.
  */
 public final class Workspace implements AutoCloseable {
-    /** Pooled bytes beyond which released blocks are freed instead of kept. */
-    public static final long DEFAULT_LIMIT_BYTES = 1L << 30;
+    /**
+     * Pooled bytes beyond which released blocks are freed instead of kept. Measured on a short
+     * Fashion recipe (benchmarks/RESULTS.md): peak RSS 3.5 GB at 4 GiB, 2.9 GB at 2 GiB, 2.2 GB at 1 GiB
+     * (where blocks start to be freed and re-mapped every step).
+     */
+    public static final long DEFAULT_LIMIT_BYTES = 2L << 30;
 
     private final ComputeContext ctx;
     private final long limitBytes;

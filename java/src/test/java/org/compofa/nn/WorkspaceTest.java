@@ -13,6 +13,9 @@ import org.compofa.runtime.Backend;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.runtime.Layout;
 import org.compofa.runtime.Tensor;
+import org.compofa.ops.KernelTransform;
+import org.compofa.space.MobileNetV3Geometry;
+import org.compofa.space.Subnet;
 import org.junit.jupiter.api.Test;
 
 /** The size-class activation pool and the tensor views it hands out. */
@@ -73,6 +76,36 @@ class WorkspaceTest {
             }
             lent.forEach(ws::release);
             assertEquals(2 * 4096, ws.pooledBytes(), "only two 4 KiB blocks fit a 10,000-byte limit");
+        }
+    }
+
+    @Test
+    void inferencePassesGiveActivationsBackLayerByLayer() {
+        MobileNetV3Geometry g = NetFixtures.threeStages();
+        try (ComputeContext ctx = ComputeContext.open(Backend.CPU);
+             Network net = new Network(ctx, NetworkSpec.supernet(g, 3, KernelTransform.NONE), 7);
+             Tensor x = NetFixtures.images(ctx, new SplittableRandom(3), g, 19)) {
+            Subnet full = net.largestSubnet(19);
+            float[] kept;
+            long trainPeak;
+            long evalPeak;
+            try (Workspace ws = new Workspace(ctx)) {
+                try (Pass p = Pass.train(ws, 0f, 1)) {
+                    net.forward(p, full, x);
+                }
+                trainPeak = ws.peakLentBytes();
+            }
+            try (Workspace ws = new Workspace(ctx)) {
+                try (Pass p = Pass.eval(ws)) {
+                    kept = net.forward(p, full, x).toArray();
+                }
+                evalPeak = ws.peakLentBytes();
+                // the logits survive the early releases: a second pass on a warm pool agrees
+                try (Pass p = Pass.eval(ws)) {
+                    assertArrayEquals(kept, net.forward(p, full, x).toArray());
+                }
+            }
+            assertTrue(evalPeak * 3 < trainPeak, "eval peak " + evalPeak + " vs train peak " + trainPeak);
         }
     }
 
