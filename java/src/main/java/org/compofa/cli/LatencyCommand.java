@@ -5,7 +5,10 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.compofa.latency.BlockLatencyTable;
+import org.compofa.latency.BlockLatencyTableBuilder;
 import org.compofa.latency.LatencyMeasurer;
+import org.compofa.latency.LatencyModelError;
 import org.compofa.latency.LatencyTable;
 import org.compofa.latency.LatencyTableBuilder;
 import org.compofa.latency.OnnxRuntimeLatency;
@@ -33,6 +36,8 @@ final class LatencyCommand {
                   --engine E             compofa (our backend), ort (ONNX Runtime CPU, tables
                                          ort-cpu-b<batch>) or both (default compofa)
                   --threads N            CPU threads (ours; ONNX Runtime intra-op threads)
+                  --lut yes|no           also build OFA's per-block lookup table on our engine and
+                                         report its error against the measured table (default no)
                   --width/--resolutions/--seed/--data   as for train""";
     }
 
@@ -59,6 +64,10 @@ final class LatencyCommand {
                             EvaluateCommand.resolutions(o, run), o.integer("threads", 0), out);
                     out.println("latency table " + t.platform().name() + ": " + t.entries().size() + " entries in "
                             + run.settings().out().resolve("latency"));
+                    if (o.get("lut", "no").equals("yes") && engine.equals("compofa")) {
+                        out.println(lookupTable(run, ctx, t, o.integer("warmup", 3), o.integer("repeats", 10),
+                                EvaluateCommand.resolutions(o, run)).summary());
+                    }
                 }
             }
             return 0;
@@ -92,6 +101,24 @@ final class LatencyCommand {
             try (LatencyMeasurer m = new LatencyMeasurer(net, batch, warmup, repeats)) {
                 return build(run, m, p, resolutions, out);
             }
+        }
+    }
+
+    /**
+     * OFA's per-block lookup table on the same platform, written next to the measured table as
+     * {@code <platform>.blocks.csv}, with its error against that table in {@code <platform>.blocks-error.txt}.
+     */
+    static LatencyModelError lookupTable(TrainedRun run, ComputeContext ctx, LatencyTable measured, int warmup,
+                                         int repeats, List<Integer> resolutions) throws IOException {
+        Path dir = run.settings().out().resolve("latency");
+        try (Network net = run.loadCompound(ctx)) {
+            BlockLatencyTable lut = BlockLatencyTableBuilder.build(net, run.recipe().space(), resolutions,
+                    measured.platform(), warmup, repeats);
+            lut.write(dir.resolve(measured.platform().name() + ".blocks.csv"));
+            LatencyModelError e = LatencyModelError.of(measured, lut);
+            org.compofa.report.AtomicFiles.write(dir.resolve(measured.platform().name() + ".blocks-error.txt"),
+                    e.summary() + "\n");
+            return e;
         }
     }
 

@@ -31,7 +31,11 @@ class PipelineCommandsTest {
                 "--compound-epochs", "2", common)));
         assertTrue(Files.exists(Path.of(run, "summary.json")));
         assertEquals(0, Main.run(args("latency", "--run", run, "--batches", "1", "--warmup", "0", "--repeats", "2",
-                common)));
+                "--engine", "both", "--lut", "yes", common)));
+        assertEquals(243, LatencyTable.read(Path.of(run, "latency/ort-cpu-b1.csv"),
+                SearchSpaces.compOfa(0.25, ResolutionSet.of(28))).entries().size());
+        assertTrue(Files.readString(Path.of(run, "latency/cpu-b1.blocks-error.txt")).contains("243 subnets"));
+        assertTrue(Files.exists(Path.of(run, "latency/cpu-b1.blocks.csv")));
         assertEquals(0, Main.run(args("evaluate", "--run", run, "--recal-images", "64", "--train-limit", "256",
                 common)));
         SearchSpace space = SearchSpaces.compOfa(0.25, ResolutionSet.of(28));
