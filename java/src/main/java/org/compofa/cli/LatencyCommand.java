@@ -106,17 +106,19 @@ final class LatencyCommand {
 
     /**
      * OFA's per-block lookup table on the same platform, written next to the measured table as
-     * {@code <platform>.blocks.csv}, with its error against that table in {@code <platform>.blocks-error.txt}.
+     * {@code blocks/<platform>.csv} (a sub-folder: the search reads every table in the folder), with its
+     * error against the measured table in {@code blocks/<platform>-error.txt}.
      */
     static LatencyModelError lookupTable(TrainedRun run, ComputeContext ctx, LatencyTable measured, int warmup,
                                          int repeats, List<Integer> resolutions) throws IOException {
-        Path dir = run.settings().out().resolve("latency");
+        Path dir = run.settings().out().resolve("latency").resolve("blocks");
+        java.nio.file.Files.createDirectories(dir);
         try (Network net = run.loadCompound(ctx)) {
             BlockLatencyTable lut = BlockLatencyTableBuilder.build(net, run.recipe().space(), resolutions,
                     measured.platform(), warmup, repeats);
-            lut.write(dir.resolve(measured.platform().name() + ".blocks.csv"));
+            lut.write(dir.resolve(measured.platform().name() + ".csv"));
             LatencyModelError e = LatencyModelError.of(measured, lut);
-            org.compofa.report.AtomicFiles.write(dir.resolve(measured.platform().name() + ".blocks-error.txt"),
+            org.compofa.report.AtomicFiles.write(dir.resolve(measured.platform().name() + "-error.txt"),
                     e.summary() + "\n");
             return e;
         }

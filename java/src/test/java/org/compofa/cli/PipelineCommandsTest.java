@@ -34,15 +34,15 @@ class PipelineCommandsTest {
                 "--engine", "both", "--lut", "yes", common)));
         assertEquals(243, LatencyTable.read(Path.of(run, "latency/ort-cpu-b1.csv"),
                 SearchSpaces.compOfa(0.25, ResolutionSet.of(28))).entries().size());
-        assertTrue(Files.readString(Path.of(run, "latency/cpu-b1.blocks-error.txt")).contains("243 subnets"));
-        assertTrue(Files.exists(Path.of(run, "latency/cpu-b1.blocks.csv")));
+        assertTrue(Files.readString(Path.of(run, "latency/blocks/cpu-b1-error.txt")).contains("243 subnets"));
+        assertTrue(Files.exists(Path.of(run, "latency/blocks/cpu-b1.csv")));
         assertEquals(0, Main.run(args("evaluate", "--run", run, "--recal-images", "64", "--train-limit", "256",
                 common)));
         SearchSpace space = SearchSpaces.compOfa(0.25, ResolutionSet.of(28));
         assertEquals(243, AccuracyTable.read(Path.of(run, "evaluation/accuracy.csv"), space).top1().size());
         assertEquals(243, LatencyTable.read(Path.of(run, "latency/cpu-b1.csv"), space).entries().size());
         assertEquals(0, Main.run(args("search", "--run", run, "--budgets", "3", common)));
-        assertEquals(4, Files.readAllLines(Path.of(run, "search/best.csv")).size(), "header + 3 budgets");
+        assertEquals(7, Files.readAllLines(Path.of(run, "search/best.csv")).size(), "header + 3 budgets x 2 platforms");
         assertTrue(Files.size(Path.of(run, "search/pareto.png")) > 1000);
         assertTrue(Files.size(Path.of(run, "evaluation/accuracy-cdf.png")) > 1000);
         assertEquals(0, Main.run(args("export", "--run", run, "--subnet", "smallest", "--out", dir.resolve("m")
