@@ -165,10 +165,25 @@ public final class FashionRecipe {
      */
     public List<PhaseResult> trainOfaProgressiveShrinking(Network student, Network teacher, int epochs)
             throws IOException {
-        List<TrainingConfig> c = EpochBudget.scale(TrainingPreset.ofaProgressiveShrinking(), epochs).stream()
-                .map(x -> x.withBatchSize(settings.batch()).withSeed(settings.seed())
+        return trainOfaProgressiveShrinking(student, teacher, epochs, 1.0);
+    }
+
+    /**
+     * OFA's five phases scaled to {@code epochs} and the batch, both learning rates of each phase
+     * multiplied by {@code lrScale} (1 in {@code compofa train ofa-ps}; a comparison with CompOFA
+     * passes the compound scale so the two schedules keep the reference's lr proportions).
+     */
+    public List<TrainingConfig> ofaConfigs(int epochs, double lrScale) {
+        return EpochBudget.scale(TrainingPreset.ofaProgressiveShrinking(), epochs).stream()
+                .map(x -> x.withBatchSize(settings.batch()).withLrScale(lrScale).withSeed(settings.seed())
                         .withResolutions(settings.resolutions().values()))
                 .toList();
+    }
+
+    /** {@link #trainOfaProgressiveShrinking(Network, Network, int)} with the phases of {@link #ofaConfigs}. */
+    public List<PhaseResult> trainOfaProgressiveShrinking(Network student, Network teacher, int epochs,
+                                                         double lrScale) throws IOException {
+        List<TrainingConfig> c = ofaConfigs(epochs, lrScale);
         List<Integer> k357 = List.of(3, 5, 7);
         List<PlannedPhase> plan = List.of(
                 new PlannedPhase(c.get(0), ofaSpace(List.of(4), List.of(6), k357), null, 0),
