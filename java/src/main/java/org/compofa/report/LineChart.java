@@ -7,7 +7,6 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +57,7 @@ public final class LineChart {
         return this;
     }
 
-    /** Renders to {@code file} (PNG). */
+    /** Renders to {@code file} (PNG, written atomically). */
     public void writePng(Path file) throws IOException {
         double[] xr = range(true);
         double[] yr = range(false);
@@ -107,8 +106,9 @@ public final class LineChart {
             g.drawString(s.name(), legendX + 18, TOP + 21 + 18 * si);
         }
         g.dispose();
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        ImageIO.write(img, "png", file.toFile());
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        ImageIO.write(img, "png", png);
+        AtomicFiles.write(file, png.toByteArray());
     }
 
     private double[] range(boolean x) {
