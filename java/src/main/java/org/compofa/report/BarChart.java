@@ -88,16 +88,16 @@ public final class BarChart {
         g.drawString(title, LEFT, 30);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         g.drawRect(LEFT, TOP, W - LEFT - RIGHT, H - TOP - BOTTOM);
-        for (int i = 0; i <= 5; i++) {
-            double t = range[0] + i * (range[1] - range[0]) / 5;
+        for (double t : ticks(range)) {
             int py = py(t, range);
             g.setColor(new Color(0xdddddd));
             g.drawLine(LEFT, py, W - RIGHT, py);
             g.setColor(Color.BLACK);
-            g.drawString(fmt(log ? Math.pow(10, t) : t), LEFT - 70, py + 4);
+            String label = fmt(log ? Math.pow(10, t) : t);
+            g.drawString(label, LEFT - 6 - g.getFontMetrics().stringWidth(label), py + 4);
         }
         g.rotate(-Math.PI / 2);
-        g.drawString(yLabel, -H / 2 - 40, 20);
+        g.drawString(yLabel, -H / 2 - 40, 16);
         g.rotate(Math.PI / 2);
         int groupWidth = (W - LEFT - RIGHT) / categories.size();
         int barWidth = Math.max(2, (int) (groupWidth * 0.8 / Math.max(1, series.size())));
@@ -114,13 +114,14 @@ public final class BarChart {
             }
             g.drawString(categories.get(c), x0, H - BOTTOM + 18);
         }
+        int legendX = LEFT; // one row under the category labels, clear of the bars
         for (int si = 0; si < series.size(); si++) {
             String name = series.get(si).name();
-            int legendX = W - RIGHT - 30 - g.getFontMetrics().stringWidth(name);
             g.setColor(PALETTE[si % PALETTE.length]);
-            g.fillRect(legendX, TOP + 10 + 18 * si, 12, 12);
+            g.fillRect(legendX, H - 26, 12, 12);
             g.setColor(Color.BLACK);
-            g.drawString(name, legendX + 18, TOP + 21 + 18 * si);
+            g.drawString(name, legendX + 18, H - 15);
+            legendX += 40 + g.getFontMetrics().stringWidth(name);
         }
         g.dispose();
         ByteArrayOutputStream png = new ByteArrayOutputStream();
@@ -132,7 +133,7 @@ public final class BarChart {
         return log ? Math.log10(v) : v;
     }
 
-    /** The axis range: from 0 (linear) or one decade under the smallest value (log) to 10 % over the top. */
+    /** The axis range: from 0 to 10 % over the top (linear), or whole decades around the values (log). */
     private double[] range() {
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
@@ -146,11 +147,21 @@ public final class BarChart {
             return new double[] {0, 1};
         }
         if (log) {
-            lo = Math.floor(lo) - (Math.floor(lo) == lo ? 1 : 0);
-            return new double[] {lo, hi + 0.1 * (hi - lo) + 1e-9};
+            return new double[] {Math.floor(lo) - (Math.floor(lo) == lo ? 1 : 0), Math.ceil(hi + 1e-9)};
         }
         lo = Math.min(0, lo);
         return new double[] {lo, hi > lo ? hi + 0.1 * (hi - lo) : lo + 1};
+    }
+
+    /** Grid values on the axis: every decade of a log axis (up to 12), else six even steps. */
+    private double[] ticks(double[] r) {
+        int decades = (int) Math.round(r[1] - r[0]);
+        int n = log && decades <= 12 ? decades : 5;
+        double[] t = new double[n + 1];
+        for (int i = 0; i <= n; i++) {
+            t[i] = r[0] + i * (r[1] - r[0]) / n;
+        }
+        return t;
     }
 
     private static int py(double v, double[] r) {
