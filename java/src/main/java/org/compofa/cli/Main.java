@@ -11,6 +11,8 @@ import java.util.Arrays;
  *   <li>{@code train}: teacher, CompOFA compound training or both plus evaluation ({@link TrainCommand});</li>
  *   <li>{@code export}: a trained subnet as a model file and ONNX ({@link ExportCommand});</li>
  *   <li>{@code evaluate}, {@code latency}, {@code search}: accuracy table, latency tables, exact search;</li>
+ *   <li>{@code compare}: OFA progressive shrinking vs CompOFA, trained, searched and reported
+ *       ({@link CompareCommand});</li>
  *   <li>{@code demo}: the main job, every step above on a Fashion-MNIST subset ({@link DemoCommand}).</li>
  * </ul>
  * Exit status 0 on success, 1 when a check fails, 2 on a usage error.
@@ -41,6 +43,8 @@ public final class Main {
                 return LatencyCommand.run(System.out, rest);
             case "search":
                 return SearchCommand.run(System.out, rest);
+            case "compare":
+                return CompareCommand.run(System.out, rest);
             case "demo":
                 return DemoCommand.run(System.out, rest);
             case "help", "--help", "-h":
@@ -62,6 +66,8 @@ public final class Main {
                   latency     latency table of every compound subnet on this machine (CSV + JSON)
                   search      best subnet per latency budget and Pareto fronts (CSV + PNG)
                   export      a trained subnet as our model file and ONNX, checked in ONNX Runtime
+                  compare     OFA progressive shrinking vs CompOFA: training cost, Pareto fronts, accuracy
+                              CDFs, search time; report in <run>/compare/ (resumable; see `compare --help`)
                   demo        the main job: train, latency, evaluate, search, export on a Fashion-MNIST subset""";
     }
 }
