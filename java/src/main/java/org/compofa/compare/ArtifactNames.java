@@ -31,6 +31,10 @@ final class ArtifactNames {
         return "latency-" + platform + ".csv";
     }
 
+    static String blockLatency(String platform) {
+        return "block-latency-" + platform + ".csv";
+    }
+
     static String search(String method, String platform) {
         return "search-" + method + "-" + platform + ".csv";
     }

@@ -12,6 +12,8 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import org.compofa.data.BatchLoader;
 import org.compofa.data.Dataset;
+import org.compofa.latency.BlockLatencyTable;
+import org.compofa.latency.BlockLatencyTableBuilder;
 import org.compofa.latency.LatencyMeasurer;
 import org.compofa.latency.LatencyTable;
 import org.compofa.latency.LatencyTableBuilder;
@@ -38,7 +40,9 @@ import org.compofa.train.TrainingPreset;
  *       ({@link TrainingCost});</li>
  *   <li>BN-recalibrated top-1 of every compound subnet in both supernets and of random OFA subnets:
  *       {@code accuracy-compofa.csv}, {@code accuracy-compofa-in-ofa.csv}, {@code accuracy-ofa-random.csv};</li>
- *   <li>latency table of every compound subnet per platform: {@code latency-<platform>.csv};</li>
+ *   <li>per platform, the latency table of every compound subnet ({@code latency-<platform>.csv}) and
+ *       the per-block lookup table over the OFA space that OFA's search predicts latency with
+ *       ({@code block-latency-<platform>.csv});</li>
  *   <li>the searches and their times ({@link Searches}): {@code search-<method>-<platform>.csv};</li>
  *   <li>the report ({@link ComparisonReport}), always rewritten from the artifacts.</li>
  * </ol>
@@ -116,6 +120,7 @@ public final class Comparison {
             try (Platforms platforms = Platforms.open(ctx, compofaNet, settings)) {
                 for (Platforms.Entry p : platforms.entries()) {
                     latency(times, p, compofa);
+                    blockLatency(times, p, ofa);
                 }
                 Searches searches = new Searches(settings, dir, times, evalOfa, out, this::progress);
                 searches.run(compofa, ofa, platforms.entries(), compofaNet.spec().geometry());
@@ -225,6 +230,22 @@ public final class Comparison {
         t.write(dir.resolve(ArtifactNames.stem(artifact)));
         Files.deleteIfExists(dir.resolve(ArtifactNames.partial(artifact)));
         done(step, s);
+    }
+
+    /** OFA's latency model on one platform: the per-block lookup table over the OFA space. */
+    private void blockLatency(StepTimes times, Platforms.Entry p, SearchSpace ofa) throws IOException {
+        String artifact = ArtifactNames.blockLatency(p.platform().name());
+        String step = ArtifactNames.stem(artifact);
+        if (skip(artifact, step)) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        BlockLatencyTable t = BlockLatencyTableBuilder.build(p.net(), ofa, settings.searchResolutions().values(),
+                p.platform(), settings.latencyWarmup(), settings.latencyRepeats());
+        double s = (System.nanoTime() - t0) / 1e9;
+        times.record(step, s);
+        t.write(dir.resolve(artifact));
+        done(step + " (" + t.entries().size() + " pieces)", s);
     }
 
     /** Prints the step's line and says whether its artifact is already there. */

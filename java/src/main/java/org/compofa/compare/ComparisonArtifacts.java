@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.compofa.latency.BlockLatencyTable;
 import org.compofa.latency.LatencyTable;
 import org.compofa.search.AccuracyTable;
+import org.compofa.space.MobileNetV3Geometry;
 import org.compofa.space.ResolutionSet;
 import org.compofa.space.SearchSpace;
 
@@ -23,13 +25,15 @@ import org.compofa.space.SearchSpace;
  * @param compofaInOfa   top-1 of the same subnets in the OFA supernet
  * @param ofaRandom      top-1 of random OFA subnets in the OFA supernet
  * @param latency        the compound subnets' latency table by platform, platforms in settings order
+ * @param blockLatency   OFA's per-block latency lookup table by platform
  * @param searches       search outcomes by platform, then by method (exact, CompOFA evolution, OFA evolution)
  * @param predictorCheck the predictor's measured and predicted top-1 on its training and held-out subnets
  * @param stepSeconds    wall seconds of the non-training steps
  */
 record ComparisonArtifacts(RunDescription settings, Map<String, TrainingCost> costs, AccuracyTable compofa,
                                   AccuracyTable compofaInOfa, AccuracyTable ofaRandom,
-                                  Map<String, LatencyTable> latency, Map<String, Map<String, SearchOutcome>> searches,
+                                  Map<String, LatencyTable> latency, Map<String, BlockLatencyTable> blockLatency,
+                                  Map<String, Map<String, SearchOutcome>> searches,
                                   List<PredictorPoint> predictorCheck, Map<String, Double> stepSeconds) {
     /** Training methods in report order. */
     static final List<String> METHODS = List.of("teacher", "compofa", "ofa");
@@ -69,9 +73,13 @@ record ComparisonArtifacts(RunDescription settings, Map<String, TrainingCost> co
             costs.put(m, TrainingCost.read(dir.resolve(ArtifactNames.cost(m))));
         }
         Map<String, LatencyTable> latency = new LinkedHashMap<>();
+        Map<String, BlockLatencyTable> blocks = new LinkedHashMap<>();
+        MobileNetV3Geometry geometry = MobileNetV3Geometry.smallInput(width,
+                Integer.parseInt(settings.get("image_channels")), Integer.parseInt(settings.get("classes")));
         Map<String, Map<String, SearchOutcome>> searches = new LinkedHashMap<>();
         for (String p : settings.get("platforms").split(" ")) {
             latency.put(p, LatencyTable.read(dir.resolve(ArtifactNames.latency(p)), compofaSpace));
+            blocks.put(p, BlockLatencyTable.read(dir.resolve(ArtifactNames.blockLatency(p)), geometry));
             Map<String, SearchOutcome> byMethod = new LinkedHashMap<>();
             for (String m : SEARCH_METHODS) {
                 SearchSpace space = m.equals(ArtifactNames.OFA_EVOLUTION) ? ofaSpace : compofaSpace;
@@ -82,7 +90,7 @@ record ComparisonArtifacts(RunDescription settings, Map<String, TrainingCost> co
         return new ComparisonArtifacts(settings, costs,
                 AccuracyTable.read(dir.resolve(ArtifactNames.ACCURACY_COMPOFA), compofaSpace),
                 AccuracyTable.read(dir.resolve(ArtifactNames.ACCURACY_COMPOFA_IN_OFA), compofaSpace),
-                AccuracyTable.read(dir.resolve(ArtifactNames.ACCURACY_OFA_RANDOM), ofaSpace), latency, searches,
+                AccuracyTable.read(dir.resolve(ArtifactNames.ACCURACY_OFA_RANDOM), ofaSpace), latency, blocks, searches,
                 readPredictorCheck(dir.resolve(ArtifactNames.PREDICTOR_CHECK)),
                 StepTimes.open(dir.resolve(ArtifactNames.STEP_SECONDS)).all());
     }

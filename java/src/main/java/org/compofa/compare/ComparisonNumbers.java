@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.compofa.latency.LatencyModelError;
 import org.compofa.latency.LatencyTable;
 import org.compofa.search.Candidate;
 import org.compofa.search.ExactSearch;
@@ -154,7 +155,8 @@ public record ComparisonNumbers(Training training, List<Front> fronts, Populatio
      * @param compofaEvolutionMs    evolution over CompOFA's tables
      * @param ofaEvolutionMs        evolution over OFA's space with predictor and latency model
      * @param compofaTablesSeconds  evaluating and timing every compound subnet (needed by both CompOFA searches)
-     * @param ofaPrepSeconds        evaluating the random OFA subnets plus fitting the predictor
+     * @param ofaPrepSeconds        evaluating the random OFA subnets, fitting the predictor and measuring
+     *                              the per-block latency table
      * @param ofaFoundExactSeconds  evaluating and timing OFA's found subnets afterwards
      */
     public record SearchTimes(String platform, int budgets, double exactSetupMs, double exactMs,
@@ -177,9 +179,10 @@ public record ComparisonNumbers(Training training, List<Front> fronts, Populatio
      * @param predictorTrainRmse    RMSE (points) of the predictor on the random subnets it was fitted on
      * @param predictorHeldOutRmse  RMSE on the compound subnets in the OFA supernet, never seen in fitting
      * @param latencyModelErrorPct  per platform, mean |model - measured| / measured (%) on OFA's found subnets
+     * @param blockTableError       per platform, the latency model against every measured compound subnet
      */
     public record Models(double predictorTrainRmse, double predictorHeldOutRmse,
-                         Map<String, Double> latencyModelErrorPct) {
+                         Map<String, Double> latencyModelErrorPct, Map<String, LatencyModelError> blockTableError) {
     }
 
     /** The numbers of {@code a}. */
@@ -194,6 +197,7 @@ public record ComparisonNumbers(Training training, List<Front> fronts, Populatio
         List<Front> fronts = new ArrayList<>();
         List<SearchTimes> times = new ArrayList<>();
         Map<String, Double> latencyError = new java.util.LinkedHashMap<>();
+        Map<String, LatencyModelError> blockError = new java.util.LinkedHashMap<>();
         for (String platform : a.platforms()) {
             LatencyTable lat = a.latency().get(platform);
             Map<String, SearchOutcome> s = a.searches().get(platform);
@@ -212,7 +216,10 @@ public record ComparisonNumbers(Training training, List<Front> fronts, Populatio
             times.add(new SearchTimes(platform, exact.rows().size(), exact.setupMs(), exact.searchMs(),
                     s.get(ArtifactNames.COMPOFA_EVOLUTION).searchMs(), ofa.searchMs(),
                     sec.get("accuracy-compofa") + sec.get(ArtifactNames.stem(ArtifactNames.latency(platform))),
-                    sec.get("accuracy-ofa-random") + sec.get("predictor-fit"), sec.get("ofa-found-exact-" + platform)));
+                    sec.get("accuracy-ofa-random") + sec.get("predictor-fit")
+                            + sec.get(ArtifactNames.stem(ArtifactNames.blockLatency(platform))),
+                    sec.get("ofa-found-exact-" + platform)));
+            blockError.put(platform, LatencyModelError.of(lat, a.blockLatency().get(platform)));
             latencyError.put(platform, ofa.rows().stream().filter(r -> r.found().isPresent())
                     .mapToDouble(r -> 100 * Math.abs(r.searchLatencyMs() - r.found().get().latencyMs())
                             / r.found().get().latencyMs()).average().orElse(Double.NaN));
@@ -225,7 +232,7 @@ public record ComparisonNumbers(Training training, List<Front> fronts, Populatio
                 / (double) compofa.n();
         Population population = new Population(compofa, Stats.of(inOfa.values()), ofaRandom, paired, above);
         Models models = new Models(rmse(a.predictorCheck(), "train"), rmse(a.predictorCheck(), "compound"),
-                latencyError);
+                latencyError, blockError);
         return new ComparisonNumbers(training, fronts, population, times, models);
     }
 

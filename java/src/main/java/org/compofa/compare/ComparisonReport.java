@@ -49,7 +49,8 @@ public final class ComparisonReport {
         StringBuilder json = new StringBuilder("{\n");
         int i = 0;
         for (var e : summary.entrySet()) {
-            csv.append(e.getKey()).append(',').append(e.getValue()).append('\n');
+            String value = e.getValue().contains(",") ? '"' + e.getValue().replace("\"", "\"\"") + '"' : e.getValue();
+            csv.append(e.getKey()).append(',').append(value).append('\n');
             boolean number = e.getValue().matches("-?[0-9.]+(E-?[0-9]+)?|NaN");
             String v = number && !e.getValue().equals("NaN") ? e.getValue() : '"' + e.getValue() + '"';
             json.append("  \"").append(e.getKey()).append("\": ").append(v).append(++i < summary.size() ? ",\n" : "\n");
@@ -126,8 +127,12 @@ public final class ComparisonReport {
         }
         m.put("predictor.train_rmse", Double.toString(numbers.models().predictorTrainRmse()));
         m.put("predictor.held_out_rmse", Double.toString(numbers.models().predictorHeldOutRmse()));
-        numbers.models().latencyModelErrorPct().forEach((pl, e) -> m.put("latency_model." + pl + ".error_pct",
-                Double.toString(e)));
+        numbers.models().latencyModelErrorPct().forEach((pl, e) -> m.put("block_table." + pl
+                + ".found_error_pct", Double.toString(e)));
+        numbers.models().blockTableError().forEach((pl, e) -> {
+            m.put("block_table." + pl + ".compound_error_pct", Double.toString(e.meanAbsPercent()));
+            m.put("block_table." + pl + ".compound_spearman", Double.toString(e.spearman()));
+        });
         m.put("verdict.1", Verdicts.training(t));
         m.put("verdict.2", Verdicts.front(numbers.fronts()));
         m.put("verdict.3", Verdicts.population(p));

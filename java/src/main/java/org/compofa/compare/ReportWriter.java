@@ -95,7 +95,8 @@ final class ReportWriter {
         line("");
         line("![training cost](" + ArtifactNames.COST_PNG + ")");
         line("");
-        line("| method | phase | epochs (warm-up) | subnets/step | batches/epoch | subnet-steps | scheduled | wall s |");
+        line("| method | phase | epochs (warm-up) | subnets/step | batches/epoch | subnet-steps | scheduled"
+                + " | wall s |");
         line("|---|---|---|---|---|---|---|---|");
         for (String m : ComparisonArtifacts.METHODS) {
             TrainingCost c = a.costs().get(m);
@@ -165,7 +166,7 @@ final class ReportWriter {
         line("![search time](" + ArtifactNames.SEARCH_TIME_PNG + ")");
         line("");
         line("| platform | budgets | CompOFA exact ms (index + lookups) | CompOFA evolution ms | OFA evolution ms |"
-                + " CompOFA tables s | OFA samples + predictor s | OFA found subnets measured s |");
+                + " CompOFA tables s | OFA samples + predictor + block table s | OFA found subnets measured s |");
         line("|---|---|---|---|---|---|---|---|");
         for (ComparisonNumbers.SearchTimes s : n.searchTimes()) {
             line("| " + s.platform() + " | " + s.budgets() + " | " + Format.ms(s.exactSetupMs()) + " + "
@@ -176,16 +177,21 @@ final class ReportWriter {
         line("");
         line("The last three columns are what each search needs besides itself: CompOFA's searches read the"
                 + " evaluated and timed table of every compound subnet; OFA's needs its evaluated random subnets,"
-                + " the predictor fitted on them, and an exact evaluation of what it found. CompOFA's exact"
+                + " the predictor fitted on them, the per-block latency table, and an exact evaluation of what it"
+                + " found. CompOFA's exact"
                 + " search is timed after one untimed run (JIT warm-up); each evolution on its first run.");
         line("");
         ComparisonNumbers.Models m = n.models();
         line("OFA's helpers: predictor RMSE " + Format.top1(m.predictorTrainRmse()) + " points on the "
                 + a.ofaRandom().top1().size() + " random subnets it was fitted on, "
                 + Format.top1(m.predictorHeldOutRmse()) + " on the compound subnets it never saw (their sd is "
-                + Format.top1(n.population().compoundInOfa().sd()) + "); latency model error on the found subnets "
-                + m.latencyModelErrorPct().entrySet().stream().map(e -> e.getKey() + " " + Format.top1(e.getValue())
-                        + " %").reduce((x, y) -> x + ", " + y).orElse("") + ".");
+                + Format.top1(n.population().compoundInOfa().sd()) + "); per-block latency table error on the found"
+                + " subnets " + m.latencyModelErrorPct().entrySet().stream().map(e -> e.getKey() + " "
+                        + Format.top1(e.getValue()) + " %").reduce((x, y) -> x + ", " + y).orElse("")
+                + ", on every measured compound subnet " + m.blockTableError().entrySet().stream().map(e -> e.getKey()
+                        + " " + Format.top1(e.getValue().meanAbsPercent()) + " % (Spearman "
+                        + Format.top1(e.getValue().spearman()) + ")").reduce((x, y) -> x + ", " + y).orElse("")
+                + ".");
         line("");
     }
 
@@ -216,8 +222,8 @@ final class ReportWriter {
         line("- Pareto fronts: one run, " + s.get("test_images") + " test images: the noise of one top-1 difference is"
                 + " about +-" + Format.top1(n.fronts().getFirst().noise()) + " points. OFA's search ranks subnets"
                 + " with a predictor fitted on " + s.get("random_subnets") + " subnets (OFA: 16K) and checks"
-                + " budgets with a latency model (MACs fitted to the compound subnets' table per resolution; the"
-                + " per-block lookup table will replace it), so its subnets may miss the budget or the best"
+                + " budgets with OFA's per-block latency lookup table (blocks timed inside whole passes; it ignores"
+                + " what a pass saves or adds over its parts), so its subnets may miss the budget or the best"
                 + " accuracy; the paper's fronts come from the same kind of search on ImageNet.");
         line("- Populations: the paper compares random subnets at equal latency (figure); our CDFs are of"
                 + " whole populations: every compound subnet against random OFA subnets by OFA's sampling rule,"

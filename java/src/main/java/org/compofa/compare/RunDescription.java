@@ -41,6 +41,8 @@ record RunDescription(Map<String, String> values) {
         m.put("seed", Long.toString(r.seed()));
         m.put("train_images", Integer.toString(train.size()));
         m.put("test_images", Integer.toString(test.size()));
+        m.put("image_channels", Integer.toString(train.channels()));
+        m.put("classes", Integer.toString(train.numClasses()));
         m.put("random_subnets", Integer.toString(s.randomSubnets()));
         m.put("recal_images", Integer.toString(s.recalImages()));
         List<String> platforms = new ArrayList<>();

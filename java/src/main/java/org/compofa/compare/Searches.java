@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.ToDoubleFunction;
+import org.compofa.latency.BlockLatencyTable;
 import org.compofa.latency.LatencyMeasurer;
 import org.compofa.latency.LatencyTable;
 import org.compofa.search.AccuracyPredictor;
@@ -29,7 +30,8 @@ import org.compofa.space.Subnet;
  * The search steps of a {@link Comparison}, per latency platform and budget: exact search over
  * CompOFA's measured tables, OFA's evolution over the CompOFA tables (the paper's CompOFA search,
  * which used the same evolution), and OFA's evolution over the OFA space with an accuracy predictor
- * trained on the random OFA subnets and a latency model, whose found subnets are then evaluated
+ * trained on the random OFA subnets and the per-block latency lookup table ({@link BlockLatencyTable},
+ * OFA's efficiency predictor), whose found subnets are then evaluated
  * (recalibrated top-1) and timed exactly. Each writes a {@link SearchOutcome}; the predictor and its
  * check against the compound subnets' measured accuracy in the OFA supernet are saved once.
  */
@@ -92,18 +94,11 @@ final class Searches {
             }
             String evoOfa = ArtifactNames.search(ArtifactNames.OFA_EVOLUTION, name);
             if (!skip(evoOfa)) {
-                ofaSearch(p, ofa, ofaLatency(lat, geometry), predictor, budgets).write(dir.resolve(evoOfa));
+                BlockLatencyTable blocks = BlockLatencyTable.read(dir.resolve(ArtifactNames.blockLatency(name)),
+                        geometry);
+                ofaSearch(p, ofa, blocks::predictMs, predictor, budgets).write(dir.resolve(evoOfa));
             }
         }
-    }
-
-    /**
-     * The latency function OFA's evolution searches with on one platform. The seam for the per-block
-     * lookup table: {@code BlockLatencyTableBuilder.build(net, ofaSpace, resolutions, platform, warmup,
-     * repeats)::predictMs} replaces this line once it is on this branch.
-     */
-    private static ToDoubleFunction<Subnet> ofaLatency(LatencyTable compoundTable, MobileNetV3Geometry geometry) {
-        return MacsLatencyFit.fit(compoundTable, geometry);
     }
 
     private boolean skip(String artifact) {

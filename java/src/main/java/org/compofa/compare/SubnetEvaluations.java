@@ -60,6 +60,9 @@ final class SubnetEvaluations {
 
     /** Evaluates {@code subnets} (each of {@code space}), resuming from {@code partial}. */
     AccuracyTable evaluate(String label, SearchSpace space, List<Subnet> subnets, Path partial) throws IOException {
+        if (subnets.isEmpty()) {
+            return new AccuracyTable(space.id(), dataset(), Map.of());
+        }
         Map<Subnet, Double> done = readPartial(partial, space);
         Files.createDirectories(partial.toAbsolutePath().getParent());
         try (Writer w = Files.newBufferedWriter(partial, StandardCharsets.UTF_8, StandardOpenOption.CREATE,

@@ -14,7 +14,8 @@ final class Verdicts {
                     + " at most 0.90, otherwise not confirmed.",
             "2: confirmed when, on every platform, the mean over the budgets of CompOFA's top-1 minus OFA's is"
                     + " not below minus the noise (95 % interval of a difference of two top-1s on the test set);"
-                    + " otherwise not confirmed on the platforms where it is.",
+                    + " otherwise not confirmed on the platforms where it is (no verdict where OFA's search found"
+                    + " nothing within any budget).",
             "3: confirmed when the mean top-1 of CompOFA's subnets exceeds that of random OFA subnets by more"
                     + " than the noise (95 % interval of the difference of means), not shown when within it,"
                     + " not confirmed when below.",
@@ -35,13 +36,21 @@ final class Verdicts {
 
     static String front(List<ComparisonNumbers.Front> fronts) {
         StringBuilder worse = new StringBuilder();
+        StringBuilder none = new StringBuilder();
         boolean higher = true;
         for (ComparisonNumbers.Front f : fronts) {
             double d = f.meanDifference();
+            if (Double.isNaN(d)) {
+                none.append(none.isEmpty() ? "" : ", ").append(f.platform());
+                continue;
+            }
             if (!(d >= -f.noise())) {
                 worse.append(worse.isEmpty() ? "" : ", ").append(f.platform());
             }
             higher &= d > f.noise();
+        }
+        if (!none.isEmpty()) {
+            return "cannot tell on " + none + ": OFA's search found no subnet within any budget by its latency model";
         }
         if (!worse.isEmpty()) {
             return "not confirmed on " + worse + ": OFA's subnets are more accurate by more than the noise";

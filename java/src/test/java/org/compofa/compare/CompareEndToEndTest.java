@@ -52,14 +52,15 @@ class CompareEndToEndTest {
             "--search-resolutions", "12", "--batch", Integer.toString(BATCH), "--train-limit", Integer.toString(TRAIN),
             "--test-limit", "64", "--teacher-epochs", "1", "--compound-epochs", Integer.toString(COMPOUND_EPOCHS),
             "--ofa-epochs", Integer.toString(OFA_EPOCHS), "--random-subnets", "16", "--recal-images", "32",
-            "--budgets", "3", "--warmup", "0", "--repeats", "2", "--population", "8", "--generations", "3",
+            "--budgets", "3", "--warmup", "1", "--repeats", "3", "--population", "8", "--generations", "3",
             "--predictor-epochs", "5", "--backend", "cpu"};
     }
 
     @Test
     void producesTheReportPlotsAndTablesAndResumesWithoutRedoingAnything() throws IOException {
         for (String f : List.of("report.md", "summary.csv", "summary.json", "fronts.csv", "cdf.csv", "accuracy-cdf.png",
-                "training-cost.png", "search-time.png", "pareto-cpu-b1.png", "predictor-ofa.bin")) {
+                "training-cost.png", "search-time.png", "pareto-cpu-b1.png", "predictor-ofa.bin",
+                "block-latency-cpu-b1.csv")) {
             assertTrue(Files.size(dir.resolve(f)) > 100, f);
         }
         assertEquals(243 + 4, Files.readAllLines(dir.resolve("accuracy-compofa.csv")).size(), "243 subnets + header");

@@ -90,6 +90,20 @@ class ComparisonArtifactFilesTest {
     }
 
     @Test
+    void budgetsSpanTheFrontFromItsFastestToItsMostAccurateSubnet() {
+        SearchSpace space = Comparison.compOfaSpace(0.5, ResolutionSet.of(28));
+        List<Subnet> s = space.enumerate(28);
+        List<Candidate> front = List.of(new Candidate(s.get(0), 70, 1.5), new Candidate(s.get(1), 80, 2.25),
+                new Candidate(s.get(2), 85, 4.5));
+        double[] b = Searches.budgets(front, 4);
+        assertEquals(4, b.length);
+        assertEquals(1.5, b[0], 1e-12);
+        assertEquals(4.5, b[3], 1e-12);
+        assertEquals(1.0, b[2] - b[1], 1e-12, "evenly spread");
+        assertEquals(4.5, Searches.budgets(front, 1)[0], 1e-12, "one budget: the most accurate subnet's latency");
+    }
+
+    @Test
     void settingsNameTheBadValue() {
         var recipe = new org.compofa.train.FashionRecipe.Settings(Path.of("r"), 0.5, 32, 1, 2, 1.0,
                 new ResolutionSet(24, 32, 4), 0);
