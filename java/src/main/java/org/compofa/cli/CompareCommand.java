@@ -18,9 +18,13 @@ import org.compofa.search.PredictorConfig;
  * Fashion-MNIST size meant to finish within about 90 minutes on a 2-core CPU.
  */
 final class CompareCommand {
-    /** The 90-minute defaults, overridden by anything on the command line. */
-    static final List<String> DEFAULTS = List.of("--run", "runs/compare", "--train-limit", "30000",
-            "--test-limit", "4000", "--teacher-epochs", "8", "--compound-epochs", "3", "--search-resolutions", "28",
+    /**
+     * The 90-minute defaults, overridden by anything on the command line. Estimated from the measured
+     * rates in benchmarks/RESULTS.md (idle 2-core CPU): teacher ~6, CompOFA ~6, OFA ~15 min of training;
+     * ~700 recalibrated evaluations of 4000 images ~26 min; latency, block table and searches ~3 min.
+     */
+    static final List<String> DEFAULTS = List.of("--run", "runs/compare", "--train-limit", "20000",
+            "--test-limit", "3000", "--teacher-epochs", "8", "--compound-epochs", "3", "--search-resolutions", "28",
             "--recal-images", "1000");
 
     private CompareCommand() {}
@@ -30,7 +34,7 @@ final class CompareCommand {
                 usage: compofa compare [options]
                   --run DIR               run directory; compare/ inside it (default runs/compare). A run of
                                           `compofa train` with the same settings lends its teacher and CompOFA
-                  --train-limit N         training images (default 30000)   --test-limit N  (default 4000)
+                  --train-limit N         training images (default 20000)   --test-limit N  (default 3000)
                   --teacher-epochs N      (default 8)   --compound-epochs N  (default 3)
                   --ofa-epochs N          OFA's five phases together (default: compound x 425/150, at least 5)
                   --search-resolutions L  resolutions evaluated, timed and searched, A or A-B:S (default 28)
