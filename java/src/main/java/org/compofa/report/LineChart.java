@@ -6,6 +6,7 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -106,7 +107,7 @@ public final class LineChart {
             g.drawString(s.name(), legendX + 18, TOP + 21 + 18 * si);
         }
         g.dispose();
-        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(img, "png", png);
         AtomicFiles.write(file, png.toByteArray());
     }
