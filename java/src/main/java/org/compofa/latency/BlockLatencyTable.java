@@ -1,9 +1,6 @@
 package org.compofa.latency;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -158,22 +155,14 @@ public final class BlockLatencyTable {
 
     /** Writes the CSV atomically. */
     public void write(Path csv) throws IOException {
-        StringBuilder sb = new StringBuilder(MAGIC).append('\n');
-        metadata().forEach((k, v) -> sb.append("# ").append(k).append('=').append(v).append('\n'));
-        sb.append(String.join(",", COLUMNS)).append('\n');
-        entries.forEach((p, e) -> sb.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%s,%d%n", p.label(),
-                p.inputSize(), p.kernel(), p.midChannels(), e.medianMs(), e.samples())));
-        AtomicFiles.write(csv, sb.toString());
+        List<String> rows = entries.entrySet().stream().map(x -> String.format(Locale.ROOT, "%s,%d,%d,%d,%s,%d",
+                x.getKey().label(), x.getKey().inputSize(), x.getKey().kernel(), x.getKey().midChannels(),
+                x.getValue().medianMs(), x.getValue().samples())).toList();
+        AtomicFiles.write(csv, TableFile.text(MAGIC, metadata(), COLUMNS, rows));
     }
 
     private Map<String, String> metadata() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("space", spaceId);
-        m.put("platform", platform.name());
-        m.put("device", platform.device());
-        m.put("software", platform.software());
-        m.put("batch", Integer.toString(platform.batch()));
-        m.put("threads", Integer.toString(platform.threads()));
+        Map<String, String> m = TableFile.metadata(spaceId, platform);
         m.put("geometry", describe(geometry));
         return m;
     }
@@ -190,52 +179,17 @@ public final class BlockLatencyTable {
      *                     metadata, another geometry, a bad or duplicated row
      */
     public static BlockLatencyTable read(Path csv, MobileNetV3Geometry geometry) throws IOException {
-        String text;
-        try {
-            text = Files.readString(csv, StandardCharsets.UTF_8);
-        } catch (IOException | UncheckedIOException e) {
-            throw new IOException(csv + ": cannot read the block latency table (" + e.getMessage() + ")", e);
-        }
-        List<String> lines = text.lines().toList();
-        if (lines.isEmpty() || !lines.get(0).equals(MAGIC)) {
-            throw new IOException(csv + ": not a compofa block latency table (first line must be '" + MAGIC + "')");
-        }
-        if (!text.endsWith("\n")) {
-            throw new IOException(csv + ": truncated (the last line is incomplete)");
-        }
-        Map<String, String> meta = new LinkedHashMap<>();
-        int i = 1;
-        for (; i < lines.size() && lines.get(i).startsWith("# "); i++) {
-            String kv = lines.get(i).substring(2);
-            int eq = kv.indexOf('=');
-            if (eq < 1) {
-                throw new IOException(csv + ":" + (i + 1) + ": metadata line must be '# key=value'");
-            }
-            meta.put(kv.substring(0, eq), kv.substring(eq + 1));
-        }
-        for (String key : META_KEYS) {
-            if (!meta.containsKey(key)) {
-                throw new IOException(csv + ": metadata '" + key + "' is missing");
-            }
-        }
-        if (!meta.get("geometry").equals(describe(geometry))) {
-            throw new IOException(csv + ": measured on geometry " + meta.get("geometry") + ", not on "
+        TableFile file = TableFile.read(csv, MAGIC, "block latency table", META_KEYS);
+        if (!file.meta("geometry").equals(describe(geometry))) {
+            throw new IOException(csv + ": measured on geometry " + file.meta("geometry") + ", not on "
                     + describe(geometry));
         }
-        if (i >= lines.size() || !lines.get(i).equals(String.join(",", COLUMNS))) {
-            throw new IOException(csv + ":" + (i + 1) + ": header must be " + String.join(",", COLUMNS));
-        }
-        Platform platform;
-        try {
-            platform = new Platform(meta.get("platform"), meta.get("device"), meta.get("software"),
-                    Integer.parseInt(meta.get("batch")), Integer.parseInt(meta.get("threads")));
-        } catch (IllegalArgumentException e) {
-            throw new IOException(csv + ": bad platform metadata: " + e.getMessage(), e);
-        }
+        List<String> rows = file.rows(COLUMNS);
+        Platform platform = file.platform();
         Map<ForwardPiece, Entry> entries = new LinkedHashMap<>();
-        for (i = i + 1; i < lines.size(); i++) {
-            String where = csv + ":" + (i + 1) + ": ";
-            String[] f = lines.get(i).split(",", -1);
+        for (int i = 0; i < rows.size(); i++) {
+            String where = csv + ":" + file.lineOf(i) + ": ";
+            String[] f = rows.get(i).split(",", -1);
             if (f.length != COLUMNS.size()) {
                 throw new IOException(where + f.length + " fields; expected " + COLUMNS.size());
             }
@@ -254,7 +208,7 @@ public final class BlockLatencyTable {
         if (entries.isEmpty()) {
             throw new IOException(csv + ": the table has no entries");
         }
-        return new BlockLatencyTable(meta.get("space"), platform, geometry, entries);
+        return new BlockLatencyTable(file.meta("space"), platform, geometry, entries);
     }
 
     private static ForwardPiece piece(String label, int inputSize, int kernel, int mid) {

@@ -1,9 +1,6 @@
 package org.compofa.latency;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -84,11 +81,8 @@ public final class LatencyTable {
 
     /** Writes {@code <base>.csv} and {@code <base>.json} atomically. */
     public void write(Path base) throws IOException {
-        StringBuilder csv = new StringBuilder(MAGIC).append('\n');
-        metadata().forEach((k, v) -> csv.append("# ").append(k).append('=').append(v).append('\n'));
-        csv.append(String.join(",", COLUMNS)).append('\n');
-        entries.forEach((s, st) -> csv.append(row(s, st)).append('\n'));
-        AtomicFiles.write(Path.of(base + ".csv"), csv.toString());
+        List<String> rows = entries.entrySet().stream().map(e -> row(e.getKey(), e.getValue())).toList();
+        AtomicFiles.write(Path.of(base + ".csv"), TableFile.text(MAGIC, metadata(), COLUMNS, rows));
         StringBuilder json = new StringBuilder("{\n  \"format\": \"compofa-latency-table\", \"version\": 1,\n");
         metadata().forEach((k, v) -> json.append("  \"").append(k).append("\": \"").append(v.replace("\"", "'"))
                 .append("\",\n"));
@@ -105,14 +99,7 @@ public final class LatencyTable {
     }
 
     private Map<String, String> metadata() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("space", spaceId);
-        m.put("platform", platform.name());
-        m.put("device", platform.device());
-        m.put("software", platform.software());
-        m.put("batch", Integer.toString(platform.batch()));
-        m.put("threads", Integer.toString(platform.threads()));
-        return m;
+        return TableFile.metadata(spaceId, platform);
     }
 
     static String row(Subnet s, LatencyStats st) {
@@ -127,58 +114,25 @@ public final class LatencyTable {
      *                     another space, an unknown or duplicated subnet
      */
     public static LatencyTable read(Path csv, SearchSpace space) throws IOException {
-        String text;
-        try {
-            text = Files.readString(csv, StandardCharsets.UTF_8);
-        } catch (IOException | UncheckedIOException e) {
-            throw new IOException(csv + ": cannot read the latency table (" + e.getMessage() + ")", e);
+        TableFile file = TableFile.read(csv, MAGIC, "latency table",
+                List.of("space", "platform", "device", "software", "batch", "threads"));
+        if (!file.meta("space").equals(space.id())) {
+            throw new IOException(csv + ": a table of space " + file.meta("space") + ", not of " + space.id());
         }
-        List<String> lines = text.lines().toList();
-        if (lines.isEmpty() || !lines.get(0).equals(MAGIC)) {
-            throw new IOException(csv + ": not a compofa latency table (first line must be '" + MAGIC + "')");
-        }
-        if (!text.endsWith("\n")) {
-            throw new IOException(csv + ": truncated (the last line is incomplete)");
-        }
-        Map<String, String> meta = new LinkedHashMap<>();
-        int i = 1;
-        for (; i < lines.size() && lines.get(i).startsWith("# "); i++) {
-            String kv = lines.get(i).substring(2);
-            int eq = kv.indexOf('=');
-            if (eq < 1) {
-                throw new IOException(csv + ":" + (i + 1) + ": metadata line must be '# key=value'");
-            }
-            meta.put(kv.substring(0, eq), kv.substring(eq + 1));
-        }
-        for (String key : List.of("space", "platform", "device", "software", "batch", "threads")) {
-            if (!meta.containsKey(key)) {
-                throw new IOException(csv + ": metadata '" + key + "' is missing");
-            }
-        }
-        if (!meta.get("space").equals(space.id())) {
-            throw new IOException(csv + ": a table of space " + meta.get("space") + ", not of " + space.id());
-        }
-        if (i >= lines.size() || !lines.get(i).equals(String.join(",", COLUMNS))) {
-            throw new IOException(csv + ":" + (i + 1) + ": header must be " + String.join(",", COLUMNS));
-        }
-        Platform platform;
-        try {
-            platform = new Platform(meta.get("platform"), meta.get("device"), meta.get("software"),
-                    Integer.parseInt(meta.get("batch")), Integer.parseInt(meta.get("threads")));
-        } catch (IllegalArgumentException e) {
-            throw new IOException(csv + ": bad platform metadata: " + e.getMessage(), e);
-        }
+        List<String> rows = file.rows(COLUMNS);
+        Platform platform = file.platform();
         Map<Subnet, LatencyStats> entries = new LinkedHashMap<>();
-        for (i = i + 1; i < lines.size(); i++) {
-            var parsed = parseRow(csv, i + 1, lines.get(i), space);
+        for (int i = 0; i < rows.size(); i++) {
+            int line = file.lineOf(i);
+            var parsed = parseRow(csv, line, rows.get(i), space);
             if (entries.put(parsed.getKey(), parsed.getValue()) != null) {
-                throw new IOException(csv + ":" + (i + 1) + ": subnet " + parsed.getKey().id() + " appears twice");
+                throw new IOException(csv + ":" + line + ": subnet " + parsed.getKey().id() + " appears twice");
             }
         }
         if (entries.isEmpty()) {
             throw new IOException(csv + ": the table has no entries");
         }
-        return new LatencyTable(meta.get("space"), platform, entries);
+        return new LatencyTable(file.meta("space"), platform, entries);
     }
 
     static Map.Entry<Subnet, LatencyStats> parseRow(Path file, int lineNo, String line, SearchSpace space)

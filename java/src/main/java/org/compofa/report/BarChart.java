@@ -1,17 +1,11 @@
 package org.compofa.report;
 
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import javax.imageio.ImageIO;
 
 /**
  * A grouped bar chart rendered to PNG with Java2D (headless): one group per category, one colour per
@@ -19,10 +13,9 @@ import javax.imageio.ImageIO;
  * magnitude). The companion of {@link LineChart}.
  */
 public final class BarChart {
-    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
-        new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b)};
-    private static final int W = 900;
-    private static final int H = 560;
+    private static final Color[] PALETTE = ChartCanvas.PALETTE;
+    private static final int W = ChartCanvas.W;
+    private static final int H = ChartCanvas.H;
     private static final int LEFT = 80;
     private static final int RIGHT = 30;
     private static final int TOP = 50;
@@ -78,16 +71,8 @@ public final class BarChart {
     /** Renders to {@code file} (PNG, written atomically). */
     public void writePng(Path file) throws IOException {
         double[] range = range();
-        BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, W, H);
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        g.drawString(title, LEFT, 30);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        g.drawRect(LEFT, TOP, W - LEFT - RIGHT, H - TOP - BOTTOM);
+        ChartCanvas canvas = new ChartCanvas(title, LEFT, TOP, RIGHT, BOTTOM);
+        Graphics2D g = canvas.graphics();
         for (double t : ticks(range)) {
             int py = py(t, range);
             g.setColor(new Color(0xdddddd));
@@ -123,10 +108,7 @@ public final class BarChart {
             g.drawString(name, legendX + 18, H - 15);
             legendX += 40 + g.getFontMetrics().stringWidth(name);
         }
-        g.dispose();
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        ImageIO.write(img, "png", png);
-        AtomicFiles.write(file, png.toByteArray());
+        canvas.writePng(file);
     }
 
     private double axis(double v) {
@@ -169,8 +151,6 @@ public final class BarChart {
     }
 
     private static String fmt(double v) {
-        double a = Math.abs(v);
-        return a != 0 && (a < 0.01 || a >= 1e5) ? String.format(Locale.ROOT, "%.2e", v)
-                : String.format(Locale.ROOT, a < 10 ? "%.3g" : "%.1f", v);
+        return ChartCanvas.fmt(v);
     }
 }
