@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.SplittableRandom;
 import java.util.TreeSet;
 import org.compofa.nn.ForwardPiece;
 import org.compofa.nn.LayerTimer;
@@ -85,14 +84,10 @@ public final class BlockLatencyTableBuilder {
         return new BlockLatencyTable(space.id(), platform, net.spec().geometry(), entries);
     }
 
-    /** Gaussian images NHWC [batch][r][r][channels], seeded by r as {@link LatencyMeasurer} does. */
+    /** The timers' input ({@link SubnetTimer#input}) as NHWC images [batch][r][r][channels]. */
     private static Tensor images(Network net, int batch, int r) {
         int c = net.spec().geometry().inputChannels();
-        float[] data = new float[batch * r * r * c];
-        SplittableRandom rnd = new SplittableRandom(r);
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (float) rnd.nextGaussian();
-        }
+        float[] data = SubnetTimer.input(batch * r * r * c, r);
         return Tensor.of(net.context(), Layout.NHWC, data, batch, r, r, c);
     }
 

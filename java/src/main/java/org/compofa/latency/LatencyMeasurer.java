@@ -1,7 +1,6 @@
 package org.compofa.latency;
 
 import java.util.Objects;
-import java.util.SplittableRandom;
 import org.compofa.nn.Network;
 import org.compofa.nn.Pass;
 import org.compofa.nn.Workspace;
@@ -54,11 +53,7 @@ public final class LatencyMeasurer implements SubnetTimer, AutoCloseable {
     public LatencyStats measure(Subnet subnet) {
         int r = subnet.resolution();
         int c = net.spec().geometry().inputChannels();
-        float[] data = new float[batch * r * r * c];
-        SplittableRandom rnd = new SplittableRandom(r);
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (float) rnd.nextGaussian();
-        }
+        float[] data = SubnetTimer.input(batch * r * r * c, r);
         double[] ms = new double[repeats];
         boolean onDevice = net.context().backend() == Backend.CUDA;
         try (Tensor x = Tensor.of(net.context(), Layout.NHWC, data, batch, r, r, c);

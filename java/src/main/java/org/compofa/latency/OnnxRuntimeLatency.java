@@ -7,7 +7,6 @@ import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.Objects;
-import java.util.SplittableRandom;
 import org.compofa.export.OnnxExporter;
 import org.compofa.nn.Network;
 import org.compofa.space.Subnet;
@@ -68,11 +67,7 @@ public final class OnnxRuntimeLatency implements SubnetTimer, AutoCloseable {
         OrtSession s = session(subnet);
         int r = subnet.resolution();
         int c = net.spec().geometry().inputChannels();
-        float[] data = new float[batch * c * r * r];
-        SplittableRandom rnd = new SplittableRandom(r); // the same seed as LatencyMeasurer's input
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (float) rnd.nextGaussian();
-        }
+        float[] data = SubnetTimer.input(batch * c * r * r, r);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         double[] ms = new double[repeats];
         try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), new long[] {batch, c, r, r})) {

@@ -9,4 +9,17 @@ import org.compofa.space.Subnet;
 public interface SubnetTimer {
     /** The latency of {@code subnet} at its resolution. */
     LatencyStats measure(Subnet subnet);
+
+    /**
+     * The input every timer feeds at resolution {@code r}: {@code count} standard normal floats
+     * seeded by r, so all engines time the same numbers (the layout only orders them).
+     */
+    static float[] input(int count, int r) {
+        float[] data = new float[count];
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(r);
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) rnd.nextGaussian();
+        }
+        return data;
+    }
 }
