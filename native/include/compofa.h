@@ -323,6 +323,45 @@ int32_t compofa_sgd_step(compofa_context* ctx, compofa_stream* stream, uint64_t 
 /* The dropout mask bit as a pure function, so callers and tests can reproduce it. */
 int32_t compofa_dropout_keep(uint64_t seed, uint64_t index, float p);
 
+/* ---- fused inference ops -------------------------------------------------------------------------
+ * For inference (no backward follows): an op with its per-output-channel epilogue applied before
+ * the output is written, so a conv + batch norm + activation is one pass over memory:
+ *   y[.., j] = act(bn(acc[.., j] + bias[j])),  bn(v) = gamma[j] (v - running_mean[j]) / sqrt(running_var[j] + eps) + beta[j]
+ * with each part optional: bias NULL = none; gamma NULL = no batch norm (beta, running_mean,
+ * running_var are then ignored); activation a compofa_activation_kind (IDENTITY = none). The batch
+ * norm is compofa_batchnorm_forward_eval's; its four vectors share bn_len (>= the channels), the
+ * first c entries of the supernet's vectors, read in place. Allowed: eps finite > 0 when gamma is set.
+ * The result equals the unfused ops up to float rounding (the CPU backend folds bias and bn into one
+ * multiply-add per element). */
+typedef struct compofa_epilogue {
+    const float* bias;
+    uint64_t bias_len;
+    const float* gamma;
+    const float* beta;
+    const float* running_mean;
+    const float* running_var;
+    uint64_t bn_len;
+    float eps;
+    int32_t activation;
+} compofa_epilogue;
+
+/* A 1x1 convolution of (rows, cin) x (NHWC as rows = n*h*w) reading the supernet weight W[:cout, :cin]
+ * of W[Cout_max][ldw] in place: y[r][j] = epilogue(sum_i x[r][i] * w[j*ldw + i]), y (rows, cout).
+ * A dense layer (x (n, cin)) and the stem after compofa_im2col are the same op.
+ * Allowed: 1 <= rows < 2^31; cin, cout >= 1; ldw >= cin; w_len >= (cout-1)*ldw + cin. */
+int32_t compofa_conv1x1_fused_forward(compofa_context* ctx, compofa_stream* stream, int64_t rows, int32_t cin,
+                                      int32_t cout, const float* x, uint64_t x_len, const float* w, uint64_t w_len,
+                                      int32_t ldw, const compofa_epilogue* epilogue, float* y, uint64_t y_len);
+
+/* compofa_dwconv_forward with the epilogue over its c output channels. */
+int32_t compofa_dwconv_fused_forward(compofa_context* ctx, compofa_stream* stream,
+                                     const compofa_dwconv_shape* shape,
+                                     const float* x, uint64_t x_len,
+                                     const float* weight, uint64_t weight_len,
+                                     const float* t75, uint64_t t75_len,
+                                     const float* t53, uint64_t t53_len,
+                                     const compofa_epilogue* epilogue, float* y, uint64_t y_len);
+
 #ifdef __cplusplus
 }
 #endif

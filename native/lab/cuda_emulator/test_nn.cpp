@@ -316,6 +316,49 @@ void test_resize(int n, int h, int w, int c, int ho, int wo) {
 
 }  // namespace
 
+// ---- fused inference ops (epilogue in the GEMM / depthwise store) -----------------------------
+
+// The epilogue's vectors over c_max channels (running_var > 0); `parts`: 1 bias, 2 batch norm.
+struct EpiData {
+    std::vector<float> bias, gamma, beta, mean, var;
+    explicit EpiData(int c_max)
+        : bias(rnd(c_max, -2.f, 2.f)), gamma(rnd(c_max)), beta(rnd(c_max)), mean(rnd(c_max, -1.5f, 1.5f)),
+          var(rnd(c_max, 0.05f, 2.f)) {}
+    Epilogue make(int parts, int act) const {
+        Epilogue e;
+        if (parts & 1) e.bias = bias.data();
+        if (parts & 2) e.gamma = gamma.data(), e.beta = beta.data(), e.mean = mean.data(), e.var = var.data();
+        e.act = act;
+        return e;
+    }
+};
+
+void test_conv1x1_fused(int rows, int cin, int cout, int ldw, int parts, int act) {
+    const std::string tag = dims({rows, cin, cout, ldw}) + " parts" + std::to_string(parts) + " act" + std::to_string(act);
+    const auto x = rnd(size_t(rows) * cin), w = rnd(size_t(cout) * ldw);
+    const EpiData d(cout + 3);
+    std::vector<float> y1(size_t(rows) * cout, 7.f), y2 = y1;
+    R().conv1x1_fused(FusedConv1x1{rows, cin, cout, x.data(), w.data(), ldw, y1.data(), d.make(parts, act)}, nullptr);
+    G().conv1x1_fused(FusedConv1x1{rows, cin, cout, x.data(), w.data(), ldw, y2.data(), d.make(parts, act)}, nullptr);
+    cmp("conv1x1_fused " + tag, y2, y1, 1e-4, 1e-4);
+}
+
+void test_dwconv_fused(int n, int h, int w, int c, int c_max, int k, int k_max, int stride, int tr, int parts,
+                       int act) {
+    DwShape s{n, h, w, c, c_max, k, k_max, stride, tr, (h - 1) / stride + 1, (w - 1) / stride + 1, k / 2};
+    const std::string tag = dims({n, h, w, c, c_max, k, k_max, stride, tr}) + " parts" + std::to_string(parts) +
+                            " act" + std::to_string(act);
+    const auto x = rnd(s.x_len()), wt = rnd(s.weight_len());
+    auto t75 = rnd(625, -0.3f, 0.3f), t53 = rnd(81, -0.4f, 0.4f);
+    const float* p75 = s.uses_t75() ? t75.data() : nullptr;
+    const float* p53 = s.uses_t53() ? t53.data() : nullptr;
+    const EpiData d(c_max);
+    std::vector<float> y1(s.y_len(), 7.f), y2 = y1;
+    R().dwconv_fused(DwForward{s, x.data(), wt.data(), p75, p53, y1.data()}, d.make(parts, act), nullptr);
+    G().dwconv_fused(DwForward{s, x.data(), wt.data(), p75, p53, y2.data()}, d.make(parts, act), nullptr);
+    cmp("dwconv_fused " + tag, y2, y1, 1e-4, 1e-4);
+}
+
 int run_nn_tests(bool quick) {
     test_im2col(2, 9, 7, 3, 3, 2, 1);
     test_im2col(1, 6, 5, 2, 5, 1, 2);
@@ -361,5 +404,13 @@ int run_nn_tests(bool quick) {
     test_resize(1, 16, 13, 2, 5, 7);
     test_resize(1, 6, 6, 4, 6, 6);
     test_resize(3, 1, 9, 1, 3, 2);
+
+    test_conv1x1_fused(131, 37, 70, 40, 2, COMPOFA_ACT_HSWISH);  // tails of both 64-wide tiles
+    test_conv1x1_fused(64, 16, 64, 16, 0, COMPOFA_ACT_IDENTITY);
+    test_conv1x1_fused(9, 83, 10, 96, 3, COMPOFA_ACT_RELU);
+    test_conv1x1_fused(5, 17, 11, 17, 1, COMPOFA_ACT_HSIGMOID);
+    test_dwconv_fused(2, 13, 11, 36, 40, 5, 7, 1, 1, 2, COMPOFA_ACT_HSWISH);  // float4 path, OFA transform
+    test_dwconv_fused(1, 9, 9, 37, 48, 3, 3, 2, 0, 3, COMPOFA_ACT_RELU);     // scalar path
+    test_dwconv_fused(1, 7, 7, 24, 24, 7, 7, 1, 0, 0, COMPOFA_ACT_IDENTITY);
     return failures;
 }

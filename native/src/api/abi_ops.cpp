@@ -9,23 +9,6 @@
 
 using namespace compofa;
 
-namespace {
-
-constexpr int64_t kT75 = 25 * 25;
-constexpr int64_t kT53 = 9 * 9;
-
-// Checks the inputs shared by forward and backward: x, weight and the matrices the chain uses.
-void check_dwconv_inputs(compofa_context* ctx, const DwShape& s, const float* x, uint64_t x_len,
-                         const float* weight, uint64_t weight_len, const float* t75, uint64_t t75_len,
-                         const float* t53, uint64_t t53_len) {
-    check_tensor(ctx, "x", x, x_len, s.x_len());
-    check_tensor(ctx, "weight", weight, weight_len, s.weight_len());
-    if (s.uses_t75()) check_tensor(ctx, "t75 (7->5 transform, needed for k <= 5 with k_max 7)", t75, t75_len, kT75);
-    if (s.uses_t53()) check_tensor(ctx, "t53 (5->3 transform, needed for k 3)", t53, t53_len, kT53);
-}
-
-}  // namespace
-
 extern "C" {
 
 int32_t compofa_dwconv_output_size(const compofa_dwconv_shape* shape, int32_t* ho, int32_t* wo) {

@@ -1,5 +1,6 @@
 #include "api/checks.h"
 
+#include <cmath>
 #include <string>
 
 #include "common/error.h"
@@ -88,6 +89,42 @@ void check_slice(int32_t d0, int32_t d1, int32_t d2, int64_t s0, int64_t s1) {
                                                str((int64_t)(d1 - 1) * s1 + d2) + " so the slice does not overlap itself");
     const __int128 span = (__int128)(d0 - 1) * s0 + (__int128)(d1 - 1) * s1 + d2;
     if (span > ((__int128)1 << 40)) fail(COMPOFA_ERR_INVALID_ARGUMENT, "slice spans more than 2^40 elements");
+}
+
+void check_dwconv_inputs(compofa_context* ctx, const DwShape& s, const float* x, uint64_t x_len,
+                         const float* weight, uint64_t weight_len, const float* t75, uint64_t t75_len,
+                         const float* t53, uint64_t t53_len) {
+    check_tensor(ctx, "x", x, x_len, s.x_len());
+    check_tensor(ctx, "weight", weight, weight_len, s.weight_len());
+    if (s.uses_t75()) check_tensor(ctx, "t75 (7->5 transform, needed for k <= 5 with k_max 7)", t75, t75_len, kT75);
+    if (s.uses_t53()) check_tensor(ctx, "t53 (5->3 transform, needed for k 3)", t53, t53_len, kT53);
+}
+
+Epilogue checked_epilogue(compofa_context* ctx, const compofa_epilogue* p, int32_t channels) {
+    if (p == nullptr) fail(COMPOFA_ERR_INVALID_ARGUMENT, "epilogue is NULL; pass one with every field 0 for none");
+    const compofa_epilogue& e = *p;
+    if (e.activation < COMPOFA_ACT_IDENTITY || e.activation > COMPOFA_ACT_HSIGMOID)
+        fail(COMPOFA_ERR_INVALID_ARGUMENT, "epilogue activation " + str(e.activation) +
+                                               ": allowed 0 (identity), 1 (relu), 2 (h_swish), 3 (h_sigmoid)");
+    check_tensor(ctx, "epilogue bias", e.bias, e.bias_len, channels, true);
+    if (e.gamma != nullptr) {
+        if (!(e.eps > 0.0f) || !std::isfinite(e.eps))
+            fail(COMPOFA_ERR_INVALID_ARGUMENT,
+                 "epilogue eps=" + std::to_string(e.eps) + ": allowed finite eps > 0 (the batch norm is on)");
+        check_tensor(ctx, "epilogue gamma", e.gamma, e.bn_len, channels);
+        check_tensor(ctx, "epilogue beta", e.beta, e.bn_len, channels);
+        check_tensor(ctx, "epilogue running_mean", e.running_mean, e.bn_len, channels);
+        check_tensor(ctx, "epilogue running_var", e.running_var, e.bn_len, channels);
+    }
+    Epilogue k;
+    k.bias = e.bias;
+    k.gamma = e.gamma;
+    k.beta = e.gamma ? e.beta : nullptr;
+    k.mean = e.gamma ? e.running_mean : nullptr;
+    k.var = e.gamma ? e.running_var : nullptr;
+    k.eps = e.eps;
+    k.act = e.activation;
+    return k;
 }
 
 }  // namespace compofa

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "api/handles.h"
+#include "common/epilogue.h"
 #include "common/kernels.h"
 
 namespace compofa {
@@ -18,6 +19,18 @@ void check_tensor(compofa_context* ctx, const char* name, const void* ptr, uint6
 
 // Where the memory lives must match the backend: device memory for CUDA, host memory otherwise.
 void check_location(compofa_context* ctx, const char* name, const void* ptr);
+
+// The transform matrices' sizes (floats).
+constexpr int64_t kT75 = 25 * 25;
+constexpr int64_t kT53 = 9 * 9;
+
+// The inputs of a depthwise forward or backward: x, weight and the matrices the chain uses.
+void check_dwconv_inputs(compofa_context* ctx, const DwShape& s, const float* x, uint64_t x_len,
+                         const float* weight, uint64_t weight_len, const float* t75, uint64_t t75_len,
+                         const float* t53, uint64_t t53_len);
+
+// A fused op's epilogue over `channels` output channels; returns the kernels' view of it.
+Epilogue checked_epilogue(compofa_context* ctx, const compofa_epilogue* epilogue, int32_t channels);
 
 void check_slice(int32_t d0, int32_t d1, int32_t d2, int64_t s0, int64_t s1);
 // Floats a slice spans from its first element: (d0-1)*s0 + (d1-1)*s1 + d2.

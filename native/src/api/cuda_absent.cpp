@@ -49,6 +49,8 @@ const NnKernelTable& cuda_nn_kernels() {
         nn_absent<const SoftCrossEntropy&, void*>,
         nn_absent<const Resize&, void*>,
         nn_absent<const SgdStep&, void*>,
+        nn_absent<const FusedConv1x1&, void*>,
+        nn_absent<const DwForward&, const Epilogue&, void*>,
     };
     return table;
 }

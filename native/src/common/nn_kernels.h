@@ -5,6 +5,9 @@
 #pragma once
 #include <cstdint>
 
+#include "common/epilogue.h"
+#include "common/kernels.h"
+
 namespace compofa {
 
 struct ConvShape {
@@ -52,6 +55,16 @@ struct SgdStep {
     float lr, momentum, weight_decay; bool nesterov;
 };
 
+// A 1x1 convolution y[r][j] = epilogue(sum_i x[r][i] * w[j*ldw + i]) over the supernet weight
+// W[:cout, :cin] read in place (inference only).
+struct FusedConv1x1 {
+    int32_t rows, cin, cout;
+    const float* x;          // [rows][cin]
+    const float* w; int32_t ldw;
+    float* y;                // [rows][cout], overwritten
+    Epilogue e;
+};
+
 struct NnKernelTable {
     void (*im2col)(const ConvShape&, const float* x, float* col, void* stream);
     void (*col2im_add)(const ConvShape&, const float* dcol, float* dx, void* stream);
@@ -75,6 +88,9 @@ struct NnKernelTable {
     void (*soft_cross_entropy)(const SoftCrossEntropy&, void* stream);
     void (*resize_bilinear)(const Resize&, void* stream);
     void (*sgd_step)(const SgdStep&, void* stream);
+    // fused inference ops (compofa_conv1x1_fused_forward, compofa_dwconv_fused_forward)
+    void (*conv1x1_fused)(const FusedConv1x1&, void* stream);
+    void (*dwconv_fused)(const DwForward&, const Epilogue&, void* stream);
 };
 
 const NnKernelTable& reference_nn_kernels();  // src/ref

@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 
+#include "common/epilogue.h"
 #include "common/kernels.h"
 
 namespace compofa::cpu {
@@ -11,6 +12,8 @@ namespace compofa::cpu {
 int threads();
 
 void dwconv_forward(const DwForward& op, void* stream);    // dwconv_forward.cpp
+// The forward with a per-channel epilogue applied to each output row as it is finished (null = none).
+void dwconv_forward_epilogue(const DwForward& op, const FoldedEpilogue* epilogue);
 void dwconv_backward(const DwBackward& op, void* stream);  // dwconv_backward.cpp
 void gemm(const Gemm& op, void* stream);                   // gemm_cpu.cpp
 void gather(const Gather& op, void* stream);               // slice_cpu.cpp

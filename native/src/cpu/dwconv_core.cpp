@@ -1,5 +1,6 @@
 // Depthwise correlation engine and its dispatch table; see dwconv_core.h.
 #include "cpu/dwconv_core.h"
+#include "cpu/epilogue_cpu.h"
 
 #include <algorithm>
 
@@ -138,6 +139,7 @@ void corr_rows(const CorrProblem& p, int threads) {
                 pixels<1, 0, 0>(in, w, tc, rt.count, ct.count, out);
             ++o;
         }
+        if (p.epilogue) apply_folded(out_r, p.out_w, c, *p.epilogue);  // the row is still in L1/L2
     }
 }
 

@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/epilogue.h"
+
 namespace compofa::cpu {
 
 // The taps of one output coordinate along one axis: `count` taps; tap number t reads input index
@@ -37,6 +39,7 @@ struct CorrProblem {
     int64_t w_row, w_col;
     std::vector<AxisTaps> rows;       // [out_h]
     std::vector<AxisTaps> cols;       // [out_w]
+    const FoldedEpilogue* epilogue = nullptr;  // applied to each finished output row; null = none
 };
 
 using CorrKernel = void (*)(const CorrProblem&, int threads);

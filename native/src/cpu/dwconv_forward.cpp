@@ -6,11 +6,14 @@
 
 namespace compofa::cpu {
 
-void dwconv_forward(const DwForward& op, void*) {
+void dwconv_forward(const DwForward& op, void*) { dwconv_forward_epilogue(op, nullptr); }
+
+void dwconv_forward_epilogue(const DwForward& op, const FoldedEpilogue* epilogue) {
     const DwShape& s = op.s;
     std::vector<float> storage;
     const KernelView kv = effective_kernel(s, op.weight, op.t75, op.t53, storage);
     CorrProblem p{s.n, s.c, op.x, s.h, s.w, op.y, s.ho, s.wo, kv.data, kv.row, kv.col, {}, {}};
+    p.epilogue = epilogue;
     p.rows.resize(s.ho);
     p.cols.resize(s.wo);
     for (int o = 0; o < s.ho; ++o) p.rows[o] = forward_taps(o, s.stride, s.pad, s.k, s.h);

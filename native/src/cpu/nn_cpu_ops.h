@@ -14,6 +14,10 @@
 
 namespace compofa::cpu {
 
+// nn_fused_cpu.cpp
+void conv1x1_fused(const FusedConv1x1& op, void* stream);
+void dwconv_fused(const DwForward& op, const Epilogue& e, void* stream);
+
 // nn_conv_cpu.cpp
 void im2col(const ConvShape& s, const float* x, float* col, void* stream);
 void col2im_add(const ConvShape& s, const float* dcol, float* dx, void* stream);

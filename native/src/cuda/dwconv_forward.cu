@@ -4,6 +4,7 @@
 #include "cuda/dwconv_common.cuh"
 #include "cuda/dwconv_forward.cuh"
 #include "cuda/kernel_transform.cuh"
+#include "cuda/nn_ops.cuh"
 
 namespace compofa::cuda {
 
@@ -13,7 +14,8 @@ constexpr int kThreads = 256;
 
 // x is (n,h,w,c), y is (n,ho,wo,c); wt holds the k x k taps (K = 0 / S = 0: runtime k / stride).
 template <int K, int S, int V>
-__global__ void dw_forward_kernel(const float* __restrict__ x, TapView wt, float* __restrict__ y, ConvDims d) {
+__global__ void dw_forward_kernel(const float* __restrict__ x, TapView wt, float* __restrict__ y, ConvDims d,
+                                  Epilogue ep) {
     const int k = K > 0 ? K : d.k;
     const int stride = S > 0 ? S : d.stride;
     const int pad = K > 0 ? K / 2 : d.pad;
@@ -46,39 +48,44 @@ __global__ void dw_forward_kernel(const float* __restrict__ x, TapView wt, float
                 for (int v = 0; v < V; ++v) acc[v] = fmaf(xv[v], wv[v], acc[v]);
             }
         }
+#pragma unroll
+        for (int v = 0; v < V; ++v) acc[v] = apply_epilogue(ep, ch + v, acc[v]);  // identity unless fused
         store_vec<V>(y + e * V, acc);  // pix*c + ch == e*V
     }
 }
 
 template <int V>
 struct ForwardOp {
-    using Fn = void (*)(const float*, TapView, float*, ConvDims);
+    using Fn = void (*)(const float*, TapView, float*, ConvDims, Epilogue);
     template <int K, int S>
     static Fn get() { return &dw_forward_kernel<K, S, V>; }
 };
 
-void launch_forward(const ConvDims& d, const float* x, const TapView& wt, float* y, cudaStream_t stream) {
+void launch_forward(const ConvDims& d, const float* x, const TapView& wt, float* y, const Epilogue& ep,
+                    cudaStream_t stream) {
     const bool vec = can_vectorize(d, wt, x, y);
     const int V = vec ? 4 : 1;
     const auto kernel = vec ? elastic_kernel<ForwardOp<4>>(d.k, d.stride) : elastic_kernel<ForwardOp<1>>(d.k, d.stride);
     const int64_t total = int64_t(d.n) * d.ho * d.wo * (d.c / V);
-    kernel<<<grid_for(total, kThreads), kThreads, 0, stream>>>(x, wt, y, d);
+    kernel<<<grid_for(total, kThreads), kThreads, 0, stream>>>(x, wt, y, d, ep);
     check_launch("dw_forward_kernel");
 }
 
 }  // namespace
 
-void dwconv_forward(const DwForward& op, void* stream_ptr) {
+void dwconv_forward(const DwForward& op, void* stream_ptr) { dwconv_fused(op, Epilogue{}, stream_ptr); }
+
+void dwconv_fused(const DwForward& op, const Epilogue& ep, void* stream_ptr) {
     const DwShape& s = op.s;
     const cudaStream_t stream = as_stream(stream_ptr);
     const ConvDims d = ConvDims::of(s);
     if (!(s.uses_t75() || s.uses_t53())) {  // the centre crop of the supernet weight, in place
-        launch_forward(d, op.x, TapView::crop(op.weight, s, s.k), op.y, stream);
+        launch_forward(d, op.x, TapView::crop(op.weight, s, s.k), op.y, ep, stream);
         return;
     }
     StreamScratch weff(size_t(s.k) * s.k * s.c, stream);  // effective kernel [k*k][c]
     effective_kernel(s, op.weight, op.t75, op.t53, weff.get(), stream);
-    launch_forward(d, op.x, TapView::dense(weff.get(), s.k, s.c), op.y, stream);
+    launch_forward(d, op.x, TapView::dense(weff.get(), s.k, s.c), op.y, ep, stream);
     weff.release();
 }
 

@@ -3,8 +3,11 @@
 // and columns are 16 apart, so a warp reads consecutive shared-memory words. Tiles are staged
 // k-major (As[kk][i], Bs[kk][j]) whatever the transposes; the global loads are arranged so that
 // consecutive threads read consecutive addresses for each transpose case. Tails are zero-filled.
+// The fused 1x1 convolution of inference applies its per-column epilogue (bias, eval BN,
+// activation) in the store, so its output is written once.
 #include "cuda/cuda_check.h"
 #include "cuda/gemm.cuh"
+#include "cuda/nn_ops.cuh"
 
 namespace compofa::cuda {
 
@@ -18,7 +21,7 @@ static_assert(kBM * kBK == kBN * kBK && kBM * kBK % kThreads == 0, "tile staging
 
 // op(A) is m x k: A[i][kk] at a[i*lda + kk], or (TA) a[kk*lda + i]; op(B) is k x n likewise.
 template <bool TA, bool TB>
-__global__ void __launch_bounds__(kThreads) gemm_kernel(Gemm g, int n_tiles) {
+__global__ void __launch_bounds__(kThreads) gemm_kernel(Gemm g, Epilogue e, bool epilogue, int n_tiles) {
     __shared__ float As[kBK][kBM + 1];  // +1: staging writes down a column hit distinct banks
     __shared__ float Bs[kBK][kBN + 1];
     const int tid = threadIdx.x, tx = tid % 16, ty = tid / 16;
@@ -69,24 +72,34 @@ __global__ void __launch_bounds__(kThreads) gemm_kernel(Gemm g, int n_tiles) {
                 if (j >= g.n) continue;
                 float* cij = g.c + int64_t(i) * g.ldc + j;
                 // beta == 0 overwrites without reading C (NaN or garbage there does not propagate).
-                *cij = g.beta == 0.0f ? g.alpha * acc[r][q] : fmaf(g.beta, *cij, g.alpha * acc[r][q]);
+                if (epilogue)  // the fused op always overwrites (beta == 0)
+                    *cij = apply_epilogue(e, j, g.alpha * acc[r][q]);
+                else
+                    *cij = g.beta == 0.0f ? g.alpha * acc[r][q] : fmaf(g.beta, *cij, g.alpha * acc[r][q]);
             }
         }
     }
 }
 
-using GemmFn = void (*)(Gemm, int);
+using GemmFn = void (*)(Gemm, Epilogue, bool, int);
 constexpr GemmFn kGemmKernels[2][2] = {{gemm_kernel<false, false>, gemm_kernel<false, true>},
                                        {gemm_kernel<true, false>, gemm_kernel<true, true>}};
 
-}  // namespace
-
-void gemm(const Gemm& op, void* stream) {
+void launch_gemm(const Gemm& op, const Epilogue& e, bool epilogue, void* stream) {
     const int m_tiles = (op.m + kBM - 1) / kBM;
     const int n_tiles = (op.n + kBN - 1) / kBN;
     const dim3 grid(unsigned(m_tiles), unsigned(std::min(n_tiles, 65535)));
-    kGemmKernels[op.trans_a][op.trans_b]<<<grid, kThreads, 0, as_stream(stream)>>>(op, n_tiles);
+    kGemmKernels[op.trans_a][op.trans_b]<<<grid, kThreads, 0, as_stream(stream)>>>(op, e, epilogue, n_tiles);
     check_launch("gemm_kernel");
+}
+
+}  // namespace
+
+void gemm(const Gemm& op, void* stream) { launch_gemm(op, Epilogue{}, false, stream); }
+
+void conv1x1_fused(const FusedConv1x1& op, void* stream) {
+    const Gemm g{false, true, op.rows, op.cout, op.cin, 1.0f, op.x, op.cin, op.w, op.ldw, 0.0f, op.y, op.cout};
+    launch_gemm(g, op.e, true, stream);
 }
 
 }  // namespace compofa::cuda

@@ -12,6 +12,7 @@ const NnKernelTable& cuda_nn_kernels() {
         &cuda::bias_backward,   &cuda::gap_forward,      &cuda::gap_backward,   &cuda::scale_forward,
         &cuda::scale_backward,  &cuda::axpby,            &cuda::dropout_forward, &cuda::dropout_backward,
         &cuda::cross_entropy,   &cuda::soft_cross_entropy, &cuda::resize_bilinear, &cuda::sgd_step,
+        &cuda::conv1x1_fused,   &cuda::dwconv_fused,
     };
     return table;
 }

@@ -7,6 +7,10 @@
 
 namespace compofa::cuda {
 
+// gemm.cu, dwconv_forward.cu: the fused inference ops (epilogue applied in the kernels' store)
+void conv1x1_fused(const FusedConv1x1& op, void* stream);
+void dwconv_fused(const DwForward& op, const Epilogue& e, void* stream);
+
 // nn_conv_im2col.cu
 void im2col(const ConvShape& s, const float* x, float* col, void* stream);
 void col2im_add(const ConvShape& s, const float* dcol, float* dx, void* stream);

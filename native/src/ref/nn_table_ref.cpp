@@ -10,6 +10,7 @@ const NnKernelTable& reference_nn_kernels() {
         ref::bias_backward,   ref::gap_forward,      ref::gap_backward,   ref::scale_forward,
         ref::scale_backward,  ref::axpby,            ref::dropout_forward, ref::dropout_backward,
         ref::cross_entropy,   ref::soft_cross_entropy, ref::resize_bilinear, ref::sgd_step,
+        ref::conv1x1_fused,   ref::dwconv_fused,
     };
     return table;
 }

@@ -200,8 +200,8 @@ public final class NativeLibrary {
             throw new IOException("the dynamic loader cannot open " + file + " (" + e.getMessage()
                     + "); is it built for " + platform() + "?", e);
         }
-        List<String> missing = Stream.concat(CompofaNative.SYMBOLS.stream(),
-                CompofaNnNative.SYMBOLS.stream()).filter(s -> lookup.find(s).isEmpty()).toList();
+        List<String> missing = Stream.of(CompofaNative.SYMBOLS, CompofaNnNative.SYMBOLS,
+                CompofaFusedNative.SYMBOLS).flatMap(List::stream).filter(s -> lookup.find(s).isEmpty()).toList();
         if (!missing.isEmpty()) {
             throw new IOException(file + " lacks the ABI symbols " + missing + " (an older or foreign build)");
         }

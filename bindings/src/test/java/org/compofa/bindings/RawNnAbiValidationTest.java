@@ -272,13 +272,65 @@ class RawNnAbiValidationTest {
     }
 
     @Test
+    void fusedOps_refuseBadEpiloguesAndShapes() {
+        long pa = a.dataAddress(), pb = b.dataAddress(), pc = c.dataAddress();
+        RawEpilogue none = RawEpilogue.activation(CompofaNnNative.ACT_IDENTITY);
+        // x (8 x 8) in a, w (8 x 8) in b, y (8 x 8) in c; BN vectors in d
+        long pd = d.dataAddress();
+        expect(InvalidArgumentException.class, "activation 9",
+                () -> RawFusedOps.conv1x1FusedForward(ctx, null, 8, 8, 8, pa, N, pb, N, 8, RawEpilogue.activation(9),
+                        pc, N));
+        expect(InvalidArgumentException.class, "eps",
+                () -> RawFusedOps.conv1x1FusedForward(ctx, null, 8, 8, 8, pa, N, pb, N, 8,
+                        new RawEpilogue(0, 0, pd, pd, pd, pd, N, 0f, 0), pc, N));
+        expect(BufferTooSmallException.class, "epilogue gamma",
+                () -> RawFusedOps.conv1x1FusedForward(ctx, null, 8, 8, 8, pa, N, pb, N, 8,
+                        new RawEpilogue(0, 0, pd, pd, pd, pd, 4, 1e-5f, 0), pc, N));
+        expect(InvalidArgumentException.class, "epilogue beta",
+                () -> RawFusedOps.conv1x1FusedForward(ctx, null, 8, 8, 8, pa, N, pb, N, 8,
+                        new RawEpilogue(0, 0, pd, 0, pd, pd, N, 1e-5f, 0), pc, N));
+        expect(BufferTooSmallException.class, "epilogue bias",
+                () -> RawFusedOps.conv1x1FusedForward(ctx, null, 8, 8, 8, pa, N, pb, N, 8,
+                        new RawEpilogue(pd, 3, 0, 0, 0, 0, 0, 0f, 0), pc, N));
+        expect(InvalidArgumentException.class, "ldw",
+                () -> RawFusedOps.conv1x1FusedForward(ctx, null, 8, 8, 8, pa, N, pb, N, 7, none, pc, N));
+        expect(InvalidArgumentException.class, "rows=0",
+                () -> RawFusedOps.conv1x1FusedForward(ctx, null, 0, 8, 8, pa, N, pb, N, 8, none, pc, N));
+        expect(InvalidArgumentException.class, "overlaps",
+                () -> RawFusedOps.conv1x1FusedForward(ctx, null, 8, 8, 8, pa, N, pb, N, 8, none, pa + 16, N - 4));
+        expect(BufferTooSmallException.class, "y holds 32",
+                () -> RawFusedOps.conv1x1FusedForward(ctx, null, 8, 8, 8, pa, N, pb, N, 8, none, pc, 32));
+        expect(InvalidArgumentException.class, "epilogue is NULL",
+                () -> CompofaFusedNative.conv1x1FusedForward(ctx.segment(), NULL, 8, 8, 8, p(a), N, p(b), N, 8, NULL,
+                        p(c), N));
+        RawDwconvShape shape = new RawDwconvShape(1, 5, 5, 8, 8, 3, 3, 1, CompofaNative.TRANSFORM_NONE);
+        expect(InvalidArgumentException.class, "overlaps",
+                () -> RawFusedOps.dwconvFusedForward(ctx, null, shape, pa, N, pb, N, 0, 0, 0, 0, none, pa, N));
+        expect(InvalidArgumentException.class, "activation -1",
+                () -> RawFusedOps.dwconvFusedForward(ctx, null, shape, pa, N, pb, N, 0, 0, 0, 0,
+                        RawEpilogue.activation(-1), pc, N));
+        // a valid fused call after all of that: relu(x . w) of ones = 8
+        RawOps.fill(ctx, null, pa, N, 1f);
+        RawOps.fill(ctx, null, pb, N, 1f);
+        RawFusedOps.conv1x1FusedForward(ctx, null, 8, 8, 8, pa, N, pb, N, 8,
+                RawEpilogue.activation(CompofaNnNative.ACT_RELU), pc, N);
+        float[] out = new float[64];
+        c.copyTo(0, out, 0, 64);
+        for (float v : out) {
+            assertEquals(8f, v, 0f);
+        }
+    }
+
+    @Test
     void downcallTables_coverEveryHeaderFunctionOnce() throws IOException {
         Path header = Path.of("..", "native", "include", "compofa.h");
         assumeTrue(Files.isRegularFile(header), "compofa.h not found from " + Path.of("").toAbsolutePath());
         List<String> tables = new ArrayList<>(CompofaNative.SYMBOLS);
         tables.addAll(CompofaNnNative.SYMBOLS);
+        tables.addAll(CompofaFusedNative.SYMBOLS);
         assertEquals(new TreeSet<>(tables).size(), tables.size(), "a symbol is listed twice");
         assertEquals(new TreeSet<>(headerFunctions(header)), new TreeSet<>(tables),
-                "CompofaNative.SYMBOLS + CompofaNnNative.SYMBOLS must be exactly the functions of compofa.h");
+                "the SYMBOLS of CompofaNative, CompofaNnNative and CompofaFusedNative must be exactly the functions"
+                        + " of compofa.h");
     }
 }

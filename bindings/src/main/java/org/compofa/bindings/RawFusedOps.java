@@ -1,0 +1,40 @@
+package org.compofa.bindings;
+
+import static org.compofa.bindings.RawOps.ptr;
+import static org.compofa.bindings.RawOps.stream;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The fused inference ops on raw addresses, with the conventions of {@link RawOps}: an op and its
+ * per-channel epilogue ({@link RawEpilogue}) in one pass, for inference only (no backward).
+ */
+public final class RawFusedOps {
+    private RawFusedOps() {}
+
+    /**
+     * {@code compofa_conv1x1_fused_forward}: y[r][j] = epilogue(sum_i x[r][i] w[j*ldw + i]) for
+     * x (rows, cin) and the supernet weight's W[:cout, :cin] read in place; y (rows, cout).
+     */
+    public static void conv1x1FusedForward(ContextHandle ctx, StreamHandle stream, long rows, int cin, int cout,
+                                           long x, long xLen, long w, long wLen, int ldw, RawEpilogue epilogue,
+                                           long y, long yLen) {
+        MemorySegment s = stream(ctx, stream);
+        try (Arena arena = Arena.ofConfined()) {
+            CompofaFusedNative.conv1x1FusedForward(ctx.segment(), s, rows, cin, cout, ptr(x), xLen, ptr(w), wLen,
+                    ldw, epilogue.write(arena), ptr(y), yLen);
+        }
+    }
+
+    /** {@code compofa_dwconv_fused_forward}: {@link RawOps#dwconvForward} with the epilogue applied. */
+    public static void dwconvFusedForward(ContextHandle ctx, StreamHandle stream, RawDwconvShape shape,
+                                          long x, long xLen, long weight, long weightLen, long t75, long t75Len,
+                                          long t53, long t53Len, RawEpilogue epilogue, long y, long yLen) {
+        MemorySegment s = stream(ctx, stream);
+        try (Arena arena = Arena.ofConfined()) {
+            CompofaFusedNative.dwconvFusedForward(ctx.segment(), s, shape.write(arena), ptr(x), xLen, ptr(weight),
+                    weightLen, ptr(t75), t75Len, ptr(t53), t53Len, epilogue.write(arena), ptr(y), yLen);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+// ABI entry points of the fused inference ops (compofa.h, "fused inference ops"): the plain op's
+// checks plus the epilogue's, then dispatch to the context's NnKernelTable.
+#include <cstdint>
+#include <string>
+
+#include "api/barrier.h"
+#include "api/checks.h"
+#include "api/dispatch.h"
+#include "api/handles.h"
+#include "common/nn_kernels.h"
+
+using namespace compofa;
+
+namespace {
+
+[[noreturn]] void invalid(const std::string& message) { fail(COMPOFA_ERR_INVALID_ARGUMENT, message); }
+
+// The kernels write y while they still read x: the two must not share memory.
+void check_disjoint(const float* x, int64_t x_need, const float* y, int64_t y_need) {
+    const auto xa = reinterpret_cast<uintptr_t>(x), ya = reinterpret_cast<uintptr_t>(y);
+    if (xa < ya + uint64_t(y_need) * sizeof(float) && ya < xa + uint64_t(x_need) * sizeof(float))
+        invalid("y overlaps x: the fused ops do not run in place; give y its own buffer");
+}
+
+}  // namespace
+
+extern "C" {
+
+int32_t compofa_conv1x1_fused_forward(compofa_context* ctx, compofa_stream* stream, int64_t rows, int32_t cin,
+                                      int32_t cout, const float* x, uint64_t x_len, const float* w, uint64_t w_len,
+                                      int32_t ldw, const compofa_epilogue* epilogue, float* y, uint64_t y_len) {
+    return guarded(__func__, [&] {
+        compofa_context* c = context_of(ctx);
+        void* native = native_stream_of(c, stream);
+        if (rows < 1 || rows > INT32_MAX) invalid("rows=" + std::to_string(rows) + ": allowed 1 .. 2^31-1");
+        if (cin < 1 || cout < 1)
+            invalid("cin=" + std::to_string(cin) + " cout=" + std::to_string(cout) + ": allowed >= 1");
+        if (ldw < cin) invalid("ldw=" + std::to_string(ldw) + ": allowed >= cin=" + std::to_string(cin));
+        check_tensor(c, "x", x, x_len, rows * cin);
+        check_tensor(c, "w", w, w_len, int64_t(cout - 1) * ldw + cin);
+        check_tensor(c, "y", y, y_len, rows * cout);
+        check_disjoint(x, rows * cin, y, rows * cout);
+        const Epilogue e = checked_epilogue(c, epilogue, cout);
+        nn_kernels_for(c).conv1x1_fused(FusedConv1x1{int32_t(rows), cin, cout, x, w, ldw, y, e}, native);
+    });
+}
+
+int32_t compofa_dwconv_fused_forward(compofa_context* ctx, compofa_stream* stream, const compofa_dwconv_shape* shape,
+                                     const float* x, uint64_t x_len, const float* weight, uint64_t weight_len,
+                                     const float* t75, uint64_t t75_len, const float* t53, uint64_t t53_len,
+                                     const compofa_epilogue* epilogue, float* y, uint64_t y_len) {
+    return guarded(__func__, [&] {
+        compofa_context* c = context_of(ctx);
+        void* native = native_stream_of(c, stream);
+        DwShape s = checked_dwconv_shape(shape);
+        check_dwconv_inputs(c, s, x, x_len, weight, weight_len, t75, t75_len, t53, t53_len);
+        check_tensor(c, "y", y, y_len, s.y_len());
+        check_disjoint(x, s.x_len(), y, s.y_len());
+        const Epilogue e = checked_epilogue(c, epilogue, s.c);
+        DwForward op{s, x, weight, s.uses_t75() ? t75 : nullptr, s.uses_t53() ? t53 : nullptr, y};
+        nn_kernels_for(c).dwconv_fused(op, e, native);
+    });
+}
+
+}  // extern "C"
