@@ -2,12 +2,15 @@ package org.compofa.nn;
 
 import org.compofa.ops.DepthwiseShape;
 import org.compofa.ops.ElasticDepthwiseConv;
+import org.compofa.ops.Epilogue;
+import org.compofa.ops.FusedInference;
 import org.compofa.runtime.Layout;
 import org.compofa.runtime.Tensor;
 
 /**
  * The elastic depthwise convolution: first c channels and centre k x k taps (or OFA's transform
- * chain) of the stored [kMax][kMax][cMax] kernel, read in place; padding k/2.
+ * chain) of the stored [kMax][kMax][cMax] kernel, read in place; padding k/2. With an epilogue
+ * (inference only) the batch norm and activation that follow it run in the same pass.
  */
 final class DepthwiseLayer implements Layer {
     private final Parameter weight;
@@ -17,11 +20,14 @@ final class DepthwiseLayer implements Layer {
     private final int k;
     private final int stride;
     private final org.compofa.ops.KernelTransform transform;
+    private final Epilogue epilogue;
     private DepthwiseShape shape;
     private Tensor x;
 
+    /** {@code epilogue}: null for the plain convolution (training), else the fused inference op. */
     DepthwiseLayer(Parameter weight, Parameter t75, Parameter t53, int c, int k, int stride,
-                   org.compofa.ops.KernelTransform transform) {
+                   org.compofa.ops.KernelTransform transform, Epilogue epilogue) {
+        this.epilogue = epilogue;
         this.weight = weight;
         this.t75 = t75;
         this.t53 = t53;
@@ -38,12 +44,17 @@ final class DepthwiseLayer implements Layer {
         shape = new DepthwiseShape(x.dim(0), x.dim(1), x.dim(2), c, weight.value().dim(2), k, kMax, stride,
                 transform);
         Tensor y = pass.take(Layout.NHWC, shape.outputShape());
+        if (epilogue != null) {
+            FusedInference.depthwise(pass.ctx(), shape, x, weight.value(), value(t75), value(t53), epilogue, y);
+            return y;
+        }
         ElasticDepthwiseConv.forward(pass.ctx(), shape, x, weight.value(), value(t75), value(t53), y);
         return y;
     }
 
     @Override
     public Tensor backward(Pass pass, Tensor dy) {
+        FusedLayers.refuseBackward(epilogue);
         Tensor dx = pass.take(Layout.NHWC, shape.inputShape());
         ElasticDepthwiseConv.backward(pass.ctx(), shape, x, weight.value(), value(t75), value(t53), dy, dx,
                 weight.grad(), grad(t75), grad(t53));

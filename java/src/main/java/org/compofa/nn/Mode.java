@@ -6,25 +6,37 @@ package org.compofa.nn;
  */
 public enum Mode {
     /** Training: batch statistics, running statistics updated (momentum 0.1), dropout on, backward allowed. */
-    TRAIN(true, true, true),
+    TRAIN(true, true, true, false),
     /**
      * A frozen teacher as the reference runs it (§5.1: {@code teacher.train()} under {@code no_grad}):
      * batch statistics, running statistics left alone, no dropout, no backward.
      */
-    TEACHER(true, false, false),
+    TEACHER(true, false, false, false),
     /** BN recalibration (§3.6): batch statistics handed to a collector; nothing is updated; no backward. */
-    RECALIBRATE(true, false, false),
-    /** Inference: running statistics, no dropout, no backward. */
-    EVAL(false, false, false);
+    RECALIBRATE(true, false, false, false),
+    /**
+     * Inference: running statistics, no dropout, no backward; each convolution runs fused with its
+     * batch norm and activation ({@code org.compofa.ops.FusedInference}).
+     */
+    EVAL(false, false, false, true),
+    /** {@link #EVAL} through the separate ops, as training runs them (for comparisons and tests). */
+    EVAL_UNFUSED(false, false, false, false);
 
     private final boolean batchStatistics;
     private final boolean updatesRunningStats;
     private final boolean backward;
+    private final boolean fused;
 
-    Mode(boolean batchStatistics, boolean updatesRunningStats, boolean backward) {
+    Mode(boolean batchStatistics, boolean updatesRunningStats, boolean backward, boolean fused) {
         this.batchStatistics = batchStatistics;
         this.updatesRunningStats = updatesRunningStats;
         this.backward = backward;
+        this.fused = fused;
+    }
+
+    /** Whether convolutions run fused with their batch norm and activation (inference only). */
+    public boolean fusesInference() {
+        return fused;
     }
 
     /** Whether BN normalises with the batch's statistics. */

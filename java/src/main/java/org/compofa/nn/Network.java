@@ -32,7 +32,7 @@ import org.compofa.space.Subnet;
  */
 public final class Network implements AutoCloseable {
     /** Layers {@link #layers} puts before the first elastic block: stem conv, BN, h_swish, first block. */
-    private static final int STEM_LAYERS = 4;
+    private static final int STEM_LAYERS = 1;  // stem conv, its BN and h_swish, and the first block
 
     private final NetworkSpec spec;
     private final ParameterStore store;
@@ -175,7 +175,7 @@ public final class Network implements AutoCloseable {
      */
     public Tensor forward(Pass pass, Subnet subnet, Tensor images) {
         checkImages(subnet, images);
-        List<Layer> layers = layers(subnet, pass.mode() == Mode.TRAIN ? pass.dropout() : 0f);
+        List<Layer> layers = layers(subnet, pass);
         Tensor x = images;
         for (Layer l : layers) {
             x = pass.run(l, x);
@@ -198,7 +198,7 @@ public final class Network implements AutoCloseable {
         context().synchronize();
         long t0 = System.nanoTime();
         checkImages(subnet, images);
-        List<Layer> layers = layers(subnet, pass.mode() == Mode.TRAIN ? pass.dropout() : 0f);
+        List<Layer> layers = layers(subnet, pass);
         Tensor x = images;
         int i = 0;
         for (; i < STEM_LAYERS; i++) {
@@ -268,28 +268,33 @@ public final class Network implements AutoCloseable {
         }
     }
 
-    /** The flat layer list: {@link #STEM_LAYERS} stem layers, one layer per active block, the head. */
-    private List<Layer> layers(Subnet subnet, float dropout) {
+    /**
+     * The flat layer list: the stem ({@link #STEM_LAYERS} layer), one layer per active block, the
+     * head; convolutions fused with their batch norm and activation when the mode says so.
+     */
+    private List<Layer> layers(Subnet subnet, Pass pass) {
         checkFits(subnet);
+        boolean fuse = pass.mode().fusesInference();
+        float dropout = pass.mode() == Mode.TRAIN ? pass.dropout() : 0f;
         var t = spec.geometry().table();
+        List<Layer> stemLayers = new ArrayList<>();
+        FusedLayers.stem(stemLayers, fuse, stem, MobileNetV3Geometry.FIXED_KERNEL, t.stemStride(), stemBn,
+                t.stemWidth(), Activation.HSWISH);
+        stemLayers.add(blockLayer(firstBlock, firstBlock.spec().maxMid(), MobileNetV3Geometry.FIXED_KERNEL, fuse));
         List<Layer> layers = new ArrayList<>();
-        layers.add(new StemConvLayer(stem, MobileNetV3Geometry.FIXED_KERNEL, t.stemStride()));
-        layers.add(new BatchNormLayer(stemBn, t.stemWidth()));
-        layers.add(new ActivationLayer(Activation.HSWISH));
-        layers.add(blockLayer(firstBlock, firstBlock.spec().maxMid(), MobileNetV3Geometry.FIXED_KERNEL));
+        layers.add(new Sequential(stemLayers));
         for (int s = 0; s < subnet.stages(); s++) {
             for (int b = 0; b < subnet.depth(s); b++) {
                 BlockWeights w = stages.get(s).get(b);
                 int mid = MobileNetV3Geometry.middleWidth(w.spec().inChannels(), subnet.expand(s, b));
-                layers.add(blockLayer(w, mid, subnet.kernel(s, b)));
+                layers.add(blockLayer(w, mid, subnet.kernel(s, b), fuse));
             }
         }
-        layers.add(new Conv1x1Layer(finalExpand, null, spec.lastStageWidth(), t.finalExpandWidth(), true));
-        layers.add(new BatchNormLayer(finalExpandBn, t.finalExpandWidth()));
-        layers.add(new ActivationLayer(Activation.HSWISH));
+        FusedLayers.convBnAct(layers, fuse, finalExpand, spec.lastStageWidth(), t.finalExpandWidth(), finalExpandBn,
+                Activation.HSWISH);
         layers.add(new SqueezeExciteLayer.PoolLayer());
-        layers.add(new Conv1x1Layer(featureMix, null, t.finalExpandWidth(), t.featureMixWidth(), true));
-        layers.add(new ActivationLayer(Activation.HSWISH));
+        FusedLayers.convBnAct(layers, fuse, featureMix, t.finalExpandWidth(), t.featureMixWidth(), null,
+                Activation.HSWISH);
         if (dropout > 0f) {
             layers.add(new DropoutLayer(dropout));
         }
@@ -298,24 +303,18 @@ public final class Network implements AutoCloseable {
         return layers;
     }
 
-    private Layer blockLayer(BlockWeights w, int mid, int k) {
+    private Layer blockLayer(BlockWeights w, int mid, int k, boolean fuse) {
         BlockSpec b = w.spec();
         Activation act = ActivationLayer.of(b.activation());
         List<Layer> body = new ArrayList<>();
         if (b.expandConv()) {
-            body.add(new Conv1x1Layer(w.expand(), null, b.inChannels(), mid, true));
-            body.add(new BatchNormLayer(w.expandBn(), mid));
-            body.add(new ActivationLayer(act));
+            FusedLayers.convBnAct(body, fuse, w.expand(), b.inChannels(), mid, w.expandBn(), act);
         }
-        KernelTransform tr = w.t75() == null ? KernelTransform.NONE : KernelTransform.OFA;
-        body.add(new DepthwiseLayer(w.depthwise(), w.t75(), w.t53(), mid, k, b.stride(), tr));
-        body.add(new BatchNormLayer(w.depthwiseBn(), mid));
-        body.add(new ActivationLayer(act));
+        FusedLayers.depthwiseBnAct(body, fuse, w, mid, k, b.stride(), act);
         if (w.se() != null) {
             body.add(new SqueezeExciteLayer(w.se(), mid, MobileNetV3Geometry.seWidth(mid)));
         }
-        body.add(new Conv1x1Layer(w.project(), null, mid, b.outChannels(), true));
-        body.add(new BatchNormLayer(w.projectBn(), b.outChannels()));
+        FusedLayers.convBnAct(body, fuse, w.project(), mid, b.outChannels(), w.projectBn(), Activation.IDENTITY);
         Layer seq = new Sequential(body);
         return b.residual() ? new ResidualLayer(seq) : seq;
     }

@@ -43,6 +43,11 @@ public final class Pass implements AutoCloseable {
         return new Pass(ws, Mode.EVAL, 0f, 0, null);
     }
 
+    /** An inference pass through the separate (unfused) ops ({@link Mode#EVAL_UNFUSED}). */
+    public static Pass evalUnfused(Workspace ws) {
+        return new Pass(ws, Mode.EVAL_UNFUSED, 0f, 0, null);
+    }
+
     /** A frozen-teacher pass: batch statistics, nothing updated. */
     public static Pass teacher(Workspace ws) {
         return new Pass(ws, Mode.TEACHER, 0f, 0, null);

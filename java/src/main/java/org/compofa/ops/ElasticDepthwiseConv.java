@@ -26,12 +26,21 @@ public final class ElasticDepthwiseConv {
     /** y = depthwise_conv(x, effective kernel of weight); runs on the context's default stream. */
     public static void forward(ComputeContext ctx, DepthwiseShape shape, Tensor x, Tensor weight,
                                Tensor t75, Tensor t53, Tensor y) {
+        checkForward(ctx, shape, x, weight, t75, t53, y);
+        Tensor m75 = shape.usesT75() ? t75 : null;
+        Tensor m53 = shape.usesT53() ? t53 : null;
+        RawOps.dwconvForward(ctx.handle(), null, shape.toRaw(), x.address(), x.length(),
+                weight.address(), weight.length(), Args.address(m75), Args.length(m75),
+                Args.address(m53), Args.length(m53), y.address(), y.length());
+    }
+
+    /** The forward's checks (shared with {@link FusedInference#depthwise}); y distinct from x and weight. */
+    static void checkForward(ComputeContext ctx, DepthwiseShape shape, Tensor x, Tensor weight, Tensor t75,
+                             Tensor t53, Tensor y) {
         Args.context(ctx);
         Args.notNull("shape", shape);
         Args.tensor(ctx, "x", x, Layout.NHWC, shape.inputShape());
         Args.tensor(ctx, "weight", weight, Layout.DW_WEIGHT, shape.weightShape());
-        Tensor m75 = shape.usesT75() ? t75 : null;
-        Tensor m53 = shape.usesT53() ? t53 : null;
         if (shape.usesT75()) {
             Args.tensor(ctx, "t75 (7->5 transform, needed for k <= 5 with kMax 7)", t75, Layout.MATRIX, T75_SHAPE);
         }
@@ -41,9 +50,6 @@ public final class ElasticDepthwiseConv {
         Args.tensor(ctx, "y", y, Layout.NHWC, shape.outputShape());
         Args.distinct("y", y, "x", x);
         Args.distinct("y", y, "weight", weight);
-        RawOps.dwconvForward(ctx.handle(), null, shape.toRaw(), x.address(), x.length(),
-                weight.address(), weight.length(), Args.address(m75), Args.length(m75),
-                Args.address(m53), Args.length(m53), y.address(), y.length());
     }
 
     /** Allocates y of {@link DepthwiseShape#outputShape()} and runs {@link #forward}. */

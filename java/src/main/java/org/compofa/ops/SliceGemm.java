@@ -97,7 +97,7 @@ public final class SliceGemm {
         }
     }
 
-    private static MatrixSlice weightSlice(ComputeContext ctx, Tensor w, int cin, int cout) {
+    static MatrixSlice weightSlice(ComputeContext ctx, Tensor w, int cin, int cout) {
         Args.notNull("w", w);
         ctx.checkOwns("w", w);
         if (w.layout() != Layout.MATRIX) {
@@ -110,7 +110,7 @@ public final class SliceGemm {
         return MatrixSlice.topLeft(w, cout, cin);
     }
 
-    private static MatrixSlice activations(String name, Tensor t, int channels) {
+    static MatrixSlice activations(String name, Tensor t, int channels) {
         Args.notNull(name, t);
         if (t.rank() < 2 || t.dim(t.rank() - 1) != channels) {
             throw new InvalidArgumentException(name + " " + t.describeShape() + ": allowed NHWC or MATRIX with last "
@@ -119,7 +119,7 @@ public final class SliceGemm {
         return MatrixSlice.of(t);
     }
 
-    private static void samePositions(MatrixSlice p, MatrixSlice q) {
+    static void samePositions(MatrixSlice p, MatrixSlice q) {
         if (p.rows() != q.rows()) {
             throw new InvalidArgumentException("positions differ: " + p.tensor().describeShape() + " has " + p.rows()
                     + ", " + q.tensor().describeShape() + " has " + q.rows() + "; allowed the same n*h*w");
