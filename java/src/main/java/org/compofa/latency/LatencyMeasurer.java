@@ -1,6 +1,7 @@
 package org.compofa.latency;
 
 import java.util.Objects;
+import org.compofa.nn.Mode;
 import org.compofa.nn.Network;
 import org.compofa.nn.Pass;
 import org.compofa.nn.Workspace;
@@ -22,6 +23,7 @@ public final class LatencyMeasurer implements SubnetTimer, AutoCloseable {
     private final int batch;
     private final int warmup;
     private final int repeats;
+    private final Mode mode;
     private final Workspace ws;
 
     /**
@@ -31,7 +33,19 @@ public final class LatencyMeasurer implements SubnetTimer, AutoCloseable {
      * @param repeats timed runs, >= 1
      */
     public LatencyMeasurer(Network net, int batch, int warmup, int repeats) {
+        this(net, batch, warmup, repeats, Mode.EVAL);
+    }
+
+    /**
+     * A measurer whose runs use {@code mode}: {@link Mode#EVAL} (fused inference ops, the default) or
+     * {@link Mode#EVAL_UNFUSED} (the separate ops, to measure what fusion gains).
+     */
+    public LatencyMeasurer(Network net, int batch, int warmup, int repeats, Mode mode) {
         this.net = Objects.requireNonNull(net, "net");
+        if (mode != Mode.EVAL && mode != Mode.EVAL_UNFUSED) {
+            throw new IllegalArgumentException("mode " + mode + ": allowed EVAL or EVAL_UNFUSED (inference)");
+        }
+        this.mode = mode;
         if (batch < 1 || warmup < 0 || repeats < 1) {
             throw new IllegalArgumentException("batch " + batch + " >= 1, warm-up " + warmup + " >= 0 and repeats "
                     + repeats + " >= 1 needed");
@@ -60,7 +74,7 @@ public final class LatencyMeasurer implements SubnetTimer, AutoCloseable {
              DeviceTimer timer = onDevice ? DeviceTimer.open(net.context()) : null) {
             for (int i = 0; i < warmup + repeats; i++) {
                 long t0 = System.nanoTime();
-                try (Pass p = Pass.eval(ws)) {
+                try (Pass p = mode == Mode.EVAL ? Pass.eval(ws) : Pass.evalUnfused(ws)) {
                     if (onDevice) {
                         timer.start();
                     }

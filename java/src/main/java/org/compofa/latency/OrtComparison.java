@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import org.compofa.nn.Mode;
 import org.compofa.nn.Network;
 import org.compofa.nn.NetworkSpec;
 import org.compofa.ops.KernelTransform;
@@ -49,14 +50,21 @@ public final class OrtComparison {
      * @param repeats timed runs per engine per round, >= 1
      * @param rounds  alternations per subnet and batch, >= 1
      * @param threads CPU threads of both engines, >= 1 (the same for a fair comparison)
+     * @param fused   whether our engine runs the fused inference ops ({@link Mode#EVAL}) or the
+     *                separate ones ({@link Mode#EVAL_UNFUSED})
      */
-    public record Settings(int warmup, int repeats, int rounds, int threads) {
+    public record Settings(int warmup, int repeats, int rounds, int threads, boolean fused) {
         /** Checks the counts. */
         public Settings {
             if (warmup < 0 || repeats < 1 || rounds < 1 || threads < 1) {
                 throw new IllegalArgumentException("warm-up " + warmup + " >= 0, repeats " + repeats + " >= 1, rounds "
                         + rounds + " >= 1 and threads " + threads + " >= 1 needed");
             }
+        }
+
+        /** Settings with our fused inference ops. */
+        public Settings(int warmup, int repeats, int rounds, int threads) {
+            this(warmup, repeats, rounds, threads, true);
         }
     }
 
@@ -115,15 +123,24 @@ public final class OrtComparison {
 
     /**
      * Times every subnet at every batch on our backend (the network's context) and in ONNX Runtime,
-     * alternating. The caller sets the context's threads.
+     * alternating, after one untimed pass over all of them (JIT and memory pools warm). The caller
+     * sets the context's threads.
      */
     public static List<Row> compare(Network net, List<Subnet> subnets, List<Integer> batches, Settings s) {
         List<LatencyMeasurer> ours = new ArrayList<>();
         List<OnnxRuntimeLatency> ort = new ArrayList<>();
         try {
             for (int b : batches) {
-                ours.add(new LatencyMeasurer(net, b, s.warmup(), s.repeats()));
+                ours.add(new LatencyMeasurer(net, b, s.warmup(), s.repeats(), s.fused() ? Mode.EVAL : Mode.EVAL_UNFUSED));
                 ort.add(new OnnxRuntimeLatency(net, b, s.warmup(), s.repeats(), s.threads()));
+            }
+            // One untimed pass over everything first: otherwise the first subnet's rounds also time the
+            // JIT compiling our Java layers and the workspace pool growing (seen: 3.6x at batch 1).
+            for (Subnet subnet : subnets) {
+                for (int i = 0; i < batches.size(); i++) {
+                    ours.get(i).measure(subnet);
+                    ort.get(i).measure(subnet);
+                }
             }
             List<Row> rows = new ArrayList<>();
             for (Subnet subnet : subnets) {
@@ -178,6 +195,14 @@ public final class OrtComparison {
         return sb.toString();
     }
 
+    private static boolean yesNo(String v) {
+        return switch (v) {
+            case "yes" -> true;
+            case "no" -> false;
+            default -> throw new IllegalArgumentException("--fused " + v + ": allowed yes or no");
+        };
+    }
+
     private static String loadAverage() {
         try {
             return java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim();
@@ -195,6 +220,7 @@ public final class OrtComparison {
                   --random N       random CompOFA subnets beside the largest and smallest (default 3)
                   --warmup N --repeats N --rounds N   per engine per round (default 5, 20, 2)
                   --threads N      CPU threads of both engines (default: available processors)
+                  --fused yes|no   our fused inference ops, or the separate ops as training runs them (default yes)
                   --seed S         seed of weights and subnets (default 1)""";
     }
 
@@ -228,7 +254,8 @@ public final class OrtComparison {
             }
             s = new Settings(Integer.parseInt(o.getOrDefault("warmup", "5")),
                     Integer.parseInt(o.getOrDefault("repeats", "20")), Integer.parseInt(o.getOrDefault("rounds", "2")),
-                    Integer.parseInt(o.getOrDefault("threads", "" + Runtime.getRuntime().availableProcessors())));
+                    Integer.parseInt(o.getOrDefault("threads", "" + Runtime.getRuntime().availableProcessors())),
+                    yesNo(o.getOrDefault("fused", "yes")));
             batches = Arrays.stream(o.getOrDefault("batches", "1,64").split(",")).map(String::trim)
                     .map(Integer::valueOf).toList();
             resolution = Integer.parseInt(o.getOrDefault("resolution", "28"));
@@ -255,7 +282,8 @@ public final class OrtComparison {
             meta.put("loadavg_after", loadAverage());
             meta.put("threads", Integer.toString(s.threads()));
             meta.put("ours", "compofa " + ctx.backend() + " backend, JDK " + Runtime.version()
-                    + ", OPENBLAS_NUM_THREADS=" + System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "unset"));
+                    + ", OPENBLAS_NUM_THREADS=" + System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "unset")
+                    + ", fused inference ops: " + (s.fused() ? "yes" : "no"));
             meta.put("ort", "ONNX Runtime " + OnnxRuntimeLatency.version() + " CPU EP, opt ALL, sequential");
             meta.put("space", space.id());
             meta.put("settings", "warmup " + s.warmup() + ", repeats " + s.repeats() + ", rounds " + s.rounds()
