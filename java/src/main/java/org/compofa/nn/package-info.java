@@ -12,8 +12,10 @@
  *       first channels, first blocks and centre taps of the stored weights in place.</li>
  *   <li>A {@link org.compofa.nn.Pass} is one subnet's forward (and backward) with an explicit
  *       {@link org.compofa.nn.Mode}: TRAIN, TEACHER (frozen, batch statistics), RECALIBRATE (BN
- *       statistics into a {@link org.compofa.nn.BnStatistics}) or EVAL. Activations come from a
- *       {@link org.compofa.nn.Workspace} pool, so repeated steps do not allocate.</li>
+ *       statistics into a {@link org.compofa.nn.BnStatistics}), EVAL (each convolution fused with its
+ *       BN and activation, {@code org.compofa.ops.FusedInference}) or EVAL_UNFUSED (the separate ops,
+ *       for comparisons). Activations come from a {@link org.compofa.nn.Workspace} pool, so repeated
+ *       steps do not allocate.</li>
  *   <li>{@link org.compofa.nn.ChannelSorter} reorders middle channels by importance (§3.3);
  *       {@link org.compofa.nn.SubnetExtractor} copies a subnet out as a standalone network with
  *       contiguous weights that gives the same outputs.</li>
