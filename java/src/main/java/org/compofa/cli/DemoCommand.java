@@ -19,6 +19,10 @@ final class DemoCommand {
         List<String> common = new ArrayList<>(List.of("--run", "runs/demo", "--train-limit", "6000", "--test-limit",
                 "1000", "--teacher-epochs", "2", "--compound-epochs", "2"));
         common.addAll(List.of(args));
+        if (common.contains("--out")) {
+            System.err.println("compofa demo: --out is not an option of the demo; use --run DIR (every artifact lands there)");
+            return 2;
+        }
         Options o = Options.parse(common);
         String run = o.get("run", "runs/demo");
         List<String[]> steps = List.of(

@@ -40,7 +40,10 @@ public final class LatencyTableBuilder {
                 StandardOpenOption.APPEND);
              ProgressBar bar = new ProgressBar("latency " + platform.name(), all.size(), "subnet", out,
                      ProgressBar.isTerminal(), System::nanoTime, ProgressBar.DEFAULT_PERCENT_STEP)) {
-            bar.update(done.size());
+            // Rows of other resolutions in the partial file (an earlier run's settings) are kept but not
+            // counted: the bar goes over this call's subnets only.
+            int measured = (int) all.stream().filter(done::containsKey).count();
+            bar.update(measured);
             for (Subnet s : all) {
                 if (done.containsKey(s)) {
                     continue;
@@ -49,7 +52,7 @@ public final class LatencyTableBuilder {
                 done.put(s, st);
                 w.write(LatencyTable.row(s, st) + "\n");
                 w.flush();
-                bar.metric("ms", st.medianMs()).metric("spread%", st.spreadPercent()).update(done.size());
+                bar.metric("ms", st.medianMs()).metric("spread%", st.spreadPercent()).update(++measured);
             }
         }
         Map<Subnet, LatencyStats> ordered = new LinkedHashMap<>();

@@ -118,6 +118,15 @@ class LatencyTableTest {
             assertEquals(123.0, t.medianMs(subnets.get(3)), "kept from the partial file, not re-measured");
             assertTrue(t.entries().get(subnets.get(10)).samples() == 2, "the cut row was measured again (2 repeats)");
             assertEquals(243, Files.readAllLines(partial).size(), "partial file holds every row once");
+
+            // The same partial file, now asked for r10 only: the r8 rows stay, and the progress
+            // (which once overflowed on them: "progress 243 must be in [0, 0]"-style) counts r10 only.
+            ByteArrayOutputStream progress = new ByteArrayOutputStream();
+            LatencyTable r10 = LatencyTableBuilder.build(m, SPACE, List.of(10), PLATFORM, partial,
+                    new PrintStream(progress));
+            assertEquals(243, r10.entries().size());
+            assertTrue(r10.entries().keySet().stream().allMatch(n -> n.resolution() == 10));
+            assertEquals(486, Files.readAllLines(partial).size(), "r8 rows kept, r10 rows appended");
         }
     }
 }
