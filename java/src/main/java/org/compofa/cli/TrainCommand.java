@@ -29,8 +29,8 @@ final class TrainCommand {
                   --out DIR              run directory, resumed when it exists (default runs/fashion)
                   --width W              supernet width multiplier (default 0.5)
                   --batch N              images per step (default 128)
-                  --teacher-epochs N     (default 11)
-                  --compound-epochs N    over CompOFA's two phases (default 3)
+                  --teacher-epochs N     (default 14)
+                  --compound-epochs N    over CompOFA's two phases (default 4)
                   --compound-lr-scale X  factor on the batch-scaled compound lr (default 3)
                   --ofa-epochs N         over OFA's five shrinking phases (default: compound x 425/150,
                                          the reference's ratio, at least 5)

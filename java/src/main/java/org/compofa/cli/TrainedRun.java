@@ -30,8 +30,8 @@ record TrainedRun(FashionRecipe recipe, FashionRecipe.Settings settings, Dataset
             test = new SubsetDataset(test, java.util.stream.IntStream.range(0, n).toArray());
         }
         FashionRecipe.Settings s = new FashionRecipe.Settings(Path.of(o.get("run", o.get("out", "runs/fashion"))),
-                o.decimal("width", 0.5), o.integer("batch", 128), o.integer("teacher-epochs", 11),
-                o.integer("compound-epochs", 3), o.decimal("compound-lr-scale", FashionRecipe.DEFAULT_COMPOUND_LR_SCALE), resolutions(o), o.integer("seed", 0));
+                o.decimal("width", 0.5), o.integer("batch", 128), o.integer("teacher-epochs", FashionRecipe.DEFAULT_TEACHER_EPOCHS),
+                o.integer("compound-epochs", FashionRecipe.DEFAULT_COMPOUND_EPOCHS), o.decimal("compound-lr-scale", FashionRecipe.DEFAULT_COMPOUND_LR_SCALE), resolutions(o), o.integer("seed", 0));
         return new TrainedRun(new FashionRecipe(s, ctx, train, test, out), s, train, test);
     }
 

@@ -46,6 +46,14 @@ public final class FashionRecipe {
     public static final double DEFAULT_COMPOUND_LR_SCALE = 3.0;
 
     /**
+     * Default epochs. Decision (benchmarks/RESULTS.md, run 4): with GEMM on both cores the 11 + 3
+     * recipe took 37.6 min of the hour and missed 92 % / 91 % by 0.01 each; 14 + 4 spends ~50 min.
+     */
+    public static final int DEFAULT_TEACHER_EPOCHS = 14;
+    /** Default CompOFA epochs over both phases (see {@link #DEFAULT_TEACHER_EPOCHS}). */
+    public static final int DEFAULT_COMPOUND_EPOCHS = 4;
+
+    /**
      * @param out            run directory (teacher/ and compound/ inside)
      * @param width          width multiplier of the supernet
      * @param batch          images per step
