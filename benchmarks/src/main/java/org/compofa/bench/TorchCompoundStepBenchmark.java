@@ -1,0 +1,110 @@
+package org.compofa.bench;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.compofa.bench.torch.TorchCompoundStep;
+import org.compofa.bench.torch.TorchSupernet;
+import org.compofa.nn.Network;
+import org.compofa.nn.NetworkSpec;
+import org.compofa.ops.KernelTransform;
+import org.compofa.runtime.Backend;
+import org.compofa.runtime.ComputeContext;
+import org.compofa.space.MobileNetV3Geometry;
+import org.compofa.space.ResolutionSet;
+import org.compofa.space.SearchSpace;
+import org.compofa.space.SearchSpaces;
+import org.compofa.space.Subnet;
+import org.compofa.train.TrainingConfig;
+import org.compofa.train.TrainingPreset;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The peer of {@link CompoundStepBenchmark}: the same compound training step (frozen teacher's
+ * forward + forward/backward of the same 4 compound subnets, CE + KD, one SGD-Nesterov step) written
+ * directly in libtorch on the CPU through JavaCPP ({@link TorchCompoundStep}; equal losses and updates
+ * are checked by {@code TorchCompoundStepTest}). Same cases, batch, synthetic data and subnets as ours;
+ * libtorch uses {@code threads} intra-op threads (ours: OpenMP on every core). {@code format}: NCHW
+ * (PyTorch's default) or channels-last activations ({@code x.contiguous(ChannelsLast)}).
+ * Run both in one JMH invocation to compare them side by side: {@code run-jmh.sh 'CompoundStep'}.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 1, time = 5)
+@Measurement(iterations = 3, time = 5)
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED"})
+@State(Scope.Thread)
+public class TorchCompoundStepBenchmark {
+    @Param({"fashion", "imagenet-r128", "imagenet-r176", "imagenet-r224"})
+    public String net;
+
+    @Param({"16"})
+    public int imagenetBatch;
+
+    @Param({"2"})
+    public int threads;
+
+    @Param({"nchw", "channels-last"})
+    public String format;
+
+    private TorchCompoundStep step;
+    private Tensor images;
+    private Tensor labels;
+    private List<Subnet> subnets;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        torch.set_num_threads(threads);
+        boolean fashion = net.equals("fashion");
+        int r = fashion ? 28 : Integer.parseInt(net.substring("imagenet-r".length()));
+        int n = fashion ? 128 : imagenetBatch;
+        int channels = fashion ? 1 : 3;
+        MobileNetV3Geometry g = fashion ? MobileNetV3Geometry.smallInput(0.5, 1, 10)
+                : MobileNetV3Geometry.imagenet(1.0);
+        NetworkSpec spec = NetworkSpec.supernet(g, 4, KernelTransform.NONE);
+        TorchSupernet student;
+        TorchSupernet teacher;
+        // Same seeds as CompoundStepBenchmark; the weights are copied, then our context is closed.
+        try (ComputeContext ctx = ComputeContext.open(Backend.CPU);
+             Network s = new Network(ctx, spec, 1);
+             Network t = new Network(ctx, spec, 2)) {
+            student = new TorchSupernet(s);
+            teacher = new TorchSupernet(t);
+        }
+        TrainingConfig config = TrainingPreset.COMPOFA_PHASE2.config().withBatchSize(n).withResolutions(List.of(r));
+        step = new TorchCompoundStep(student, teacher, config);
+        SplittableRandom rnd = new SplittableRandom(3);
+        float[] nhwc = new float[n * r * r * channels];
+        for (int i = 0; i < nhwc.length; i++) {
+            nhwc[i] = (float) rnd.nextGaussian();
+        }
+        int classes = g.numClasses();
+        int[] y = IntStream.range(0, n).map(i -> rnd.nextInt(classes)).toArray();
+        images = TorchCompoundStep.images(nhwc, n, r, channels);
+        if (format.equals("channels-last")) {
+            images = images.contiguous(torch.MemoryFormat.ChannelsLast);
+        }
+        labels = TorchCompoundStep.labels(y);
+        SearchSpace space = SearchSpaces.compOfa(fashion ? 0.5 : 1.0, ResolutionSet.of(r));
+        subnets = IntStream.range(0, 4).mapToObj(k -> space.sample(new SplittableRandom(100 + k), r)).toList();
+    }
+
+    @Benchmark
+    public double compoundStep() {
+        return step.run(images, labels, subnets, 1e-4);
+    }
+}
