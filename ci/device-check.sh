@@ -3,12 +3,14 @@
 # Java, maybe no OpenBLAS). In one call it: prints the machine; builds libcompofa for sm_90 only;
 # runs the native tests (ctest); runs the Java tests on the CUDA build when a JRE bundle was carried
 # (.jre/, made by ci/make-jre-bundle.sh); compares our CUDA kernels with PyTorch
-# (ci/device/compare_torch.py); benchmarks them (compofa_bench --backend cuda); prints a summary
+# (ci/device/compare_torch.py); times the compound training step in PyTorch (eager, torch.compile;
+# ci/device/compound_step_torch.py) and ours (`compofa step-bench`, JRE bundle); benchmarks the
+# kernels (compofa_bench --backend cuda); prints a summary
 # table LAST. A failing stage is recorded and reported; later stages still run. Exit 0 only when no
 # stage failed (a skipped stage is not a failure).
 #
 # Files written to $OUT (or ./device-out): device-check.log, bench-cuda.csv, torch-compare.csv,
-# summary.txt. Budget: COMPOFA_DEVICE_BUDGET_S seconds in all (default 470, about 8 minutes on an
+# step-torch.csv, step-ours.csv, summary.txt. Budget: COMPOFA_DEVICE_BUDGET_S seconds in all (default 470, about 8 minutes on an
 # H100); each stage has its own cap too. Typical device call (see .library/device/README.md):
 #   run(command="bash ci/device-check.sh", carry=[".jre"], timeout_s=560)
 set -euo pipefail
@@ -82,6 +84,23 @@ stage_torch() {
   python3 "$ROOT/ci/device/compare_torch.py" "$BUILD/lib/libcompofa.so" --csv "$OUT/torch-compare.csv"
 }
 
+stage_steptorch() {
+  # The compound training step in PyTorch (eager, torch.compile) with the subnets ours draws.
+  python3 "$ROOT/ci/device/compound_step_torch.py" --resolutions 128,224 --batches 64,256 --steps 3 --warmup 1 \
+    --csv "$OUT/step-torch.csv"
+}
+stage_step() {
+  # Ours: `compofa step-bench` on the CUDA build, from the carried JRE bundle (see stage_java).
+  if [ ! -f "$ROOT/.jre/jre.tar.gz" ] || [ ! -f "$ROOT/.jre/tests.tar.gz" ]; then
+    echo "SKIPPED: no JRE bundle"; exit 77
+  fi
+  local dir=/tmp/compofa-java cp
+  [ -x "$dir/jre/bin/java" ] || { mkdir -p "$dir"; tar -C "$dir" -xzf "$ROOT/.jre/jre.tar.gz"; tar -C "$dir" -xzf "$ROOT/.jre/tests.tar.gz"; }
+  cp="$(sed "s|^|$dir/tests/|" "$dir/tests/classpath.txt" | paste -sd:)"
+  "$dir/jre/bin/java" --enable-native-access=ALL-UNNAMED -Xss4m -Dcompofa.library.path="$BUILD/lib" -cp "$cp" \
+    org.compofa.cli.Main step-bench --backend cuda --net imagenet --resolutions 128,224 --batches 64,256 \
+    --steps 3 --warmup 1 --csv "$OUT/step-ours.csv"
+}
 stage_bench() {
   "$BUILD/bin/compofa_bench" --backend cuda --out "$OUT/bench-cuda.csv"
 }
@@ -155,6 +174,10 @@ for r in rows:
 EOF
     echo
   fi
+  if [ -f "$OUT/step-ours.csv" ] || [ -f "$OUT/step-torch.csv" ]; then
+    python3 "$ROOT/ci/device/step_table.py" "$OUT/step-ours.csv" "$OUT/step-torch.csv"
+    echo
+  fi
   echo "device: $(nvidia-smi -L 2>/dev/null | head -n 1 | cut -c1-70); commit $COMMIT; $((SECONDS - T0))s of ${BUDGET}s"
   printf '%-10s %-18s %6s  %s\n' stage result secs note
   local i
@@ -173,10 +196,15 @@ main() {
     run_stage ctest 60
     run_stage java 90
     run_stage torch 150
+    run_stage steptorch 150
+    run_stage step 120
     run_stage bench 150
   else
     echo "==== no libcompofa.so: the test and benchmark stages are skipped"
-    NAMES+=(ctest java torch bench) STATES+=("SKIPPED (no build)" "SKIPPED (no build)" "SKIPPED (no build)" "SKIPPED (no build)") SECS+=(0 0 0 0)
+    local st
+    for st in ctest java torch steptorch step bench; do
+      NAMES+=("$st") STATES+=("SKIPPED (no build)") SECS+=(0)
+    done
   fi
   summary | tee "$OUT/summary.txt"
   local s

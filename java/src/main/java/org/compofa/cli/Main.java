@@ -13,6 +13,7 @@ import java.util.Arrays;
  *   <li>{@code evaluate}, {@code latency}, {@code search}: accuracy table, latency tables, exact search;</li>
  *   <li>{@code compare}: OFA progressive shrinking vs CompOFA, trained, searched and reported
  *       ({@link CompareCommand});</li>
+ *   <li>{@code step-bench}: training throughput of the compound step ({@link StepBenchCommand});</li>
  *   <li>{@code demo}: the main job, every step above on a Fashion-MNIST subset ({@link DemoCommand}).</li>
  * </ul>
  * Exit status 0 on success, 1 when a check fails, 2 on a usage error.
@@ -47,6 +48,8 @@ public final class Main {
                 return CompareCommand.run(System.out, rest);
             case "demo":
                 return DemoCommand.run(System.out, rest);
+            case "step-bench":
+                return StepBenchCommand.run(System.out, rest);
             case "help", "--help", "-h":
                 System.out.println(usage());
                 return 0;
@@ -68,6 +71,7 @@ public final class Main {
                   export      a trained subnet as our model file and ONNX, checked in ONNX Runtime
                   compare     OFA progressive shrinking vs CompOFA: training cost, Pareto fronts, accuracy
                               CDFs, search time; report in <run>/compare/ (resumable; see `compare --help`)
+                  step-bench  images/s of one compound training step on this machine (synthetic data)
                   demo        the main job: train, latency, evaluate, search, export on a Fashion-MNIST subset""";
     }
 }

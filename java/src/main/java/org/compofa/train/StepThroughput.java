@@ -1,0 +1,153 @@
+package org.compofa.train;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.compofa.data.Batch;
+import org.compofa.nn.Network;
+import org.compofa.nn.NetworkSpec;
+import org.compofa.nn.Parameter;
+import org.compofa.nn.Workspace;
+import org.compofa.ops.KernelTransform;
+import org.compofa.runtime.ComputeContext;
+import org.compofa.runtime.Tensor;
+import org.compofa.space.MobileNetV3Geometry;
+import org.compofa.space.ResolutionSet;
+import org.compofa.space.SearchSpace;
+import org.compofa.space.SearchSpaces;
+import org.compofa.space.Subnet;
+
+/**
+ * Training throughput of one CompOFA compound step on a context: the frozen teacher's forward plus
+ * forward and backward of {@link #SUBNETS} compound subnets and one SGD step ({@link TrainingStep},
+ * the trainer's code), on synthetic data. The subnets are drawn once from fixed seeds (the same as
+ * the JMH {@code CompoundStepBenchmark} and the PyTorch peer script {@code
+ * ci/device/compound_step_torch.py}), so every step does the same work. Each step ends with the loss
+ * read back to the host, so device work is included in the wall time.
+ */
+public final class StepThroughput {
+    /** Subnets per step, as the reference. */
+    public static final int SUBNETS = 4;
+    /** First seed of the subnet draws ({@code 100 + k} for subnet k). */
+    public static final long SUBNET_SEED = 100;
+
+    /** The two networks measured: the Fashion-MNIST default and the ImageNet-size supernet. */
+    public enum Net {
+        /** Small-input MobileNetV3 w0.5, 1 channel, 10 classes. */
+        FASHION(MobileNetV3Geometry.smallInput(0.5, 1, 10), 0.5),
+        /** ImageNet MobileNetV3 w1.0, RGB, 1000 classes. */
+        IMAGENET(MobileNetV3Geometry.imagenet(1.0), 1.0);
+
+        private final MobileNetV3Geometry geometry;
+        private final double width;
+
+        Net(MobileNetV3Geometry geometry, double width) {
+            this.geometry = geometry;
+            this.width = width;
+        }
+
+        /** Parses {@code fashion} or {@code imagenet}. */
+        public static Net parse(String s) {
+            for (Net n : values()) {
+                if (n.name().equalsIgnoreCase(s)) {
+                    return n;
+                }
+            }
+            throw new IllegalArgumentException("network '" + s + "': allowed fashion, imagenet");
+        }
+    }
+
+    /**
+     * One measured case.
+     *
+     * @param msPerStep median wall time of a step
+     * @param msMin fastest step
+     * @param msMax slowest step
+     * @param imagesPerSecond batch / median seconds
+     * @param subnetIds the subnets of every step
+     */
+    public record Result(Net net, int resolution, int batch, int steps, double msPerStep, double msMin, double msMax,
+                         double imagesPerSecond, List<String> subnetIds) {
+    }
+
+    private StepThroughput() {}
+
+    /** The subnets every step trains at {@code resolution} (fixed seeds). */
+    public static List<Subnet> subnets(Net net, int resolution) {
+        SearchSpace space = SearchSpaces.compOfa(net.width, ResolutionSet.of(resolution));
+        return IntStream.range(0, SUBNETS)
+                .mapToObj(k -> space.sample(new SplittableRandom(SUBNET_SEED + k), resolution)).toList();
+    }
+
+    /**
+     * Runs {@code warmup} untimed and {@code steps} timed compound steps of {@code net} at
+     * {@code resolution} and {@code batch} on {@code ctx}.
+     *
+     * @throws IllegalArgumentException for a resolution, batch or step count out of range
+     */
+    public static Result measure(ComputeContext ctx, Net net, int resolution, int batch, int warmup, int steps) {
+        checkCase(resolution, batch, warmup, steps);
+        NetworkSpec spec = NetworkSpec.supernet(net.geometry, 4, KernelTransform.NONE);
+        Map<String, Tensor> momentum = new HashMap<>();
+        try (Network student = new Network(ctx, spec, 1);
+             Network teacher = new Network(ctx, spec, 2);
+             Workspace ws = new Workspace(ctx)) {
+            for (Parameter p : student.parameters().parameters()) {
+                momentum.put(p.name(), Tensor.zeros(ctx, p.value().layout(), p.value().shape()));
+            }
+            TrainingConfig config = TrainingPreset.COMPOFA_PHASE2.config().withBatchSize(batch)
+                    .withResolutions(List.of(resolution));
+            TrainingStep step = new TrainingStep(student, teacher, config, momentum, ws);
+            Batch data = syntheticBatch(net, resolution, batch);
+            List<Subnet> subnets = subnets(net, resolution);
+            for (int i = 0; i < warmup; i++) {
+                step.run(RunState.start(0), data, subnets, 1e-4);
+            }
+            double[] ms = new double[steps];
+            for (int i = 0; i < steps; i++) {
+                long t0 = System.nanoTime();
+                step.run(RunState.start(0), data, subnets, 1e-4);
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            double[] sorted = ms.clone();
+            Arrays.sort(sorted);
+            double median = steps % 2 == 1 ? sorted[steps / 2] : (sorted[steps / 2 - 1] + sorted[steps / 2]) / 2;
+            return new Result(net, resolution, batch, steps, median, sorted[0], sorted[steps - 1],
+                    batch / (median / 1e3), subnets.stream().map(Subnet::id).toList());
+        } finally {
+            momentum.values().forEach(Tensor::close);
+        }
+    }
+
+    /**
+     * Checks one case's sizes (what {@link #measure} accepts).
+     *
+     * @throws IllegalArgumentException naming the value and the allowed range
+     */
+    public static void checkCase(int resolution, int batch, int warmup, int steps) {
+        if (resolution < 16 || resolution > 512) {
+            throw new IllegalArgumentException("resolution " + resolution + ": allowed 16..512");
+        }
+        if (batch < 1 || batch > 4096) {
+            throw new IllegalArgumentException("batch " + batch + ": allowed 1..4096");
+        }
+        if (warmup < 0 || steps < 1) {
+            throw new IllegalArgumentException("warm-up " + warmup + " and steps " + steps + ": allowed >= 0 and >= 1");
+        }
+    }
+
+    private static Batch syntheticBatch(Net net, int r, int n) {
+        SplittableRandom rnd = new SplittableRandom(3);
+        int channels = net.geometry.inputChannels();
+        float[] images = new float[n * r * r * channels];
+        for (int i = 0; i < images.length; i++) {
+            images[i] = (float) rnd.nextGaussian();
+        }
+        int classes = net.geometry.numClasses();
+        int[] labels = IntStream.range(0, n).map(i -> rnd.nextInt(classes)).toArray();
+        return new Batch(0, 0, n, r, channels, images, labels, IntStream.range(0, n).toArray());
+    }
+}

@@ -1,0 +1,54 @@
+package org.compofa.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.compofa.space.Subnet;
+import org.compofa.train.StepThroughput;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code compofa step-bench} on the CPU: a measured row per case in the table and the CSV; bad input refused. */
+class StepBenchCommandTest {
+    @Test
+    void measuresEveryCaseAndWritesTheCsv(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("out/step.csv");
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        int rc = StepBenchCommand.run(new PrintStream(text, true, StandardCharsets.UTF_8), new String[] {
+            "--backend", "cpu", "--net", "fashion", "--resolutions", "24,28", "--batches", "3", "--warmup", "0",
+            "--steps", "2", "--csv", csv.toString()});
+        assertEquals(0, rc, text.toString(StandardCharsets.UTF_8));
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(3, lines.size(), lines.toString());
+        assertTrue(lines.get(0).startsWith("backend,device,net,resolution,batch,steps,ms_per_step"));
+        for (int i = 1; i < lines.size(); i++) {
+            String[] f = lines.get(i).replaceAll("\"[^\"]*\"", "dev").split(",");
+            assertEquals("CPU", f[0]);
+            assertEquals(i == 1 ? "24" : "28", f[3]);
+            double ms = Double.parseDouble(f[6]);
+            double min = Double.parseDouble(f[7]);
+            double max = Double.parseDouble(f[8]);
+            assertTrue(ms > 0 && min <= ms && ms <= max, lines.get(i));
+            assertEquals(3 / (ms / 1e3), Double.parseDouble(f[9]), 0.01 * Double.parseDouble(f[9]), "images/s");
+            // The CSV names the subnets every step trained, the same seeded draws as the JMH benchmark.
+            List<String> ids = StepThroughput.subnets(StepThroughput.Net.FASHION, Integer.parseInt(f[3])).stream()
+                    .map(Subnet::id).toList();
+            assertEquals(String.join(" ", ids), f[10]);
+        }
+        assertTrue(text.toString(StandardCharsets.UTF_8).contains("images/s"));
+    }
+
+    @Test
+    void refusesBadInputWithUsage() {
+        for (String[] bad : new String[][] {
+            {"--net", "resnet"}, {"--resolutions", "8"}, {"--batches", "x"}, {"--steps", "0"}, {"--batches"}}) {
+            assertEquals(2, StepBenchCommand.run(new PrintStream(new ByteArrayOutputStream()), bad), String.join(" ", bad));
+        }
+    }
+}
