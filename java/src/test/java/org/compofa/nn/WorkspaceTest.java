@@ -68,14 +68,26 @@ class WorkspaceTest {
     }
 
     @Test
-    void releasedBlocksBeyondTheLimitAreFreed() {
+    void releasedBlocksBeyondTheLimitAndThePeakAreFreed() {
         try (ComputeContext ctx = ComputeContext.open(Backend.CPU); Workspace ws = new Workspace(ctx, 10_000)) {
-            List<Tensor> lent = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                lent.add(ws.take(Layout.VECTOR, 1000));     // class 1024 = 4096 bytes each
+            ws.release(ws.take(Layout.VECTOR, 1000));       // class 1024 floats = 4096 bytes: kept
+            ws.release(ws.take(Layout.VECTOR, 2000));       // class 2048 = 8192 bytes: 12288 > max(10000, 8192)
+            assertEquals(4096, ws.pooledBytes(), "the second block does not fit the 10,000-byte limit");
+        }
+    }
+
+    @Test
+    void aWorkingSetAboveTheLimitStaysPooledForTheNextStep() {
+        try (ComputeContext ctx = ComputeContext.open(Backend.CPU); Workspace ws = new Workspace(ctx, 10_000)) {
+            for (int step = 0; step < 2; step++) {
+                List<Tensor> lent = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    lent.add(ws.take(Layout.VECTOR, 1000));     // 5 x 4096 bytes lent at once
+                }
+                assertEquals(0, ws.pooledBytes(), "step " + step + " reuses every pooled block");
+                lent.forEach(ws::release);
+                assertEquals(5 * 4096, ws.pooledBytes(), "the limit grows to the peak working set");
             }
-            lent.forEach(ws::release);
-            assertEquals(2 * 4096, ws.pooledBytes(), "only two 4 KiB blocks fit a 10,000-byte limit");
         }
     }
 
