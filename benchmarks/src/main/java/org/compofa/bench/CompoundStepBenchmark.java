@@ -3,9 +3,7 @@ package org.compofa.bench;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import org.compofa.data.Batch;
 import org.compofa.nn.Network;
 import org.compofa.nn.NetworkSpec;
@@ -14,12 +12,9 @@ import org.compofa.nn.Workspace;
 import org.compofa.ops.KernelTransform;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.runtime.Tensor;
-import org.compofa.space.MobileNetV3Geometry;
-import org.compofa.space.ResolutionSet;
-import org.compofa.space.SearchSpace;
-import org.compofa.space.SearchSpaces;
 import org.compofa.space.Subnet;
 import org.compofa.train.RunState;
+import org.compofa.train.StepThroughput;
 import org.compofa.train.TrainingConfig;
 import org.compofa.train.TrainingPreset;
 import org.compofa.train.TrainingStep;
@@ -72,13 +67,10 @@ public class CompoundStepBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        boolean fashion = net.equals("fashion");
-        int r = fashion ? 28 : Integer.parseInt(net.substring("imagenet-r".length()));
-        int n = fashion ? 128 : imagenetBatch;
-        int channels = fashion ? 1 : 3;
-        MobileNetV3Geometry g = fashion ? MobileNetV3Geometry.smallInput(0.5, 1, 10)
-                : MobileNetV3Geometry.imagenet(1.0);
-        NetworkSpec spec = NetworkSpec.supernet(g, 4, KernelTransform.NONE);
+        StepThroughput.Net which = StepThroughput.Net.parse(net.startsWith("imagenet") ? "imagenet" : net);
+        int r = which == StepThroughput.Net.FASHION ? 28 : Integer.parseInt(net.substring("imagenet-r".length()));
+        int n = which == StepThroughput.Net.FASHION ? 128 : imagenetBatch;
+        NetworkSpec spec = NetworkSpec.supernet(which.geometry(), 4, KernelTransform.NONE);
         ctx = ComputeContext.open(org.compofa.runtime.Backend.CPU);
         student = new Network(ctx, spec, 1);
         teacher = new Network(ctx, spec, 2);
@@ -89,16 +81,8 @@ public class CompoundStepBenchmark {
         TrainingConfig config = TrainingPreset.COMPOFA_PHASE2.config().withBatchSize(n)
                 .withResolutions(List.of(r));
         step = new TrainingStep(student, teacher, config, momentum, ws);
-        SplittableRandom rnd = new SplittableRandom(3);
-        float[] images = new float[n * r * r * channels];
-        for (int i = 0; i < images.length; i++) {
-            images[i] = (float) rnd.nextGaussian();
-        }
-        int classes = g.numClasses();
-        int[] labels = IntStream.range(0, n).map(i -> rnd.nextInt(classes)).toArray();
-        batch = new Batch(0, 0, n, r, channels, images, labels, IntStream.range(0, n).toArray());
-        SearchSpace space = SearchSpaces.compOfa(fashion ? 0.5 : 1.0, ResolutionSet.of(r));
-        subnets = IntStream.range(0, 4).mapToObj(k -> space.sample(new SplittableRandom(100 + k), r)).toList();
+        batch = StepThroughput.syntheticBatch(which, r, n);
+        subnets = StepThroughput.subnets(which, r);
     }
 
     @Benchmark

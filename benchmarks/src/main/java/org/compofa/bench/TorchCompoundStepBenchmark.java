@@ -1,23 +1,19 @@
 package org.compofa.bench;
 
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.compofa.bench.torch.TorchCompoundStep;
 import org.compofa.bench.torch.TorchSupernet;
+import org.compofa.data.Batch;
 import org.compofa.nn.Network;
 import org.compofa.nn.NetworkSpec;
 import org.compofa.ops.KernelTransform;
 import org.compofa.runtime.Backend;
 import org.compofa.runtime.ComputeContext;
-import org.compofa.space.MobileNetV3Geometry;
-import org.compofa.space.ResolutionSet;
-import org.compofa.space.SearchSpace;
-import org.compofa.space.SearchSpaces;
 import org.compofa.space.Subnet;
+import org.compofa.train.StepThroughput;
 import org.compofa.train.TrainingConfig;
 import org.compofa.train.TrainingPreset;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -69,13 +65,10 @@ public class TorchCompoundStepBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         torch.set_num_threads(threads);
-        boolean fashion = net.equals("fashion");
-        int r = fashion ? 28 : Integer.parseInt(net.substring("imagenet-r".length()));
-        int n = fashion ? 128 : imagenetBatch;
-        int channels = fashion ? 1 : 3;
-        MobileNetV3Geometry g = fashion ? MobileNetV3Geometry.smallInput(0.5, 1, 10)
-                : MobileNetV3Geometry.imagenet(1.0);
-        NetworkSpec spec = NetworkSpec.supernet(g, 4, KernelTransform.NONE);
+        StepThroughput.Net which = StepThroughput.Net.parse(net.startsWith("imagenet") ? "imagenet" : net);
+        int r = which == StepThroughput.Net.FASHION ? 28 : Integer.parseInt(net.substring("imagenet-r".length()));
+        int n = which == StepThroughput.Net.FASHION ? 128 : imagenetBatch;
+        NetworkSpec spec = NetworkSpec.supernet(which.geometry(), 4, KernelTransform.NONE);
         TorchSupernet student;
         TorchSupernet teacher;
         // Same seeds as CompoundStepBenchmark; the weights are copied, then our context is closed.
@@ -87,20 +80,13 @@ public class TorchCompoundStepBenchmark {
         }
         TrainingConfig config = TrainingPreset.COMPOFA_PHASE2.config().withBatchSize(n).withResolutions(List.of(r));
         step = new TorchCompoundStep(student, teacher, config);
-        SplittableRandom rnd = new SplittableRandom(3);
-        float[] nhwc = new float[n * r * r * channels];
-        for (int i = 0; i < nhwc.length; i++) {
-            nhwc[i] = (float) rnd.nextGaussian();
-        }
-        int classes = g.numClasses();
-        int[] y = IntStream.range(0, n).map(i -> rnd.nextInt(classes)).toArray();
-        images = TorchCompoundStep.images(nhwc, n, r, channels);
+        Batch batch = StepThroughput.syntheticBatch(which, r, n);
+        images = TorchCompoundStep.images(batch.images(), n, r, batch.channels());
         if (format.equals("channels-last")) {
             images = images.contiguous(torch.MemoryFormat.ChannelsLast);
         }
-        labels = TorchCompoundStep.labels(y);
-        SearchSpace space = SearchSpaces.compOfa(fashion ? 0.5 : 1.0, ResolutionSet.of(r));
-        subnets = IntStream.range(0, 4).mapToObj(k -> space.sample(new SplittableRandom(100 + k), r)).toList();
+        labels = TorchCompoundStep.labels(batch.labels());
+        subnets = StepThroughput.subnets(which, r);
     }
 
     @Benchmark

@@ -49,6 +49,11 @@ public final class StepThroughput {
             this.width = width;
         }
 
+        /** The supernet's geometry (4 slots per stage). */
+        public MobileNetV3Geometry geometry() {
+            return geometry;
+        }
+
         /** Parses {@code fashion} or {@code imagenet}. */
         public static Net parse(String s) {
             for (Net n : values()) {
@@ -139,7 +144,8 @@ public final class StepThroughput {
         }
     }
 
-    private static Batch syntheticBatch(Net net, int r, int n) {
+    /** The synthetic batch every step trains on: seeded Gaussian images and uniform labels. */
+    public static Batch syntheticBatch(Net net, int r, int n) {
         SplittableRandom rnd = new SplittableRandom(3);
         int channels = net.geometry.inputChannels();
         float[] images = new float[n * r * r * channels];
