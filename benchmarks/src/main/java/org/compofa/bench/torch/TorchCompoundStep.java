@@ -45,7 +45,7 @@ public final class TorchCompoundStep {
         this.teacher = teacher;
         this.config = config;
         this.groups = ParameterGroups.split(student.parameters().keySet(), config.sgd().weightDecay());
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (NoGradGuard _ = new NoGradGuard()) {
             student.parameters().forEach((n, p) -> momentum.put(n, p.detach().clone().zero_()));
         }
     }
@@ -55,12 +55,12 @@ public final class TorchCompoundStep {
      * returns the loss averaged over the subnets.
      */
     public double run(Tensor images, Tensor labels, List<Subnet> subnets, double lr) {
-        try (PointerScope scope = new PointerScope()) {
+        try (PointerScope _ = new PointerScope()) {
             double kd = config.kdRatio();
             double scale = kd > 0 ? 2.0 / (kd + 1.0) : 1.0;
             Tensor target = null;
             if (kd > 0) {
-                try (NoGradGuard g = new NoGradGuard()) {
+                try (NoGradGuard _ = new NoGradGuard()) {
                     target = softmax(teacher.forward(teacher.largestSubnet(), images, false, true, 0), 1);
                 }
             }
@@ -95,7 +95,7 @@ public final class TorchCompoundStep {
      */
     private void sgd(double lr) {
         double m = config.sgd().momentum();
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (NoGradGuard _ = new NoGradGuard()) {
             for (var e : student.parameters().entrySet()) {
                 Tensor p = e.getValue();
                 Tensor grad = p.grad();

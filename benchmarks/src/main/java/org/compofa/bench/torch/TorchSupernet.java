@@ -64,7 +64,7 @@ public final class TorchSupernet {
 
     /** Overwrites every parameter and buffer with {@code network}'s current values (same spec). */
     public void copyFrom(Network network) {
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (NoGradGuard _ = new NoGradGuard()) {
             for (NamedArray a : network.parameters().toArrays()) {
                 Tensor t = parameters.containsKey(a.name()) ? parameters.get(a.name()) : buffers.get(a.name());
                 if (t == null) {
