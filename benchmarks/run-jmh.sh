@@ -4,7 +4,7 @@
 #   benchmarks/results/jmh-<UTC date>.md     machine, command and the Markdown tables of jmh_report.py
 #
 # Usage: benchmarks/run-jmh.sh [REGEX [JMH options...]]
-#   benchmarks/run-jmh.sh                                   everything (~8 min on 2 cores)
+#   benchmarks/run-jmh.sh                                   everything (~15 min on 2 cores, libtorch peer included)
 #   benchmarks/run-jmh.sh 'Depthwise.*forward' -p batch=64  a subset; JMH options pass through
 # Environment: JAVA_HOME (a JDK >= 22; else the first one under /usr/lib/jvm), COMPOFA_LIBRARY_PATH
 # (a directory with another libcompofa.so to measure instead of the packaged one), SKIP_BUILD=1.
