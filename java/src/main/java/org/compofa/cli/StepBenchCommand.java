@@ -15,7 +15,8 @@ import org.compofa.train.StepThroughput;
 /**
  * {@code compofa step-bench}: images/s of one compound training step (teacher forward + 4 subnets
  * forward/backward + SGD) on this machine's backend, synthetic data, for each resolution and batch
- * asked; a table on stdout and optionally a CSV. The GPU side of issue #6's comparison with the same
+ * asked, with the memory it holds (activations at their peak; weights, gradients, momentum); a table
+ * on stdout and optionally a CSV. The GPU side of issue #6's comparison with the same
  * step in PyTorch ({@code ci/device/compound_step_torch.py} draws the same subnets).
  */
 final class StepBenchCommand {
@@ -55,22 +56,25 @@ final class StepBenchCommand {
             return 2;
         }
         List<String> csv = new ArrayList<>();
-        csv.add("backend,device,net,resolution,batch,steps,ms_per_step,ms_min,ms_max,images_per_s,subnets");
+        csv.add("backend,device,net,resolution,batch,steps,ms_per_step,ms_min,ms_max,images_per_s,activation_mib,"
+                + "state_mib,subnets");
         try (ComputeContext ctx = ComputeContext.select(o.get("backend", "auto"))) {
             out.println("compound step on " + ctx.describe() + " (teacher forward + " + StepThroughput.SUBNETS
                     + " subnets forward/backward + SGD, synthetic data)");
-            out.printf("%-9s %5s %6s %11s %11s %11s %10s%n", "net", "res", "batch", "ms/step", "min ms", "max ms",
-                    "images/s");
+            out.printf("%-9s %5s %6s %11s %11s %11s %10s %10s %9s%n", "net", "res", "batch", "ms/step", "min ms",
+                    "max ms", "images/s", "act. MiB", "state MiB");
             for (int r : resolutions) {
                 for (int n : batches) {
                     StepThroughput.Result res = StepThroughput.measure(ctx, net, r, n, o.integer("warmup", 2),
                             o.integer("steps", 5));
-                    out.printf("%-9s %5d %6d %11.1f %11.1f %11.1f %10.1f%n", net.name().toLowerCase(), r, n,
-                            res.msPerStep(), res.msMin(), res.msMax(), res.imagesPerSecond());
+                    out.printf("%-9s %5d %6d %11.1f %11.1f %11.1f %10.1f %10.0f %9.0f%n", net.name().toLowerCase(), r,
+                            n, res.msPerStep(), res.msMin(), res.msMax(), res.imagesPerSecond(), res.activationMib(),
+                            res.stateMib());
                     csv.add(String.join(",", ctx.backend().name(), '"' + ctx.describe().replace('"', '\'') + '"',
                             net.name().toLowerCase(), Integer.toString(r), Integer.toString(n),
                             Integer.toString(res.steps()), fmt(res.msPerStep()), fmt(res.msMin()), fmt(res.msMax()),
-                            fmt(res.imagesPerSecond()), String.join(" ", res.subnetIds())));
+                            fmt(res.imagesPerSecond()), fmt(res.activationMib()), fmt(res.stateMib()),
+                            String.join(" ", res.subnetIds())));
                 }
             }
         } catch (RuntimeException e) {

@@ -72,10 +72,13 @@ public final class StepThroughput {
      * @param msMin fastest step
      * @param msMax slowest step
      * @param imagesPerSecond batch / median seconds
+     * @param activationMib the most activation memory lent out at once ({@link Workspace#peakLentBytes})
+     * @param stateMib student weights, gradients and momentum plus the teacher's weights (BN buffers
+     *                 not counted)
      * @param subnetIds the subnets of every step
      */
     public record Result(Net net, int resolution, int batch, int steps, double msPerStep, double msMin, double msMax,
-                         double imagesPerSecond, List<String> subnetIds) {
+                         double imagesPerSecond, double activationMib, double stateMib, List<String> subnetIds) {
     }
 
     private StepThroughput() {}
@@ -120,8 +123,11 @@ public final class StepThroughput {
             double[] sorted = ms.clone();
             Arrays.sort(sorted);
             double median = steps % 2 == 1 ? sorted[steps / 2] : (sorted[steps / 2 - 1] + sorted[steps / 2]) / 2;
+            double mib = 1024.0 * 1024.0;
+            long floats = 3 * student.parameters().parameterCount() + teacher.parameters().parameterCount();
             return new Result(net, resolution, batch, steps, median, sorted[0], sorted[steps - 1],
-                    batch / (median / 1e3), subnets.stream().map(Subnet::id).toList());
+                    batch / (median / 1e3), ws.peakLentBytes() / mib, floats * Float.BYTES / mib,
+                    subnets.stream().map(Subnet::id).toList());
         } finally {
             momentum.values().forEach(Tensor::close);
         }
