@@ -58,16 +58,19 @@ stage_ctest() {
   ctest --test-dir "$dir" --output-on-failure --no-tests=error --timeout 60
 }
 
-stage_java() {
+unpack_bundle() {   # the carried JRE bundle into /tmp/compofa-java (fresh each time); exit 77 without one
   if [ ! -f "$ROOT/.jre/jre.tar.gz" ] || [ ! -f "$ROOT/.jre/tests.tar.gz" ]; then
     echo "SKIPPED: no JRE bundle (.jre/jre.tar.gz and .jre/tests.tar.gz); make it here with"
     echo "  bash ci/make-jre-bundle.sh   and carry [\".jre\"] in the device call"
     exit 77
   fi
+  rm -rf /tmp/compofa-java && mkdir -p /tmp/compofa-java
+  tar -C /tmp/compofa-java -xzf "$ROOT/.jre/jre.tar.gz"
+  tar -C /tmp/compofa-java -xzf "$ROOT/.jre/tests.tar.gz"
+}
+stage_java() {
+  unpack_bundle
   local dir=/tmp/compofa-java
-  rm -rf "$dir" && mkdir -p "$dir"
-  tar -C "$dir" -xzf "$ROOT/.jre/jre.tar.gz"
-  tar -C "$dir" -xzf "$ROOT/.jre/tests.tar.gz"
   "$dir/jre/bin/java" -version
   local cp scan
   cp="$(sed "s|^|$dir/tests/|" "$dir/tests/classpath.txt" | paste -sd:)"
@@ -90,12 +93,9 @@ stage_steptorch() {
     --csv "$OUT/step-torch.csv"
 }
 stage_step() {
-  # Ours: `compofa step-bench` on the CUDA build, from the carried JRE bundle (see stage_java).
-  if [ ! -f "$ROOT/.jre/jre.tar.gz" ] || [ ! -f "$ROOT/.jre/tests.tar.gz" ]; then
-    echo "SKIPPED: no JRE bundle"; exit 77
-  fi
+  # Ours: `compofa step-bench` on the CUDA build, from the carried JRE bundle.
+  unpack_bundle
   local dir=/tmp/compofa-java cp
-  [ -x "$dir/jre/bin/java" ] || { mkdir -p "$dir"; tar -C "$dir" -xzf "$ROOT/.jre/jre.tar.gz"; tar -C "$dir" -xzf "$ROOT/.jre/tests.tar.gz"; }
   cp="$(sed "s|^|$dir/tests/|" "$dir/tests/classpath.txt" | paste -sd:)"
   "$dir/jre/bin/java" --enable-native-access=ALL-UNNAMED -Xss4m -Dcompofa.library.path="$BUILD/lib" -cp "$cp" \
     org.compofa.cli.Main step-bench --backend cuda --net imagenet --resolutions 128,224 --batches 64,256 \
@@ -120,7 +120,7 @@ run_stage() {   # run_stage NAME CAP_SECONDS
   fi
   echo "==== $name (limit ${cap}s, $((SECONDS - T0))s elapsed)"
   # The runner itself runs under set +e (see the end): a stage's failure is recorded, not fatal.
-  timeout -k 10 "$cap" bash -euo pipefail -c "$(declare -f "stage_$name"); stage_$name" 2>&1 \
+  timeout -k 10 "$cap" bash -euo pipefail -c "$(declare -f "stage_$name" unpack_bundle); stage_$name" 2>&1 \
     | tee "$STAGE_LOGS/$name.log"
   rc=${PIPESTATUS[0]}
   case $rc in

@@ -65,10 +65,10 @@ public class TorchCompoundStepBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         torch.set_num_threads(threads);
-        StepThroughput.Net which = StepThroughput.Net.parse(net.startsWith("imagenet") ? "imagenet" : net);
-        int r = which == StepThroughput.Net.FASHION ? 28 : Integer.parseInt(net.substring("imagenet-r".length()));
-        int n = which == StepThroughput.Net.FASHION ? 128 : imagenetBatch;
-        NetworkSpec spec = NetworkSpec.supernet(which.geometry(), 4, KernelTransform.NONE);
+        CompoundStepCase c = CompoundStepCase.parse(net, imagenetBatch);
+        int r = c.resolution();
+        int n = c.batch();
+        NetworkSpec spec = NetworkSpec.supernet(c.net().geometry(), 4, KernelTransform.NONE);
         TorchSupernet student;
         TorchSupernet teacher;
         // Same seeds as CompoundStepBenchmark; the weights are copied, then our context is closed.
@@ -80,13 +80,13 @@ public class TorchCompoundStepBenchmark {
         }
         TrainingConfig config = TrainingPreset.COMPOFA_PHASE2.config().withBatchSize(n).withResolutions(List.of(r));
         step = new TorchCompoundStep(student, teacher, config);
-        Batch batch = StepThroughput.syntheticBatch(which, r, n);
+        Batch batch = StepThroughput.syntheticBatch(c.net(), r, n);
         images = TorchCompoundStep.images(batch.images(), n, r, batch.channels());
         if (format.equals("channels-last")) {
             images = images.contiguous(torch.MemoryFormat.ChannelsLast);
         }
         labels = TorchCompoundStep.labels(batch.labels());
-        subnets = StepThroughput.subnets(which, r);
+        subnets = StepThroughput.subnets(c.net(), r);
     }
 
     @Benchmark

@@ -2,13 +2,11 @@ package org.compofa.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.compofa.report.AtomicFiles;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.train.StepThroughput;
 
@@ -37,6 +35,8 @@ final class StepBenchCommand {
         StepThroughput.Net net;
         int[] resolutions;
         int[] batches;
+        int warmup;
+        int steps;
         try {
             if (Arrays.asList(args).contains("--help")) {
                 out.println(USAGE);
@@ -46,9 +46,11 @@ final class StepBenchCommand {
             net = StepThroughput.Net.parse(o.get("net", "imagenet"));
             resolutions = integers(o.get("resolutions", "128,160,192,224"), "resolutions");
             batches = integers(o.get("batches", "64"), "batches");
+            warmup = o.integer("warmup", 2);
+            steps = o.integer("steps", 5);
             for (int r : resolutions) {
                 for (int n : batches) {
-                    StepThroughput.checkCase(r, n, o.integer("warmup", 2), o.integer("steps", 5));
+                    StepThroughput.checkCase(r, n, warmup, steps);
                 }
             }
         } catch (IllegalArgumentException e) {
@@ -65,8 +67,7 @@ final class StepBenchCommand {
                     "max ms", "images/s", "act. MiB", "state MiB");
             for (int r : resolutions) {
                 for (int n : batches) {
-                    StepThroughput.Result res = StepThroughput.measure(ctx, net, r, n, o.integer("warmup", 2),
-                            o.integer("steps", 5));
+                    StepThroughput.Result res = StepThroughput.measure(ctx, net, r, n, warmup, steps);
                     out.printf("%-9s %5d %6d %11.1f %11.1f %11.1f %10.1f %10.0f %9.0f%n", net.name().toLowerCase(), r,
                             n, res.msPerStep(), res.msMin(), res.msMax(), res.imagesPerSecond(), res.activationMib(),
                             res.stateMib());
@@ -83,7 +84,7 @@ final class StepBenchCommand {
         }
         if (o.has("csv")) {
             try {
-                writeAtomically(Path.of(o.get("csv", "")), String.join("\n", csv) + "\n");
+                AtomicFiles.write(Path.of(o.get("csv", "")), String.join("\n", csv) + "\n");
             } catch (IOException e) {
                 System.err.println("step-bench: cannot write " + o.get("csv", "") + ": " + e.getMessage());
                 return 1;
@@ -102,13 +103,5 @@ final class StepBenchCommand {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + option + " '" + list + "': expected comma-separated integers");
         }
-    }
-
-    private static void writeAtomically(Path file, String text) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
-        Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -1,7 +1,6 @@
 package org.compofa.train;
 
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -9,7 +8,6 @@ import java.util.stream.IntStream;
 import org.compofa.data.Batch;
 import org.compofa.nn.Network;
 import org.compofa.nn.NetworkSpec;
-import org.compofa.nn.Parameter;
 import org.compofa.nn.Workspace;
 import org.compofa.ops.KernelTransform;
 import org.compofa.runtime.ComputeContext;
@@ -91,6 +89,60 @@ public final class StepThroughput {
     }
 
     /**
+     * The networks, optimizer state, workspace, batch and subnets of one case, ready to run steps
+     * (what {@link #measure} times and the JMH benchmark runs). Owns everything it allocates.
+     */
+    public static final class Session implements AutoCloseable {
+        private Network student;
+        private Network teacher;
+        private Workspace ws;
+        private Map<String, Tensor> momentum;
+        private TrainingStep step;
+        private final Batch data;
+        private final List<Subnet> subnets;
+
+        /** Allocates the seeded student and teacher supernets of {@code net} on {@code ctx}. */
+        public Session(ComputeContext ctx, Net net, int resolution, int batch) {
+            NetworkSpec spec = NetworkSpec.supernet(net.geometry, 4, KernelTransform.NONE);
+            try {
+                student = new Network(ctx, spec, 1);
+                teacher = new Network(ctx, spec, 2);
+                ws = new Workspace(ctx);
+                momentum = TrainingStep.zeroMomentum(student);
+                TrainingConfig config = TrainingPreset.COMPOFA_PHASE2.config().withBatchSize(batch)
+                        .withResolutions(List.of(resolution));
+                step = new TrainingStep(student, teacher, config, momentum, ws);
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+            data = syntheticBatch(net, resolution, batch);
+            subnets = subnets(net, resolution);
+        }
+
+        /** One compound step; returns its loss (read back to the host, so device work is finished). */
+        public double step() {
+            return step.run(RunState.start(0), data, subnets, 1e-4).loss();
+        }
+
+        @Override
+        public void close() {
+            if (momentum != null) {
+                momentum.values().forEach(Tensor::close);
+            }
+            if (ws != null) {
+                ws.close();
+            }
+            if (student != null) {
+                student.close();
+            }
+            if (teacher != null) {
+                teacher.close();
+            }
+        }
+    }
+
+    /**
      * Runs {@code warmup} untimed and {@code steps} timed compound steps of {@code net} at
      * {@code resolution} and {@code batch} on {@code ctx}.
      *
@@ -98,38 +150,24 @@ public final class StepThroughput {
      */
     public static Result measure(ComputeContext ctx, Net net, int resolution, int batch, int warmup, int steps) {
         checkCase(resolution, batch, warmup, steps);
-        NetworkSpec spec = NetworkSpec.supernet(net.geometry, 4, KernelTransform.NONE);
-        Map<String, Tensor> momentum = new HashMap<>();
-        try (Network student = new Network(ctx, spec, 1);
-             Network teacher = new Network(ctx, spec, 2);
-             Workspace ws = new Workspace(ctx)) {
-            for (Parameter p : student.parameters().parameters()) {
-                momentum.put(p.name(), Tensor.zeros(ctx, p.value().layout(), p.value().shape()));
-            }
-            TrainingConfig config = TrainingPreset.COMPOFA_PHASE2.config().withBatchSize(batch)
-                    .withResolutions(List.of(resolution));
-            TrainingStep step = new TrainingStep(student, teacher, config, momentum, ws);
-            Batch data = syntheticBatch(net, resolution, batch);
-            List<Subnet> subnets = subnets(net, resolution);
+        try (Session session = new Session(ctx, net, resolution, batch)) {
             for (int i = 0; i < warmup; i++) {
-                step.run(RunState.start(0), data, subnets, 1e-4);
+                session.step();
             }
             double[] ms = new double[steps];
             for (int i = 0; i < steps; i++) {
                 long t0 = System.nanoTime();
-                step.run(RunState.start(0), data, subnets, 1e-4);
+                session.step();
                 ms[i] = (System.nanoTime() - t0) / 1e6;
             }
-            double[] sorted = ms.clone();
-            Arrays.sort(sorted);
-            double median = steps % 2 == 1 ? sorted[steps / 2] : (sorted[steps / 2 - 1] + sorted[steps / 2]) / 2;
+            Arrays.sort(ms);
+            double median = steps % 2 == 1 ? ms[steps / 2] : (ms[steps / 2 - 1] + ms[steps / 2]) / 2;
             double mib = 1024.0 * 1024.0;
-            long floats = 3 * student.parameters().parameterCount() + teacher.parameters().parameterCount();
-            return new Result(net, resolution, batch, steps, median, sorted[0], sorted[steps - 1],
-                    batch / (median / 1e3), ws.peakLentBytes() / mib, floats * Float.BYTES / mib,
-                    subnets.stream().map(Subnet::id).toList());
-        } finally {
-            momentum.values().forEach(Tensor::close);
+            long floats = 3 * session.student.parameters().parameterCount()
+                    + session.teacher.parameters().parameterCount();
+            return new Result(net, resolution, batch, steps, median, ms[0], ms[steps - 1], batch / (median / 1e3),
+                    session.ws.peakLentBytes() / mib, floats * Float.BYTES / mib,
+                    session.subnets.stream().map(Subnet::id).toList());
         }
     }
 

@@ -16,7 +16,6 @@ import org.compofa.data.Batch;
 import org.compofa.data.BatchLoader;
 import org.compofa.data.SeededOrder;
 import org.compofa.nn.Network;
-import org.compofa.nn.Parameter;
 import org.compofa.nn.Workspace;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.runtime.Tensor;
@@ -108,9 +107,7 @@ public final class SupernetTrainer {
         ComputeContext ctx = student.context();
         Map<String, Tensor> momentum = new LinkedHashMap<>();
         try (Workspace ws = new Workspace(ctx)) {
-            for (Parameter p : student.parameters().parameters()) {
-                momentum.put(p.name(), Tensor.zeros(ctx, p.value().layout(), p.value().shape()));
-            }
+            momentum.putAll(TrainingStep.zeroMomentum(student));
             RunState state = RunState.start(config.seed());
             double elapsed = 0;
             Optional<LoadedCheckpoint> latest = store.latest();

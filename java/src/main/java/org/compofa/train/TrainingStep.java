@@ -1,5 +1,6 @@
 package org.compofa.train;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -57,6 +58,22 @@ public final class TrainingStep {
         }
         this.groups = ParameterGroups.split(student.parameters().parameters().stream().map(Parameter::name).toList(),
                 config.sgd().weightDecay());
+    }
+
+    /** Zeroed momentum buffers, one per parameter of {@code student} by name (a phase's start); the caller
+     * closes them. */
+    public static Map<String, Tensor> zeroMomentum(Network student) {
+        Map<String, Tensor> momentum = new LinkedHashMap<>();
+        ComputeContext ctx = student.context();
+        try {
+            for (Parameter p : student.parameters().parameters()) {
+                momentum.put(p.name(), Tensor.zeros(ctx, p.value().layout(), p.value().shape()));
+            }
+            return momentum;
+        } catch (RuntimeException e) {
+            momentum.values().forEach(Tensor::close);
+            throw e;
+        }
     }
 
     /** Runs the step on {@code batch} for {@code subnets} at learning rate {@code lr}. */

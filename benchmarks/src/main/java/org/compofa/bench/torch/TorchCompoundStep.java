@@ -61,7 +61,7 @@ public final class TorchCompoundStep {
             Tensor target = null;
             if (kd > 0) {
                 try (NoGradGuard _ = new NoGradGuard()) {
-                    target = softmax(teacher.forward(teacher.largestSubnet(), images, false, true, 0), 1);
+                    target = softmax(teacher.forward(teacher.largestSubnet(), images, TorchSupernet.BnMode.BATCH_ONLY, 0), 1);
                 }
             }
             for (Tensor p : student.parameters().values()) {
@@ -72,7 +72,7 @@ public final class TorchCompoundStep {
             }
             double lossSum = 0;
             for (Subnet subnet : subnets) {
-                Tensor logits = student.forward(subnet, images, true, false, config.dropout());
+                Tensor logits = student.forward(subnet, images, TorchSupernet.BnMode.TRAIN, config.dropout());
                 Tensor loss = cross_entropy_loss(logits, labels, new TensorOptional(), REDUCTION_MEAN, IGNORE_NONE,
                         config.labelSmoothing());
                 if (target != null) {
@@ -94,7 +94,8 @@ public final class TorchCompoundStep {
      * parameter steps, also one no subnet used.
      */
     private void sgd(double lr) {
-        double m = config.sgd().momentum();
+        Scalar m = new Scalar(config.sgd().momentum());
+        Scalar step = new Scalar(lr);
         try (NoGradGuard _ = new NoGradGuard()) {
             for (var e : student.parameters().entrySet()) {
                 Tensor p = e.getValue();
@@ -105,9 +106,9 @@ public final class TorchCompoundStep {
                 double wd = groups.decayFor(e.getKey());
                 Tensor d = wd > 0 ? grad.add(p, new Scalar(wd)) : grad;
                 Tensor buf = momentum.get(e.getKey());
-                buf.mul_(new Scalar(m)).add_(d);
-                d = config.sgd().nesterov() ? d.add(buf, new Scalar(m)) : buf;
-                p.sub_(d, new Scalar(lr));
+                buf.mul_(m).add_(d);
+                d = config.sgd().nesterov() ? d.add(buf, m) : buf;
+                p.sub_(d, step);
             }
         }
     }

@@ -66,11 +66,7 @@ public final class TorchSupernet {
     public void copyFrom(Network network) {
         try (NoGradGuard _ = new NoGradGuard()) {
             for (NamedArray a : network.parameters().toArrays()) {
-                Tensor t = parameters.containsKey(a.name()) ? parameters.get(a.name()) : buffers.get(a.name());
-                if (t == null) {
-                    throw new IllegalArgumentException("no tensor named '" + a.name() + "' in this copy");
-                }
-                t.copy_(toTorchLayout(a.name(), a.shape(), a.values()));
+                tensor(a.name()).copy_(toTorchLayout(a.name(), a.shape(), a.values()));
             }
         }
     }
@@ -87,11 +83,16 @@ public final class TorchSupernet {
 
     /** Our layout's values of parameter or buffer {@code name} (for comparisons with {@link Network}). */
     public float[] valuesInOurLayout(String name) {
+        return inOurLayout(name, tensor(name));
+    }
+
+    /** The parameter or buffer of that name. */
+    private Tensor tensor(String name) {
         Tensor t = parameters.containsKey(name) ? parameters.get(name) : buffers.get(name);
         if (t == null) {
             throw new IllegalArgumentException("no tensor named '" + name + "'");
         }
-        return inOurLayout(name, t);
+        return t;
     }
 
     /** Our layout's values of the gradient of parameter {@code name} (zeros when it has none yet). */
@@ -107,14 +108,18 @@ public final class TorchSupernet {
         return toArray(ours);
     }
 
-    /**
-     * The logits [n][classes] of {@code subnet} on NCHW {@code images}. {@code train}: batch
-     * statistics with the running ones updated (a student); {@code teacher}: batch statistics, nothing
-     * updated (our {@code Pass.teacher}); neither: running statistics (inference). Dropout applies only
-     * when training.
-     */
-    public Tensor forward(Subnet subnet, Tensor images, boolean train, boolean teacher, double dropoutRate) {
-        BnMode bn = train ? BnMode.TRAIN : teacher ? BnMode.BATCH_ONLY : BnMode.EVAL;
+    /** How batch norm runs in a forward. */
+    public enum BnMode {
+        /** Batch statistics, running ones updated (a student; dropout applies). */
+        TRAIN,
+        /** Batch statistics, nothing updated (the frozen teacher, our {@code Pass.teacher}). */
+        BATCH_ONLY,
+        /** Running statistics (inference). */
+        EVAL
+    }
+
+    /** The logits [n][classes] of {@code subnet} on NCHW {@code images}; dropout only in {@link BnMode#TRAIN}. */
+    public Tensor forward(Subnet subnet, Tensor images, BnMode bn, double dropoutRate) {
         var t = spec.geometry().table();
         Tensor x = conv(images, p("stem.conv.weight"), null, t.stemStride(), 1, 1);
         x = hardswish(batchNorm(x, "stem.bn", t.stemWidth(), bn));
@@ -130,7 +135,7 @@ public final class TorchSupernet {
         x = hardswish(batchNorm(x, "final_expand.bn", t.finalExpandWidth(), bn));
         x = x.mean(2, 3);
         x = hardswish(linear(x, p("feature_mix.conv.weight").flatten(1, 3)));
-        if (train && dropoutRate > 0) {
+        if (bn == BnMode.TRAIN && dropoutRate > 0) {
             x = dropout(x, dropoutRate, true);
         }
         return linear(x, p("classifier.weight"), new TensorOptional(p("classifier.bias")));
@@ -160,8 +165,6 @@ public final class TorchSupernet {
         x = batchNorm(x, n + ".project.bn", b.outChannels(), bn);
         return b.residual() ? x.add(in) : x;
     }
-
-    private enum BnMode { TRAIN, BATCH_ONLY, EVAL }
 
     private Tensor batchNorm(Tensor x, String name, int c, BnMode mode) {
         TensorOptional mean = new TensorOptional();

@@ -12,7 +12,6 @@ import org.bytedeco.pytorch.global.torch;
 import org.compofa.data.Batch;
 import org.compofa.nn.Network;
 import org.compofa.nn.NetworkSpec;
-import org.compofa.nn.Parameter;
 import org.compofa.nn.Workspace;
 import org.compofa.ops.KernelTransform;
 import org.compofa.runtime.Backend;
@@ -64,10 +63,7 @@ class TorchCompoundStepTest {
                     base.seed(), List.of(R));
             TorchSupernet torchStudent = new TorchSupernet(student);
             TorchCompoundStep torchStep = new TorchCompoundStep(torchStudent, new TorchSupernet(teacher), config);
-            Map<String, org.compofa.runtime.Tensor> momentum = new HashMap<>();
-            for (Parameter p : student.parameters().parameters()) {
-                momentum.put(p.name(), org.compofa.runtime.Tensor.zeros(ctx, p.value().layout(), p.value().shape()));
-            }
+            Map<String, org.compofa.runtime.Tensor> momentum = TrainingStep.zeroMomentum(student);
             try {
                 TrainingStep ours = new TrainingStep(student, teacher, config, momentum, ws);
                 SearchSpace space = SearchSpaces.compOfa(0.5, ResolutionSet.of(R));
