@@ -166,6 +166,7 @@ class Step:
     def __init__(self, student, teacher, subnets, compile_forward):
         self.student, self.teacher, self.subnets = student, teacher, subnets
         self.momentum = {n: torch.zeros_like(p) for n, p in student.p.items()}
+        self.decay = {n: 0.0 if ("bn" in n or "bias" in n) else WEIGHT_DECAY for n in student.p}
         self.student_fwd = student.forward
         self.teacher_fwd = teacher.forward
         if compile_forward:
@@ -186,11 +187,9 @@ class Step:
             (loss * scale).backward()
             total += loss.detach() * scale
         with torch.no_grad():
-            names = list(self.student.p)
-            params = [self.student.p[n] for n in names]
-            grads = [p.grad if p.grad is not None else torch.zeros_like(p) for p in params]
-            decay = [0.0 if ("bn" in n or "bias" in n) else WEIGHT_DECAY for n in names]
-            for p, g, wd, n in zip(params, grads, decay, names):
+            for n, p in self.student.p.items():
+                g = p.grad if p.grad is not None else torch.zeros_like(p)
+                wd = self.decay[n]
                 d = g.add(p, alpha=wd) if wd else g
                 buf = self.momentum[n].mul_(MOMENTUM).add_(d)
                 p.sub_(d.add(buf, alpha=MOMENTUM), alpha=lr)
