@@ -252,6 +252,28 @@ int32_t compofa_activation_forward(compofa_context* ctx, compofa_stream* stream,
 int32_t compofa_activation_backward(compofa_context* ctx, compofa_stream* stream, int32_t kind, const float* x,
                                     const float* dy, float* dx, uint64_t len);
 
+/* Training batch norm and its activation in one op (issue #6's training fusion):
+ *   y = act(bn_train(x)), the statistics, running-stat update and checks of
+ * compofa_batchnorm_forward_train, activation a compofa_activation_kind. The normalised values are
+ * never stored: compofa_batchnorm_act_backward recomputes them from x, batch_mean, batch_var, gamma
+ * and beta, so the pair saves one tensor and two passes over memory per layer. IDENTITY gives
+ * exactly compofa_batchnorm_forward_train / compofa_batchnorm_backward. */
+int32_t compofa_batchnorm_act_forward_train(compofa_context* ctx, compofa_stream* stream, int64_t rows, int32_t c,
+                                            int32_t activation, const float* x, uint64_t x_len,
+                                            const float* gamma, const float* beta,
+                                            float* running_mean, float* running_var, uint64_t param_len,
+                                            float momentum, float eps, float* y, uint64_t y_len,
+                                            float* batch_mean, float* batch_var, uint64_t batch_len);
+/* Its backward: dy is the gradient of y = act(bn(x)); dx overwritten (NULL = skip), dgamma and dbeta
+ * accumulated (NULL = skip). beta (param_len entries like gamma) is required: the activation's
+ * derivative is taken at bn(x). */
+int32_t compofa_batchnorm_act_backward(compofa_context* ctx, compofa_stream* stream, int64_t rows, int32_t c,
+                                       int32_t activation, const float* x, uint64_t x_len,
+                                       const float* dy, uint64_t dy_len, const float* gamma, const float* beta,
+                                       uint64_t param_len, const float* batch_mean, const float* batch_var,
+                                       uint64_t batch_len, float eps, float* dx, uint64_t dx_len,
+                                       float* dgamma, float* dbeta);
+
 /* Per-channel bias over rows: y[r][j] += bias[j] (in place); its backward dbias[j] += sum_r dy[r][j]. */
 int32_t compofa_bias_add(compofa_context* ctx, compofa_stream* stream, int64_t rows, int32_t c,
                          float* y, uint64_t y_len, const float* bias, uint64_t bias_len);

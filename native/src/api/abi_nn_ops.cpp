@@ -161,11 +161,23 @@ int32_t compofa_batchnorm_forward_train(compofa_context* ctx, compofa_stream* st
                                         float* running_mean, float* running_var, uint64_t param_len,
                                         float momentum, float eps, float* y, uint64_t y_len,
                                         float* batch_mean, float* batch_var, uint64_t batch_len) {
+    return compofa_batchnorm_act_forward_train(ctx, stream, rows, c_, COMPOFA_ACT_IDENTITY, x, x_len, gamma, beta,
+                                               running_mean, running_var, param_len, momentum, eps, y, y_len,
+                                               batch_mean, batch_var, batch_len);
+}
+
+int32_t compofa_batchnorm_act_forward_train(compofa_context* ctx, compofa_stream* stream, int64_t rows, int32_t c_,
+                                            int32_t activation, const float* x, uint64_t x_len,
+                                            const float* gamma, const float* beta,
+                                            float* running_mean, float* running_var, uint64_t param_len,
+                                            float momentum, float eps, float* y, uint64_t y_len,
+                                            float* batch_mean, float* batch_var, uint64_t batch_len) {
     return guarded(__func__, [&] {
         compofa_context* c = context_of(ctx);
         void* native = native_stream_of(c, stream);
         if (rows < 2) invalid("rows=" + str(rows) + ": training batch norm needs rows >= 2 (n*h*w values per channel)");
         const int64_t len = checked_rows_c(rows, c_, 2);
+        check_activation_kind(activation);
         check_eps(eps);
         check_range("momentum", momentum, 0.0, 1.0, true);
         if ((running_mean == nullptr) != (running_var == nullptr))
@@ -178,7 +190,8 @@ int32_t compofa_batchnorm_forward_train(compofa_context* ctx, compofa_stream* st
         check_tensor(c, "y", y, y_len, len);
         check_tensor(c, "batch_mean", batch_mean, batch_len, c_);
         check_tensor(c, "batch_var", batch_var, batch_len, c_);
-        BnTrain op{rows, c_, x, gamma, beta, running_mean, running_var, momentum, eps, y, batch_mean, batch_var};
+        BnTrain op{rows, c_, x, gamma, beta, running_mean, running_var, momentum, eps, y, batch_mean, batch_var,
+                   activation};
         nn_kernels_for(c).bn_train(op, native);
     });
 }
@@ -208,22 +221,37 @@ int32_t compofa_batchnorm_backward(compofa_context* ctx, compofa_stream* stream,
                                    const float* gamma, uint64_t param_len,
                                    const float* batch_mean, const float* batch_var, uint64_t batch_len,
                                    float eps, float* dx, uint64_t dx_len, float* dgamma, float* dbeta) {
+    return compofa_batchnorm_act_backward(ctx, stream, rows, c_, COMPOFA_ACT_IDENTITY, x, x_len, dy, dy_len, gamma,
+                                          nullptr, param_len, batch_mean, batch_var, batch_len, eps, dx, dx_len,
+                                          dgamma, dbeta);
+}
+
+int32_t compofa_batchnorm_act_backward(compofa_context* ctx, compofa_stream* stream, int64_t rows, int32_t c_,
+                                       int32_t activation, const float* x, uint64_t x_len,
+                                       const float* dy, uint64_t dy_len, const float* gamma, const float* beta,
+                                       uint64_t param_len, const float* batch_mean, const float* batch_var,
+                                       uint64_t batch_len, float eps, float* dx, uint64_t dx_len,
+                                       float* dgamma, float* dbeta) {
     return guarded(__func__, [&] {
         compofa_context* c = context_of(ctx);
         void* native = native_stream_of(c, stream);
         if (rows < 2) invalid("rows=" + str(rows) + ": the training batch norm (and its backward) needs rows >= 2");
         const int64_t len = checked_rows_c(rows, c_, 2);
+        check_activation_kind(activation);
         check_eps(eps);
         check_tensor(c, "x", x, x_len, len);
         check_tensor(c, "dy", dy, dy_len, len);
         check_tensor(c, "gamma", gamma, param_len, c_);
+        // The plain backward has no beta; with an activation its derivative is taken at bn(x).
+        check_tensor(c, "beta", beta, param_len, c_, activation == COMPOFA_ACT_IDENTITY);
         check_tensor(c, "batch_mean", batch_mean, batch_len, c_);
         check_tensor(c, "batch_var", batch_var, batch_len, c_);
         check_tensor(c, "dx", dx, dx_len, len, true);
         check_tensor(c, "dgamma", dgamma, param_len, c_, true);
         check_tensor(c, "dbeta", dbeta, param_len, c_, true);
         if (dx == nullptr && dgamma == nullptr && dbeta == nullptr) return;
-        BnBackward op{rows, c_, x, dy, gamma, batch_mean, batch_var, eps, dx, dgamma, dbeta};
+        BnBackward op{rows, c_, x, dy, gamma, batch_mean, batch_var, eps, dx, dgamma, dbeta, activation,
+                      activation == COMPOFA_ACT_IDENTITY ? nullptr : beta};
         nn_kernels_for(c).bn_backward(op, native);
     });
 }

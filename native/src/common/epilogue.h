@@ -38,6 +38,16 @@ COMPOFA_EPI_HD inline float apply_activation(int32_t kind, float v) {
     }
 }
 
+// The activation's derivative at its input v (compofa.h gives the kinks' values).
+COMPOFA_EPI_HD inline float activation_derivative(int32_t kind, float v) {
+    switch (kind) {
+        case COMPOFA_ACT_RELU: return v > 0.0f ? 1.0f : 0.0f;
+        case COMPOFA_ACT_HSWISH: return v <= -3.0f ? 0.0f : v >= 3.0f ? 1.0f : (2.0f * v + 3.0f) / 6.0f;
+        case COMPOFA_ACT_HSIGMOID: return v > -3.0f && v < 3.0f ? 1.0f / 6.0f : 0.0f;
+        default: return 1.0f;
+    }
+}
+
 // The epilogue of output channel j applied to one accumulated value, as the formula reads.
 COMPOFA_EPI_HD inline float apply_epilogue(const Epilogue& e, int32_t j, float v) {
     if (e.bias) v += e.bias[j];

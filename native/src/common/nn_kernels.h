@@ -24,6 +24,7 @@ struct BnTrain {
     float* running_mean; float* running_var;  // both null = no update
     float momentum, eps;
     float* y; float* batch_mean; float* batch_var;
+    int32_t act = COMPOFA_ACT_IDENTITY;  // y = act(bn(x)) (compofa_batchnorm_act_forward_train)
 };
 struct BnEval {
     int64_t rows; int32_t c;
@@ -35,6 +36,8 @@ struct BnBackward {
     const float* x; const float* dy; const float* gamma; const float* batch_mean; const float* batch_var;
     float eps;
     float* dx; float* dgamma; float* dbeta;  // dx overwritten; dgamma/dbeta +=; each may be null
+    int32_t act = COMPOFA_ACT_IDENTITY;  // dy is the gradient of act(bn(x)); then beta is needed
+    const float* beta = nullptr;
 };
 struct CrossEntropy {
     int32_t n, classes;

@@ -5,29 +5,12 @@
 //   and scale 1/(1-p) in float, as on CUDA; SGD with momentum, weight decay and Nesterov (PyTorch).
 #include <algorithm>
 
+#include "cpu/activation_cpu.h"
 #include "cpu/nn_cpu_ops.h"
 
 namespace compofa::cpu {
 
 namespace {
-
-inline float relu6(float v) { return std::min(std::max(v, 0.0f), 6.0f); }
-
-template <int Kind>
-inline float activate(float x) {
-    if constexpr (Kind == COMPOFA_ACT_RELU) return x > 0.0f ? x : 0.0f;
-    else if constexpr (Kind == COMPOFA_ACT_HSWISH) return x * relu6(x + 3.0f) / 6.0f;
-    else if constexpr (Kind == COMPOFA_ACT_HSIGMOID) return relu6(x + 3.0f) / 6.0f;
-    else return x;
-}
-
-template <int Kind>
-inline float derivative(float x) {
-    if constexpr (Kind == COMPOFA_ACT_RELU) return x > 0.0f ? 1.0f : 0.0f;
-    else if constexpr (Kind == COMPOFA_ACT_HSWISH) return x <= -3.0f ? 0.0f : x >= 3.0f ? 1.0f : (2.0f * x + 3.0f) / 6.0f;
-    else if constexpr (Kind == COMPOFA_ACT_HSIGMOID) return x > -3.0f && x < 3.0f ? 1.0f / 6.0f : 0.0f;
-    else return 1.0f;
-}
 
 // The chunk loops live in plain functions with `ivdep` (y == x and dx == dy are same-index, so
 // there is no loop-carried dependence): inside the OpenMP lambdas GCC left them scalar with a

@@ -10,6 +10,9 @@
 //   (atomicAdd: accumulation stays right even when calls on several streams share the buffers) and
 //   stores dx's per-channel coefficients, then a map writes
 //   dx = k*dy - k*sum(dy)/rows - k*invstd*sum(dy*xhat)/rows * (x - mean), k = gamma * invstd.
+// With an activation (compofa_batchnorm_act_*): the normalising map applies it, and the backward's
+//   reduction and dx map both use g = dy * act'((x - mean) * gamma * invstd + beta), recomputing the
+//   normalised value from x instead of storing it.
 // Elements are read and written by the same thread, so y == x (dx == dy) in place is safe.
 #include "cuda/nn_columns.cuh"
 #include "cuda/nn_ops.cuh"
@@ -86,10 +89,13 @@ struct NormalizeOp {
     const float* scale;
     const float* beta;
     float* y;
+    int32_t act;
     struct State { float m, k, b; };
     __device__ State load(int64_t, int32_t col) const { return {mean[col], scale[col], beta[col]}; }
     __device__ float read(const State&, int64_t e) const { return x[e]; }
-    __device__ void write(const State& st, int64_t e, float v) const { y[e] = fmaf(v - st.m, st.k, st.b); }
+    __device__ void write(const State& st, int64_t e, float v) const {
+        y[e] = apply_activation(act, fmaf(v - st.m, st.k, st.b));
+    }
 };
 
 // ---- eval forward ------------------------------------------------------------------------------
@@ -112,14 +118,35 @@ struct EvalOp {
 
 // ---- backward ----------------------------------------------------------------------------------
 
+// The gradient at the batch norm's output: dy, or dy * act'(z) with z = (x - m) k + b recomputed.
+struct OutputGrad {
+    const float* gamma;
+    const float* beta;  // null when act is the identity
+    const float* var;
+    float eps;
+    int32_t act;
+    __device__ void channel(int32_t col, float& k, float& b) const {
+        k = act != COMPOFA_ACT_IDENTITY ? gamma[col] * (1.0f / sqrtf(var[col] + eps)) : 0.0f;
+        b = act != COMPOFA_ACT_IDENTITY ? beta[col] : 0.0f;
+    }
+    __device__ float operator()(float dy, float x, float m, float k, float b) const {
+        return act == COMPOFA_ACT_IDENTITY ? dy : dy * activation_derivative(act, fmaf(x - m, k, b));
+    }
+};
+
 struct SumBackward {
     const float* x;
     const float* dy;
     const float* mean;
-    struct State { float m; };
-    __device__ State load(int64_t, int32_t col) const { return {mean[col]}; }
+    OutputGrad grad;
+    struct State { float m, k, b; };
+    __device__ State load(int64_t, int32_t col) const {
+        State st{mean[col], 0.0f, 0.0f};
+        grad.channel(col, st.k, st.b);
+        return st;
+    }
     __device__ void add(const State& st, int64_t e, float (&acc)[2]) const {
-        const float g = dy[e];
+        const float g = grad(dy[e], x[e], st.m, st.k, st.b);
         acc[0] += g;
         acc[1] = fmaf(g, x[e] - st.m, acc[1]);
     }
@@ -158,10 +185,18 @@ struct DxOp {
     const float* coef;
     int32_t c;
     float* dx;
-    struct State { float m, k, c1, c2; };
+    OutputGrad grad;
+    struct State { float m, k, c1, c2, ka, b; };
     struct Vals { float g, v; };
-    __device__ State load(int64_t, int32_t col) const { return {mean[col], coef[col], coef[c + col], coef[2 * c + col]}; }
-    __device__ Vals read(const State&, int64_t e) const { return {dy[e], x[e]}; }
+    __device__ State load(int64_t, int32_t col) const {
+        State st{mean[col], coef[col], coef[c + col], coef[2 * c + col], 0.0f, 0.0f};
+        grad.channel(col, st.ka, st.b);
+        return st;
+    }
+    __device__ Vals read(const State& st, int64_t e) const {
+        const float v = x[e];
+        return {grad(dy[e], v, st.m, st.ka, st.b), v};
+    }
     __device__ void write(const State& st, int64_t e, const Vals& v) const {
         dx[e] = fmaf(st.k, v.g, -fmaf(st.c2, v.v - st.m, st.c1));
     }
@@ -185,7 +220,7 @@ void bn_train(const BnTrain& op, void* stream_ptr) {
                               update ? op.running_mean : nullptr, update ? op.running_var : nullptr, op.momentum,
                               op.eps},
                      partial, stream, "bn_stats_kernel");
-    column_map(plan_columns(1, op.rows, op.c, kMapRowsPerThread), NormalizeOp{op.x, mean, scale, op.beta, op.y},
+    column_map(plan_columns(1, op.rows, op.c, kMapRowsPerThread), NormalizeOp{op.x, mean, scale, op.beta, op.y, op.act},
                stream, "bn_normalize_kernel");
     scratch.release();
 }
@@ -199,11 +234,12 @@ void bn_eval(const BnEval& op, void* stream) {
 void bn_backward(const BnBackward& op, void* stream_ptr) {
     if (op.dx == nullptr && op.dgamma == nullptr && op.dbeta == nullptr) return;
     const cudaStream_t stream = as_stream(stream_ptr);
+    const OutputGrad grad{op.gamma, op.beta, op.batch_var, op.eps, op.act};
     const ColumnPlan red = plan_columns(1, op.rows, op.c, kReduceRowsPerThread);
     const size_t coefs = op.dx != nullptr ? 3 * size_t(op.c) : 0;
     const size_t partials = red.chunks > 1 ? size_t(red.partial_floats(2)) : 0;
     if (coefs + partials == 0) {  // one chunk, no dx: the reduction's epilogue adds straight in
-        column_reduce<2>(red, SumBackward{op.x, op.dy, op.batch_mean},
+        column_reduce<2>(red, SumBackward{op.x, op.dy, op.batch_mean, grad},
                          BackwardEpi{op.rows, op.c, op.gamma, op.batch_var, op.eps, op.dgamma, op.dbeta, nullptr},
                          nullptr, stream, "bn_backward_reduce_kernel");
         return;
@@ -211,12 +247,12 @@ void bn_backward(const BnBackward& op, void* stream_ptr) {
     StreamScratch scratch(coefs + partials, stream);
     float* coef = coefs > 0 ? scratch.get() : nullptr;
     float* partial = partials > 0 ? scratch.get() + coefs : nullptr;
-    column_reduce<2>(red, SumBackward{op.x, op.dy, op.batch_mean},
+    column_reduce<2>(red, SumBackward{op.x, op.dy, op.batch_mean, grad},
                      BackwardEpi{op.rows, op.c, op.gamma, op.batch_var, op.eps, op.dgamma, op.dbeta, coef}, partial,
                      stream, "bn_backward_reduce_kernel");
     if (op.dx != nullptr)
         column_map(plan_columns(1, op.rows, op.c, kMapRowsPerThread),
-                   DxOp{op.x, op.dy, op.batch_mean, coef, op.c, op.dx}, stream, "bn_backward_dx_kernel");
+                   DxOp{op.x, op.dy, op.batch_mean, coef, op.c, op.dx, grad}, stream, "bn_backward_dx_kernel");
     scratch.release();
 }
 

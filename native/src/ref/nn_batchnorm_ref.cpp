@@ -6,7 +6,9 @@
 //   eval:  y = gamma * (x - running_mean) / sqrt(running_var + eps) + beta;
 //   backward, with xhat = (x - mean) * invstd:
 //          dbeta += sum_r dy, dgamma += sum_r dy xhat,
-//          dx = gamma * invstd / rows * (rows dy - sum_r dy - xhat sum_r dy xhat).
+//          dx = gamma * invstd / rows * (rows dy - sum_r dy - xhat sum_r dy xhat);
+//   with an activation (compofa_batchnorm_act_*): y = act(bn(x)) and the backward first takes
+//          dy <- dy * act'(gamma xhat + beta), then proceeds as above.
 #include <cmath>
 #include <vector>
 
@@ -28,8 +30,10 @@ void bn_train(const BnTrain& op, void*) {
         }
         const double var = sq / double(rows);
         const double invstd = 1.0 / std::sqrt(var + double(op.eps));
-        for (int64_t r = 0; r < rows; ++r)
-            op.y[r * c + j] = float(double(op.gamma[j]) * (op.x[r * c + j] - mean) * invstd + double(op.beta[j]));
+        for (int64_t r = 0; r < rows; ++r) {
+            const double z = double(op.gamma[j]) * (op.x[r * c + j] - mean) * invstd + double(op.beta[j]);
+            op.y[r * c + j] = apply_activation(op.act, float(z));
+        }
         op.batch_mean[j] = float(mean);
         op.batch_var[j] = float(var);
         if (op.running_mean != nullptr && op.momentum != 0.0f) {
@@ -57,9 +61,18 @@ void bn_backward(const BnBackward& op, void*) {
     for (int j = 0; j < c; ++j) {
         const double mean = op.batch_mean[j];
         const double invstd = 1.0 / std::sqrt(double(op.batch_var[j]) + double(op.eps));
+        // The gradient at the batch norm's output: through the activation when there is one.
+        std::vector<double> g(std::size_t(rows), 0.0);
+        for (int64_t r = 0; r < rows; ++r) {
+            g[std::size_t(r)] = op.dy[r * c + j];
+            if (op.act != COMPOFA_ACT_IDENTITY) {
+                const double z = double(op.gamma[j]) * (op.x[r * c + j] - mean) * invstd + double(op.beta[j]);
+                g[std::size_t(r)] *= double(activation_derivative(op.act, float(z)));
+            }
+        }
         double sum_dy = 0.0, sum_dy_xhat = 0.0;
         for (int64_t r = 0; r < rows; ++r) {
-            const double dy = op.dy[r * c + j];
+            const double dy = g[std::size_t(r)];
             sum_dy += dy;
             sum_dy_xhat += dy * (op.x[r * c + j] - mean) * invstd;
         }
@@ -67,7 +80,7 @@ void bn_backward(const BnBackward& op, void*) {
             const double k = double(op.gamma[j]) * invstd / double(rows);
             for (int64_t r = 0; r < rows; ++r) {
                 const double xhat = (op.x[r * c + j] - mean) * invstd;
-                op.dx[r * c + j] = float(k * (double(rows) * op.dy[r * c + j] - sum_dy - xhat * sum_dy_xhat));
+                op.dx[r * c + j] = float(k * (double(rows) * g[std::size_t(r)] - sum_dy - xhat * sum_dy_xhat));
             }
         }
         if (op.dgamma != nullptr) op.dgamma[j] = float(op.dgamma[j] + sum_dy_xhat);

@@ -45,6 +45,7 @@ public final class CompofaNnNative {
     static final List<String> SYMBOLS = List.of(
             "compofa_conv_output_size", "compofa_im2col", "compofa_col2im_add",
             "compofa_batchnorm_forward_train", "compofa_batchnorm_forward_eval", "compofa_batchnorm_backward",
+            "compofa_batchnorm_act_forward_train", "compofa_batchnorm_act_backward",
             "compofa_activation_forward", "compofa_activation_backward",
             "compofa_bias_add", "compofa_bias_backward",
             "compofa_global_avg_pool_forward", "compofa_global_avg_pool_backward",
@@ -73,6 +74,10 @@ public final class CompofaNnNative {
                 st(A, A, L, I, A, L, A, A, A, A, L, F, A, L));
         static final MethodHandle BN_BACKWARD = bind("compofa_batchnorm_backward",
                 st(A, A, L, I, A, L, A, L, A, L, A, A, L, F, A, L, A, A));
+        static final MethodHandle BN_ACT_TRAIN = bind("compofa_batchnorm_act_forward_train",
+                st(A, A, L, I, I, A, L, A, A, A, A, L, F, F, A, L, A, A, L));
+        static final MethodHandle BN_ACT_BACKWARD = bind("compofa_batchnorm_act_backward",
+                st(A, A, L, I, I, A, L, A, L, A, A, L, A, A, L, F, A, L, A, A));
         static final MethodHandle ACT_FORWARD = bind("compofa_activation_forward", st(A, A, I, A, A, L));
         static final MethodHandle ACT_BACKWARD = bind("compofa_activation_backward", st(A, A, I, A, A, A, L));
         static final MethodHandle BIAS_ADD = bind("compofa_bias_add", st(A, A, L, I, A, L, A, L));
@@ -176,6 +181,35 @@ public final class CompofaNnNative {
         try {
             Status.check((int) H.BN_BACKWARD.invokeExact(ctx, stream, rows, c, x, xLen, dy, dyLen, gamma, paramLen,
                     batchMean, batchVar, batchLen, eps, dx, dxLen, dgamma, dbeta));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code compofa_batchnorm_act_forward_train}: y = act(bn_train(x)), activation an {@code ACT_*} code. */
+    public static void batchnormActForwardTrain(MemorySegment ctx, MemorySegment stream, long rows, int c,
+                                                int activation, MemorySegment x, long xLen, MemorySegment gamma,
+                                                MemorySegment beta, MemorySegment runningMean,
+                                                MemorySegment runningVar, long paramLen, float momentum, float eps,
+                                                MemorySegment y, long yLen, MemorySegment batchMean,
+                                                MemorySegment batchVar, long batchLen) {
+        try {
+            Status.check((int) H.BN_ACT_TRAIN.invokeExact(ctx, stream, rows, c, activation, x, xLen, gamma, beta,
+                    runningMean, runningVar, paramLen, momentum, eps, y, yLen, batchMean, batchVar, batchLen));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code compofa_batchnorm_act_backward}: dy is the gradient of act(bn(x)); beta is required. */
+    public static void batchnormActBackward(MemorySegment ctx, MemorySegment stream, long rows, int c, int activation,
+                                            MemorySegment x, long xLen, MemorySegment dy, long dyLen,
+                                            MemorySegment gamma, MemorySegment beta, long paramLen,
+                                            MemorySegment batchMean, MemorySegment batchVar, long batchLen, float eps,
+                                            MemorySegment dx, long dxLen, MemorySegment dgamma, MemorySegment dbeta) {
+        try {
+            Status.check((int) H.BN_ACT_BACKWARD.invokeExact(ctx, stream, rows, c, activation, x, xLen, dy, dyLen,
+                    gamma, beta, paramLen, batchMean, batchVar, batchLen, eps, dx, dxLen, dgamma, dbeta));
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -53,9 +53,22 @@ public final class RawNnOps {
                                              long x, long xLen, long gamma, long beta, long runningMean,
                                              long runningVar, long paramLen, float momentum, float eps,
                                              long y, long yLen, long batchMean, long batchVar, long batchLen) {
-        CompofaNnNative.batchnormForwardTrain(ctx.segment(), stream(ctx, stream), rows, c, ptr(x), xLen, ptr(gamma),
-                ptr(beta), ptr(runningMean), ptr(runningVar), paramLen, momentum, eps, ptr(y), yLen, ptr(batchMean),
-                ptr(batchVar), batchLen);
+        batchnormActForwardTrain(ctx, stream, rows, c, CompofaNnNative.ACT_IDENTITY, x, xLen, gamma, beta, runningMean,
+                runningVar, paramLen, momentum, eps, y, yLen, batchMean, batchVar, batchLen);
+    }
+
+    /**
+     * {@code compofa_batchnorm_act_forward_train}: {@link #batchnormForwardTrain} with the activation
+     * (a {@code CompofaNnNative.ACT_*} code) applied in the same pass, y = act(bn(x)).
+     */
+    public static void batchnormActForwardTrain(ContextHandle ctx, StreamHandle stream, long rows, int c,
+                                                int activation, long x, long xLen, long gamma, long beta,
+                                                long runningMean, long runningVar, long paramLen, float momentum,
+                                                float eps, long y, long yLen, long batchMean, long batchVar,
+                                                long batchLen) {
+        CompofaNnNative.batchnormActForwardTrain(ctx.segment(), stream(ctx, stream), rows, c, activation, ptr(x), xLen,
+                ptr(gamma), ptr(beta), ptr(runningMean), ptr(runningVar), paramLen, momentum, eps, ptr(y), yLen,
+                ptr(batchMean), ptr(batchVar), batchLen);
     }
 
     /** {@code compofa_batchnorm_forward_eval}: y = gamma (x - running_mean) / sqrt(running_var + eps) + beta. */
@@ -74,9 +87,21 @@ public final class RawNnOps {
                                          long x, long xLen, long dy, long dyLen, long gamma, long paramLen,
                                          long batchMean, long batchVar, long batchLen, float eps,
                                          long dx, long dxLen, long dgamma, long dbeta) {
-        CompofaNnNative.batchnormBackward(ctx.segment(), stream(ctx, stream), rows, c, ptr(x), xLen, ptr(dy), dyLen,
-                ptr(gamma), paramLen, ptr(batchMean), ptr(batchVar), batchLen, eps, ptr(dx), dxLen, ptr(dgamma),
-                ptr(dbeta));
+        batchnormActBackward(ctx, stream, rows, c, CompofaNnNative.ACT_IDENTITY, x, xLen, dy, dyLen, gamma, 0, paramLen,
+                batchMean, batchVar, batchLen, eps, dx, dxLen, dgamma, dbeta);
+    }
+
+    /**
+     * {@code compofa_batchnorm_act_backward} of {@link #batchnormActForwardTrain}: dy is the gradient of
+     * act(bn(x)); beta (0 only for the identity) gives the activation's input back.
+     */
+    public static void batchnormActBackward(ContextHandle ctx, StreamHandle stream, long rows, int c, int activation,
+                                            long x, long xLen, long dy, long dyLen, long gamma, long beta,
+                                            long paramLen, long batchMean, long batchVar, long batchLen, float eps,
+                                            long dx, long dxLen, long dgamma, long dbeta) {
+        CompofaNnNative.batchnormActBackward(ctx.segment(), stream(ctx, stream), rows, c, activation, ptr(x), xLen,
+                ptr(dy), dyLen, ptr(gamma), ptr(beta), paramLen, ptr(batchMean), ptr(batchVar), batchLen, eps, ptr(dx),
+                dxLen, ptr(dgamma), ptr(dbeta));
     }
 
     // ---- element-wise ---------------------------------------------------------------------

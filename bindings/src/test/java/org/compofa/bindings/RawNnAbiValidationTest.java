@@ -161,6 +161,26 @@ class RawNnAbiValidationTest {
     }
 
     @Test
+    void rawBatchnormActivation_badKindAndMissingBeta_typedErrors() {
+        expect(InvalidArgumentException.class, "activation kind 9: allowed 0 (identity)",
+                () -> RawNnOps.batchnormActForwardTrain(ctx, null, 8, 4, 9, a.dataAddress(), N, b.dataAddress(),
+                        b.dataAddress(), 0, 0, N, 0.1f, 1e-5f, c.dataAddress(), N, d.dataAddress(),
+                        d.dataAddress() + 64, 16));
+        expect(InvalidArgumentException.class, "activation kind -1: allowed 0 (identity)",
+                () -> RawNnOps.batchnormActBackward(ctx, null, 8, 4, -1, a.dataAddress(), N, b.dataAddress(), N,
+                        b.dataAddress(), b.dataAddress(), N, d.dataAddress(), d.dataAddress(), N, 1e-5f,
+                        c.dataAddress(), N, 0, 0));
+        // h_swish's derivative is taken at bn(x): without beta the backward cannot run
+        expect(InvalidArgumentException.class, "beta is NULL",
+                () -> RawNnOps.batchnormActBackward(ctx, null, 8, 4, CompofaNnNative.ACT_HSWISH, a.dataAddress(), N,
+                        b.dataAddress(), N, b.dataAddress(), 0, N, d.dataAddress(), d.dataAddress(), N, 1e-5f,
+                        c.dataAddress(), N, 0, 0));
+        expect(BufferTooSmallException.class, "gamma holds 3 floats; this op needs 4",
+                () -> CompofaNnNative.batchnormActBackward(seg(), NULL, 8, 4, CompofaNnNative.ACT_RELU, p(a), N, p(b), N,
+                        p(b), p(b), 3, p(d), p(d), N, 1e-5f, p(c), N, NULL, NULL));
+    }
+
+    @Test
     void rawElementwise_badKindLenAndPointers_typedErrors() {
         expect(InvalidArgumentException.class, "activation kind 4: allowed 0 (identity), 1 (relu), 2 (h_swish), 3 (h_sigmoid)",
                 () -> RawNnOps.activationForward(ctx, null, 4, a.dataAddress(), b.dataAddress(), N));

@@ -1,22 +1,29 @@
 package org.compofa.nn;
 
+import org.compofa.ops.Activation;
 import org.compofa.ops.BatchNorm;
 import org.compofa.runtime.Layout;
 import org.compofa.runtime.Tensor;
 
-/** Batch norm over the first c channels of the supernet's BN state, per the pass's {@link Mode}. */
+/**
+ * Batch norm over the first c channels of the supernet's BN state, per the pass's {@link Mode}, and
+ * the activation after it: with batch statistics one fused op each way ({@code BatchNorm.forwardTrain}
+ * with an activation keeps only the layer's input; the backward recomputes the normalised values).
+ */
 final class BatchNormLayer implements Layer {
     static final BatchNorm.Params PARAMS = BatchNorm.Params.PYTORCH;
 
     private final BatchNormWeights bn;
     private final int c;
+    private final Activation act;
     private Tensor x;
     private Tensor batchMean;
     private Tensor batchVar;
 
-    BatchNormLayer(BatchNormWeights bn, int c) {
+    BatchNormLayer(BatchNormWeights bn, int c, Activation act) {
         this.bn = bn;
         this.c = c;
+        this.act = act;
     }
 
     @Override
@@ -26,12 +33,15 @@ final class BatchNormLayer implements Layer {
         if (!pass.mode().batchStatistics()) {
             BatchNorm.forwardEval(pass.ctx(), PARAMS, x, bn.gamma().value(), bn.beta().value(), bn.runningMean(),
                     bn.runningVar(), y);
+            if (act != Activation.IDENTITY) {
+                act.forward(pass.ctx(), y, y);
+            }
             return y;
         }
         batchMean = pass.take(Layout.VECTOR, c);
         batchVar = pass.take(Layout.VECTOR, c);
         boolean update = pass.mode().updatesRunningStats();
-        BatchNorm.forwardTrain(pass.ctx(), PARAMS, x, bn.gamma().value(), bn.beta().value(),
+        BatchNorm.forwardTrain(pass.ctx(), PARAMS, act, x, bn.gamma().value(), bn.beta().value(),
                 update ? bn.runningMean() : null, update ? bn.runningVar() : null, y, batchMean, batchVar);
         if (pass.statistics() != null) {
             pass.statistics().add(bn, batchMean.toArray(), batchVar.toArray(), x.dim(0));
@@ -42,8 +52,8 @@ final class BatchNormLayer implements Layer {
     @Override
     public Tensor backward(Pass pass, Tensor dy) {
         Tensor dx = pass.take(x.layout(), x.shape());
-        BatchNorm.backward(pass.ctx(), PARAMS, x, dy, bn.gamma().value(), batchMean, batchVar, dx,
-                bn.gamma().grad(), bn.beta().grad());
+        BatchNorm.backward(pass.ctx(), PARAMS, act, x, dy, bn.gamma().value(), bn.beta().value(), batchMean,
+                batchVar, dx, bn.gamma().grad(), bn.beta().grad());
         return dx;
     }
 }

@@ -6,8 +6,9 @@ import org.compofa.ops.Epilogue;
 import org.compofa.ops.KernelTransform;
 
 /**
- * How the network lays out "convolution, batch norm, activation": three layers when a backward may
- * follow or fusion is off ({@link Mode#fusesInference()}), one fused inference layer otherwise.
+ * How the network lays out "convolution, batch norm, activation": a convolution layer and one batch
+ * norm + activation layer when a backward may follow or fusion is off ({@link Mode#fusesInference()}),
+ * one fused inference layer otherwise.
  */
 final class FusedLayers {
     private FusedLayers() {}
@@ -56,11 +57,11 @@ final class FusedLayers {
         }
     }
 
+    /** Batch norm and activation as one layer (fused in training), or the activation alone. */
     private static void addBnAct(List<Layer> out, BatchNormWeights bn, int c, Activation act) {
         if (bn != null) {
-            out.add(new BatchNormLayer(bn, c));
-        }
-        if (act != Activation.IDENTITY) {
+            out.add(new BatchNormLayer(bn, c, act));
+        } else if (act != Activation.IDENTITY) {
             out.add(new ActivationLayer(act));
         }
     }

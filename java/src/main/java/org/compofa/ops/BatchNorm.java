@@ -45,8 +45,21 @@ public final class BatchNorm {
      */
     public static void forwardTrain(ComputeContext ctx, Params params, Tensor x, Tensor gamma, Tensor beta,
                                     Tensor runningMean, Tensor runningVar, Tensor y, Tensor batchMean, Tensor batchVar) {
+        forwardTrain(ctx, params, Activation.IDENTITY, x, gamma, beta, runningMean, runningVar, y, batchMean, batchVar);
+    }
+
+    /**
+     * {@link #forwardTrain(ComputeContext, Params, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor)}
+     * followed by {@code act} in the same pass: y = act(bn(x)). The normalised values are not kept;
+     * {@link #backward(ComputeContext, Params, Activation, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor,
+     * Tensor, Tensor)} recomputes them (one tensor and two passes over memory fewer than the two ops).
+     */
+    public static void forwardTrain(ComputeContext ctx, Params params, Activation act, Tensor x, Tensor gamma,
+                                    Tensor beta, Tensor runningMean, Tensor runningVar, Tensor y, Tensor batchMean,
+                                    Tensor batchVar) {
         Args.context(ctx);
         Args.notNull("params", params);
+        Args.notNull("act", act);
         int c = Args.channelsLast(ctx, "x", x);
         long rows = x.length() / c;
         if (rows < 2) {
@@ -68,7 +81,8 @@ public final class BatchNorm {
         Args.allDistinct(new Tensor[] {y, runningMean, runningVar, batchMean, batchVar},
                 new String[] {"y", "runningMean", "runningVar", "batchMean", "batchVar"},
                 new Tensor[] {x, gamma, beta}, new String[] {"x", "gamma", "beta"});
-        RawNnOps.batchnormForwardTrain(ctx.handle(), null, rows, c, x.address(), x.length(), gamma.address(),
+        RawNnOps.batchnormActForwardTrain(ctx.handle(), null, rows, c, act.code(), x.address(), x.length(),
+                gamma.address(),
                 beta.address(), Args.address(runningMean), Args.address(runningVar),
                 Args.minLength(gamma, beta, runningMean, runningVar), params.momentum(), params.eps(),
                 y.address(), y.length(), batchMean.address(), batchVar.address(), Args.minLength(batchMean, batchVar));
@@ -99,8 +113,20 @@ public final class BatchNorm {
      */
     public static void backward(ComputeContext ctx, Params params, Tensor x, Tensor dy, Tensor gamma,
                                 Tensor batchMean, Tensor batchVar, Tensor dx, Tensor dgamma, Tensor dbeta) {
+        backward(ctx, params, Activation.IDENTITY, x, dy, gamma, null, batchMean, batchVar, dx, dgamma, dbeta);
+    }
+
+    /**
+     * Backward of the fused {@code act(bn(x))}: {@code dy} is the gradient of that output; {@code beta}
+     * is required unless act is {@link Activation#IDENTITY} (the activation's derivative is taken at
+     * bn(x)). Outputs as in the plain backward.
+     */
+    public static void backward(ComputeContext ctx, Params params, Activation act, Tensor x, Tensor dy, Tensor gamma,
+                                Tensor beta, Tensor batchMean, Tensor batchVar, Tensor dx, Tensor dgamma,
+                                Tensor dbeta) {
         Args.context(ctx);
         Args.notNull("params", params);
+        Args.notNull("act", act);
         int c = Args.channelsLast(ctx, "x", x);
         long rows = x.length() / c;
         if (rows < 2) {
@@ -109,6 +135,10 @@ public final class BatchNorm {
         }
         Args.sameAs(ctx, "dy", dy, "x", x);
         Args.vectorAtLeast(ctx, "gamma", gamma, c);
+        if (act != Activation.IDENTITY) {
+            Args.notNull("beta (needed with activation " + act + ")", beta);
+            Args.vectorAtLeast(ctx, "beta", beta, c);
+        }
         Args.vectorAtLeast(ctx, "batchMean", batchMean, c);
         Args.vectorAtLeast(ctx, "batchVar", batchVar, c);
         if (dx != null) {
@@ -121,10 +151,13 @@ public final class BatchNorm {
             Args.vectorAtLeast(ctx, "dbeta", dbeta, c);
         }
         Args.allDistinct(new Tensor[] {dx, dgamma, dbeta}, new String[] {"dx", "dgamma", "dbeta"},
-                new Tensor[] {x, dy, gamma, batchMean, batchVar},
-                new String[] {"x", "dy", "gamma", "batchMean", "batchVar"});
-        RawNnOps.batchnormBackward(ctx.handle(), null, rows, c, x.address(), x.length(), dy.address(), dy.length(),
-                gamma.address(), Args.minLength(gamma, dgamma, dbeta), batchMean.address(), batchVar.address(),
+                new Tensor[] {x, dy, gamma, beta, batchMean, batchVar},
+                new String[] {"x", "dy", "gamma", "beta", "batchMean", "batchVar"});
+        boolean useBeta = act != Activation.IDENTITY;
+        RawNnOps.batchnormActBackward(ctx.handle(), null, rows, c, act.code(), x.address(), x.length(), dy.address(),
+                dy.length(), gamma.address(), useBeta ? beta.address() : 0,
+                useBeta ? Args.minLength(gamma, beta, dgamma, dbeta) : Args.minLength(gamma, dgamma, dbeta),
+                batchMean.address(), batchVar.address(),
                 Args.minLength(batchMean, batchVar), params.eps(), Args.address(dx), Args.length(dx),
                 Args.address(dgamma), Args.address(dbeta));
     }

@@ -93,6 +93,30 @@ final class NnRunner {
         }
     }
 
+    /** The fused training forward y = act(bn(x)); as {@link #bnTrain}. */
+    static Bn bnActTrain(ComputeContext ctx, BatchNorm.Params p, Activation act, int[] xShape, float[] x,
+                         float[] gamma, float[] beta, float[] rm, float[] rv) {
+        int cMax = gamma.length;
+        try (Tensor tx = of(ctx, x, xShape); Tensor g = vec(ctx, gamma); Tensor b = vec(ctx, beta);
+             Tensor m = vec(ctx, rm); Tensor v = vec(ctx, rv); Tensor y = nan(ctx, xShape);
+             Tensor bm = Tensor.zeros(ctx, Layout.VECTOR, cMax); Tensor bv = Tensor.zeros(ctx, Layout.VECTOR, cMax)) {
+            BatchNorm.forwardTrain(ctx, p, act, tx, g, b, m, v, y, bm, bv);
+            return new Bn(y.toArray(), bm.toArray(), bv.toArray(), toArray(m), toArray(v));
+        }
+    }
+
+    /** The fused backward; dy is the gradient of act(bn(x)); as {@link #bnBackward}. */
+    static BnGrads bnActBackward(ComputeContext ctx, BatchNorm.Params p, Activation act, int[] xShape, float[] x,
+                                 float[] dy, float[] gamma, float[] beta, float[] mean, float[] var,
+                                 float[] dgamma0, float[] dbeta0) {
+        try (Tensor tx = of(ctx, x, xShape); Tensor tdy = of(ctx, dy, xShape); Tensor g = vec(ctx, gamma);
+             Tensor b = vec(ctx, beta); Tensor bm = vec(ctx, mean); Tensor bv = vec(ctx, var);
+             Tensor dx = nan(ctx, xShape); Tensor dg = vec(ctx, dgamma0); Tensor db = vec(ctx, dbeta0)) {
+            BatchNorm.backward(ctx, p, act, tx, tdy, g, b, bm, bv, dx, dg, db);
+            return new BnGrads(dx.toArray(), dg.toArray(), db.toArray());
+        }
+    }
+
     // ---- element-wise -----------------------------------------------------------------------
 
     static float[] activation(ComputeContext ctx, Activation a, float[] x) {
