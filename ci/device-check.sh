@@ -100,6 +100,10 @@ stage_step() {
   "$dir/jre/bin/java" --enable-native-access=ALL-UNNAMED -Xss4m -Dcompofa.library.path="$BUILD/lib" -cp "$cp" \
     org.compofa.cli.Main step-bench --backend cuda --net imagenet --resolutions 128,224 --batches 64,256 \
     --steps 3 --warmup 1 --csv "$OUT/step-ours.csv"
+  # The same with tensor cores (TF32 operands, fp32 sums): the peer of PyTorch's default TF32 convolutions.
+  "$dir/jre/bin/java" --enable-native-access=ALL-UNNAMED -Xss4m -Dcompofa.library.path="$BUILD/lib" -cp "$cp" \
+    org.compofa.cli.Main step-bench --backend cuda --net imagenet --resolutions 128,224 --batches 64,256 \
+    --steps 3 --warmup 1 --precision tf32 --csv "$OUT/step-ours-tf32.csv"
 }
 stage_bench() {
   "$BUILD/bin/compofa_bench" --backend cuda --out "$OUT/bench-cuda.csv"
@@ -175,7 +179,7 @@ EOF
     echo
   fi
   if [ -f "$OUT/step-ours.csv" ] || [ -f "$OUT/step-torch.csv" ]; then
-    python3 "$ROOT/ci/device/step_table.py" "$OUT/step-ours.csv" "$OUT/step-torch.csv"
+    python3 "$ROOT/ci/device/step_table.py" "$OUT/step-ours.csv,$OUT/step-ours-tf32.csv" "$OUT/step-torch.csv"
     echo
   fi
   echo "device: $(nvidia-smi -L 2>/dev/null | head -n 1 | cut -c1-70); commit $COMMIT; $((SECONDS - T0))s of ${BUDGET}s"
@@ -196,8 +200,8 @@ main() {
     run_stage ctest 60
     run_stage java 90
     run_stage torch 150
-    run_stage steptorch 150
-    run_stage step 120
+    run_stage steptorch 210
+    run_stage step 180
     run_stage bench 150
   else
     echo "==== no libcompofa.so: the test and benchmark stages are skipped"

@@ -12,8 +12,11 @@ Modes: eager, and torch.compile of the whole step per subnet forward (mode "max-
 is not used: the default mode, as a user would). Prints one CSV row per (mode, resolution, batch):
 median ms/step, images/s and peak device memory (torch.cuda.max_memory_allocated).
 
+Precisions: fp32 (torch.backends.cuda.matmul.allow_tf32 and cudnn.allow_tf32 off) and tf32 (both on;
+PyTorch's default for convolutions), the peers of our --precision fp32 / tf32.
+
 Usage: compound_step_torch.py [--subnets ID,ID,ID,ID] [--resolutions 128,160,192,224] [--batches 64,256]
-       [--steps 5] [--warmup 2] [--modes eager,compile] [--csv FILE]
+       [--steps 5] [--warmup 2] [--modes eager,compile] [--precisions fp32,tf32] [--csv FILE]
 The default subnets are the ones `compofa step-bench --net imagenet` draws (seeds 100-103).
 """
 import argparse
@@ -228,6 +231,7 @@ def main():
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--modes", default="eager,compile")
+    ap.add_argument("--precisions", default="fp32,tf32")
     ap.add_argument("--csv")
     args = ap.parse_args()
     if not torch.cuda.is_available():
@@ -236,20 +240,26 @@ def main():
     device = torch.device("cuda")
     torch.backends.cudnn.benchmark = True
     ids = [s.strip() for s in args.subnets.split(",")]
-    rows = [["mode", "device", "resolution", "batch", "ms_per_step", "ms_min", "ms_max", "images_per_s", "peak_mib"]]
-    print(f"{'mode':8} {'res':>4} {'batch':>6} {'ms/step':>9} {'images/s':>9} {'peak MiB':>9}")
-    for mode in args.modes.split(","):
-        for r in [int(v) for v in args.resolutions.split(",")]:
-            for n in [int(v) for v in args.batches.split(",")]:
-                try:
-                    med, lo, hi, ips, peak = measure(mode, r, n, ids, args, device)
-                except Exception as e:  # a failed torch.compile or OOM is a result, not a crash of the script
-                    print(f"{mode:8} {r:4d} {n:6d} FAILED: {type(e).__name__}: {str(e)[:200]}")
-                    rows.append([mode, torch.cuda.get_device_name(), r, n, "", "", "", "", f"FAILED {type(e).__name__}"])
-                    continue
-                print(f"{mode:8} {r:4d} {n:6d} {med:9.1f} {ips:9.1f} {peak:9.0f}")
-                rows.append([mode, torch.cuda.get_device_name(), r, n, f"{med:.3f}", f"{lo:.3f}", f"{hi:.3f}",
-                             f"{ips:.1f}", f"{peak:.0f}"])
+    rows = [["mode", "precision", "device", "resolution", "batch", "ms_per_step", "ms_min", "ms_max", "images_per_s",
+             "peak_mib"]]
+    print(f"{'mode':8} {'prec':5} {'res':>4} {'batch':>6} {'ms/step':>9} {'images/s':>9} {'peak MiB':>9}")
+    for prec in args.precisions.split(","):
+        tf32 = prec == "tf32"
+        torch.backends.cuda.matmul.allow_tf32 = tf32
+        torch.backends.cudnn.allow_tf32 = tf32
+        for mode in args.modes.split(","):
+            for r in [int(v) for v in args.resolutions.split(",")]:
+                for n in [int(v) for v in args.batches.split(",")]:
+                    try:
+                        med, lo, hi, ips, peak = measure(mode, r, n, ids, args, device)
+                    except Exception as e:  # a failed torch.compile or OOM is a result, not a crash of the script
+                        print(f"{mode:8} {prec:5} {r:4d} {n:6d} FAILED: {type(e).__name__}: {str(e)[:200]}")
+                        rows.append([mode, prec, torch.cuda.get_device_name(), r, n, "", "", "", "",
+                                     f"FAILED {type(e).__name__}"])
+                        continue
+                    print(f"{mode:8} {prec:5} {r:4d} {n:6d} {med:9.1f} {ips:9.1f} {peak:9.0f}")
+                    rows.append([mode, prec, torch.cuda.get_device_name(), r, n, f"{med:.3f}", f"{lo:.3f}",
+                                 f"{hi:.3f}", f"{ips:.1f}", f"{peak:.0f}"])
     if args.csv:
         with open(args.csv, "w", newline="") as f:
             csv.writer(f).writerows(rows)

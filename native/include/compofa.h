@@ -85,6 +85,18 @@ int32_t compofa_context_backend(const compofa_context* ctx, int32_t* backend);
 int32_t compofa_context_synchronize(compofa_context* ctx);
 /* Threads of the CPU backend's kernels (1..1024); ignored by other backends. 0 = OpenMP default. */
 int32_t compofa_context_set_threads(compofa_context* ctx, int32_t threads);
+/* The arithmetic of the context's GEMMs (compofa_gemm, compofa_conv1x1_fused_forward): FP32 (the
+ * default) or, on CUDA, tensor cores with each operand rounded to TF32 (10-bit mantissa) or BF16
+ * (7-bit) as it is loaded and the products summed in fp32. Tensors, weights and gradients stay fp32
+ * in memory (fp32 master weights). The REFERENCE and CPU backends accept every setting and compute
+ * fp32. Allowed: a compofa_precision value. */
+enum compofa_precision {
+    COMPOFA_PRECISION_FP32 = 0,
+    COMPOFA_PRECISION_TF32 = 1,
+    COMPOFA_PRECISION_BF16 = 2
+};
+int32_t compofa_context_set_precision(compofa_context* ctx, int32_t precision);
+int32_t compofa_context_precision(const compofa_context* ctx, int32_t* precision);
 
 /* ---- memory ---------------------------------------------------------------------------------- */
 /* Host memory (REFERENCE/CPU) or device memory (CUDA), 256-byte aligned, zero-filled. */

@@ -69,24 +69,60 @@ static void test_dwconv(int n, int h, int w, int c, int c_max, int k, int k_max,
     cmp("dt53", tag, d53b, d53a, 2e-4 * std::sqrt(double(n * h * w * c)));
 }
 
-static void test_gemm(int ta, int tb, int m, int n, int k, float alpha, float beta, int pad) {
+// The operand rounding of the tensor-core precisions, written independently of the kernels' (and
+// the shim's) bit tricks: TF32 keeps 11 significant bits, ties away from zero; BF16 keeps 8, ties to even.
+static float round_significant(float v, int bits, bool ties_even) {
+    if (v == 0.0f || !std::isfinite(v)) return v;
+    int e;
+    const double m = std::frexp(double(v), &e);  // |m| in [0.5, 1)
+    const double scaled = std::ldexp(m, bits);
+    return float(std::ldexp(ties_even ? std::nearbyint(scaled) : std::round(scaled), e - bits));
+}
+static std::vector<float> rounded(std::vector<float> v, int precision) {
+    if (precision == COMPOFA_PRECISION_FP32) return v;
+    for (auto& x : v) x = precision == COMPOFA_PRECISION_TF32 ? round_significant(x, 11, false) : round_significant(x, 8, true);
+    return v;
+}
+
+// precision: the CUDA kernel's setting (TF32/BF16 run the tensor-core kernel of gemm_tc.cu); the
+// reference multiplies the operands rounded the same way, in fp32/double as it always does.
+static void test_gemm(int ta, int tb, int m, int n, int k, float alpha, float beta, int pad,
+                      int precision = COMPOFA_PRECISION_FP32) {
     int lda = (ta ? m : k) + pad, ldb = (tb ? k : n) + pad, ldc = n + pad;
     size_t arows = ta ? k : m, brows = tb ? n : k;
     std::vector<float> a = rnd(arows * lda), b = rnd(brows * ldb), c1 = rnd(size_t(m) * ldc);
     if (beta == 0) for (auto& v : c1) v = NAN;
-    std::vector<float> c2 = c1;
-    Gemm g{bool(ta), bool(tb), m, n, k, alpha, a.data(), lda, b.data(), ldb, beta, c1.data(), ldc};
+    std::vector<float> c2 = c1, c0 = c1;
+    const std::vector<float> ar = rounded(a, precision), br = rounded(b, precision);
+    Gemm g{bool(ta), bool(tb), m, n, k, alpha, ar.data(), lda, br.data(), ldb, beta, c1.data(), ldc};
     reference_kernels().gemm(g, nullptr);
+    g.a = a.data();
+    g.b = b.data();
+    g.c = c0.data();
+    reference_kernels().gemm(g, nullptr);  // unrounded: the rounding must show for BF16
     g.c = c2.data();
+    g.precision = precision;
     cuda_kernels().gemm(g, nullptr);
     // pad columns of C are untouched: NaN == NaN there when beta == 0; compare only valid region
     std::vector<float> v1, v2;
+    double unrounded_gap = 0;
     for (int i = 0; i < m; ++i) for (int j = 0; j < ldc; ++j) {
-        if (j < n) { v1.push_back(c1[size_t(i) * ldc + j]); v2.push_back(c2[size_t(i) * ldc + j]); }
+        if (j < n) {
+            v1.push_back(c1[size_t(i) * ldc + j]);
+            v2.push_back(c2[size_t(i) * ldc + j]);
+            unrounded_gap = std::max(unrounded_gap, std::fabs(double(c2[size_t(i) * ldc + j]) - c0[size_t(i) * ldc + j]));
+        }
         else if (!(std::isnan(c1[size_t(i)*ldc+j]) && std::isnan(c2[size_t(i)*ldc+j])) && c1[size_t(i)*ldc+j] != c2[size_t(i)*ldc+j]) { ++failures; std::printf("FAIL gemm pad touched\n"); }
     }
-    cmp("gemm", "ta" + std::to_string(ta) + " tb" + std::to_string(tb) + " m" + std::to_string(m) + " n" +
-                    std::to_string(n) + " k" + std::to_string(k) + " beta" + std::to_string(beta), v2, v1, 1e-4 * std::sqrt(double(k)));
+    const std::string tag = "ta" + std::to_string(ta) + " tb" + std::to_string(tb) + " m" + std::to_string(m) + " n" +
+                            std::to_string(n) + " k" + std::to_string(k) + " beta" + std::to_string(beta) +
+                            " precision" + std::to_string(precision);
+    cmp("gemm", tag, v2, v1, 1e-4 * std::sqrt(double(k)));
+    if (precision == COMPOFA_PRECISION_BF16 && k >= 16 && unrounded_gap < 1e-4) {
+        ++failures;
+        std::printf("FAIL gemm %s: equals the unrounded product (gap %g): operands not rounded to bf16\n", tag.c_str(),
+                    unrounded_gap);
+    }
 }
 
 static void test_slice(int d0, int d1, int d2, int64_t s0, int64_t s1) {
@@ -141,6 +177,11 @@ int main(int argc, char** argv) {
             test_gemm(ta, tb, 1, 1, 1, 1.0f, 1.0f, 0);
             test_gemm(ta, tb, 129, 5, 17, -0.5f, 1.0f, 1);
             test_gemm(ta, tb, 3, 130, 64, 1.0f, 0.5f, 0);
+            for (int precision : {COMPOFA_PRECISION_TF32, COMPOFA_PRECISION_BF16}) {
+                test_gemm(ta, tb, 67, 70, 33, 1.3f, 0.0f, 3, precision);  // tails in m, n and k
+                test_gemm(ta, tb, 129, 5, 17, -0.5f, 1.0f, 1, precision);
+                if (!quick) test_gemm(ta, tb, 3, 130, 64, 1.0f, 0.5f, 0, precision);
+            }
         }
     test_slice(1, 5, 7, 0, 9);
     test_slice(3, 4, 5, 40, 7);

@@ -80,4 +80,21 @@ int32_t compofa_context_set_threads(compofa_context* ctx, int32_t threads) {
     });
 }
 
+int32_t compofa_context_set_precision(compofa_context* ctx, int32_t precision) {
+    return guarded(__func__, [&] {
+        compofa_context* c = context_of(ctx);
+        if (precision < COMPOFA_PRECISION_FP32 || precision > COMPOFA_PRECISION_BF16)
+            fail(COMPOFA_ERR_INVALID_ARGUMENT,
+                 "precision " + std::to_string(precision) + ": allowed 0 (fp32), 1 (tf32), 2 (bf16)");
+        c->precision.store(precision);
+    });
+}
+
+int32_t compofa_context_precision(const compofa_context* ctx, int32_t* precision) {
+    return guarded(__func__, [&] {
+        if (precision == nullptr) fail(COMPOFA_ERR_INVALID_ARGUMENT, "precision must not be NULL");
+        *precision = context_of(ctx)->precision.load();
+    });
+}
+
 }  // extern "C"

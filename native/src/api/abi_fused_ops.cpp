@@ -41,7 +41,8 @@ int32_t compofa_conv1x1_fused_forward(compofa_context* ctx, compofa_stream* stre
         check_tensor(c, "y", y, y_len, rows * cout);
         check_disjoint(x, rows * cin, y, rows * cout);
         const Epilogue e = checked_epilogue(c, epilogue, cout);
-        nn_kernels_for(c).conv1x1_fused(FusedConv1x1{int32_t(rows), cin, cout, x, w, ldw, y, e}, native);
+        nn_kernels_for(c).conv1x1_fused(FusedConv1x1{int32_t(rows), cin, cout, x, w, ldw, y, e, c->precision.load()},
+                                        native);
     });
 }
 

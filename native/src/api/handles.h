@@ -12,6 +12,7 @@ struct compofa_context {
     int32_t backend;                 // compofa_backend_kind
     int32_t device;                  // CUDA device ordinal; 0 on the host
     std::atomic<int32_t> threads{0}; // CPU kernels' thread count, 0 = OpenMP default
+    std::atomic<int32_t> precision{COMPOFA_PRECISION_FP32};  // compofa_precision of CUDA GEMMs
     void* default_stream = nullptr;  // owned cudaStream_t on CUDA; null on the host
     std::atomic<int64_t> children{0};// live buffers, streams and events created from it
 };

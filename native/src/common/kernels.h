@@ -5,6 +5,8 @@
 #pragma once
 #include <cstdint>
 
+#include "compofa.h"
+
 namespace compofa {
 
 // Elastic depthwise convolution problem; see compofa.h for layouts.
@@ -59,6 +61,7 @@ struct Gemm {
     const float* b; int32_t ldb;
     float beta;
     float* c; int32_t ldc;
+    int32_t precision = COMPOFA_PRECISION_FP32;  // the context's setting; host backends always compute fp32
 };
 
 // 3-D strided slice; strided side at (base + i*s0 + j*s1 + l), contiguous side at ((i*d1+j)*d2+l).

@@ -66,6 +66,7 @@ struct FusedConv1x1 {
     const float* w; int32_t ldw;
     float* y;                // [rows][cout], overwritten
     Epilogue e;
+    int32_t precision = COMPOFA_PRECISION_FP32;  // the context's GEMM precision (CUDA only)
 };
 
 struct NnKernelTable {

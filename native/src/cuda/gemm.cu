@@ -4,7 +4,8 @@
 // k-major (As[kk][i], Bs[kk][j]) whatever the transposes; the global loads are arranged so that
 // consecutive threads read consecutive addresses for each transpose case. Tails are zero-filled.
 // The fused 1x1 convolution of inference applies its per-column epilogue (bias, eval BN,
-// activation) in the store, so its output is written once.
+// activation) in the store, so its output is written once. The TF32/BF16 precision settings go to
+// the tensor-core kernel of gemm_tc.cu instead.
 #include "cuda/cuda_check.h"
 #include "cuda/gemm.cuh"
 #include "cuda/nn_ops.cuh"
@@ -86,6 +87,7 @@ constexpr GemmFn kGemmKernels[2][2] = {{gemm_kernel<false, false>, gemm_kernel<f
                                        {gemm_kernel<true, false>, gemm_kernel<true, true>}};
 
 void launch_gemm(const Gemm& op, const Epilogue& e, bool epilogue, void* stream) {
+    if (op.precision != COMPOFA_PRECISION_FP32) return launch_gemm_tensor_cores(op, e, epilogue, stream);
     const int m_tiles = (op.m + kBM - 1) / kBM;
     const int n_tiles = (op.n + kBN - 1) / kBN;
     const dim3 grid(unsigned(m_tiles), unsigned(std::min(n_tiles, 65535)));
@@ -98,7 +100,8 @@ void launch_gemm(const Gemm& op, const Epilogue& e, bool epilogue, void* stream)
 void gemm(const Gemm& op, void* stream) { launch_gemm(op, Epilogue{}, false, stream); }
 
 void conv1x1_fused(const FusedConv1x1& op, void* stream) {
-    const Gemm g{false, true, op.rows, op.cout, op.cin, 1.0f, op.x, op.cin, op.w, op.ldw, 0.0f, op.y, op.cout};
+    const Gemm g{false, true, op.rows, op.cout, op.cin, 1.0f, op.x, op.cin, op.w, op.ldw, 0.0f, op.y, op.cout,
+                 op.precision};
     launch_gemm(g, op.e, true, stream);
 }
 

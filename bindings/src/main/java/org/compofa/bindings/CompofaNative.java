@@ -35,6 +35,12 @@ public final class CompofaNative {
     public static final int BACKEND_CPU = 1;
     /** {@code compofa_backend_kind}: CUDA. */
     public static final int BACKEND_CUDA = 2;
+    /** {@code compofa_precision}: fp32 GEMMs (the default). */
+    public static final int PRECISION_FP32 = 0;
+    /** {@code compofa_precision}: tensor-core GEMMs with TF32 operands (CUDA; host backends compute fp32). */
+    public static final int PRECISION_TF32 = 1;
+    /** {@code compofa_precision}: tensor-core GEMMs with BF16 operands (CUDA; host backends compute fp32). */
+    public static final int PRECISION_BF16 = 2;
     /** {@code compofa_kernel_transform}: centre crop only. */
     public static final int TRANSFORM_NONE = 0;
     /** {@code compofa_kernel_transform}: OFA 7->5->3 matrix chain. */
@@ -57,6 +63,7 @@ public final class CompofaNative {
             "compofa_backend_available", "compofa_cuda_device_count", "compofa_backend_describe",
             "compofa_context_create", "compofa_context_destroy", "compofa_context_backend",
             "compofa_context_synchronize", "compofa_context_set_threads",
+            "compofa_context_set_precision", "compofa_context_precision",
             "compofa_buffer_alloc", "compofa_buffer_free", "compofa_buffer_address",
             "compofa_copy_to_buffer", "compofa_copy_from_buffer", "compofa_copy_buffer",
             "compofa_stream_create", "compofa_stream_wrap", "compofa_stream_destroy",
@@ -91,6 +98,9 @@ public final class CompofaNative {
         static final MethodHandle CONTEXT_SYNCHRONIZE = bind("compofa_context_synchronize", ST_A);
         static final MethodHandle CONTEXT_SET_THREADS = bind("compofa_context_set_threads",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle CONTEXT_SET_PRECISION = bind("compofa_context_set_precision",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle CONTEXT_PRECISION = bind("compofa_context_precision", ST_AA);
 
         static final MethodHandle BUFFER_ALLOC = bind("compofa_buffer_alloc",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
@@ -322,6 +332,33 @@ public final class CompofaNative {
     public static void contextSetThreads(MemorySegment ctx, int threads) {
         try {
             Status.check((int) H.CONTEXT_SET_THREADS.invokeExact(ctx, threads));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code compofa_context_set_precision}: a {@code PRECISION_*} code. */
+    public static void contextSetPrecision(MemorySegment ctx, int precision) {
+        try {
+            Status.check((int) H.CONTEXT_SET_PRECISION.invokeExact(ctx, precision));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code compofa_context_precision}. */
+    public static int contextPrecision(MemorySegment ctx) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(JAVA_INT);
+            contextPrecisionInto(ctx, out);
+            return out.get(JAVA_INT, 0);
+        }
+    }
+
+    /** {@code compofa_context_precision} writing to {@code out} (an int32). */
+    public static void contextPrecisionInto(MemorySegment ctx, MemorySegment out) {
+        try {
+            Status.check((int) H.CONTEXT_PRECISION.invokeExact(ctx, out));
         } catch (Throwable t) {
             throw rethrow(t);
         }

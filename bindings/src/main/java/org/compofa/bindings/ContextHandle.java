@@ -59,6 +59,16 @@ public final class ContextHandle extends NativeHandle {
         CompofaNative.contextSetThreads(segment(), threads);
     }
 
+    /** The arithmetic of the context's GEMMs, a {@code CompofaNative.PRECISION_*} code. */
+    public void setPrecision(int precision) {
+        CompofaNative.contextSetPrecision(segment(), precision);
+    }
+
+    /** The current {@code CompofaNative.PRECISION_*} code. */
+    public int precision() {
+        return CompofaNative.contextPrecision(segment());
+    }
+
     @Override
     void destroy(MemorySegment handle) {
         CompofaNative.contextDestroy(handle);

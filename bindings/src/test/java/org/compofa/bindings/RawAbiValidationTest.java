@@ -89,6 +89,19 @@ class RawAbiValidationTest {
     }
 
     @Test
+    void contextPrecision_roundTripsAndRefusesUnknownCodes() {
+        assertEquals(CompofaNative.PRECISION_FP32, ctx.precision());
+        ctx.setPrecision(CompofaNative.PRECISION_BF16);
+        assertEquals(CompofaNative.PRECISION_BF16, ctx.precision());
+        expect(InvalidArgumentException.class, "precision 3: allowed 0 (fp32), 1 (tf32), 2 (bf16)",
+                () -> ctx.setPrecision(3));
+        expect(InvalidArgumentException.class, "precision -1: allowed", () -> ctx.setPrecision(-1));
+        assertEquals(CompofaNative.PRECISION_BF16, ctx.precision(), "a refused setting leaves the last one");
+        expect(InvalidArgumentException.class, "precision must not be NULL",
+                () -> CompofaNative.contextPrecisionInto(ctx.segment(), NULL));
+    }
+
+    @Test
     void rawDwconv_zeroAndNegativeSizes_invalidArgument() {
         expect(InvalidArgumentException.class, ">= 1", () -> forward(0, 9, 9, 16, 16, 3, 7, 1, 0));
         expect(InvalidArgumentException.class, ">= 1", () -> forward(1, -9, 9, 16, 16, 3, 7, 1, 0));

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.compofa.report.AtomicFiles;
 import org.compofa.runtime.ComputeContext;
+import org.compofa.runtime.Precision;
 import org.compofa.train.StepThroughput;
 
 /**
@@ -28,6 +29,8 @@ final class StepBenchCommand {
               --batches L        comma-separated, each 1..4096 (default 64)
               --warmup N         untimed steps first (default 2)
               --steps N          timed steps (default 5); the median is reported
+              --precision P      GEMM arithmetic: fp32 (default), tf32 or bf16 (CUDA tensor cores;
+                                 the CPU computes fp32 whatever is asked)
               --csv FILE         also write the rows as CSV""";
 
     static int run(PrintStream out, String[] args) {
@@ -37,6 +40,7 @@ final class StepBenchCommand {
         int[] batches;
         int warmup;
         int steps;
+        Precision precision;
         try {
             if (Arrays.asList(args).contains("--help")) {
                 out.println(USAGE);
@@ -48,6 +52,7 @@ final class StepBenchCommand {
             batches = integers(o.get("batches", "64"), "batches");
             warmup = o.integer("warmup", 2);
             steps = o.integer("steps", 5);
+            precision = Precision.parse(o.get("precision", "fp32"));
             for (int r : resolutions) {
                 for (int n : batches) {
                     StepThroughput.checkCase(r, n, warmup, steps);
@@ -58,11 +63,12 @@ final class StepBenchCommand {
             return 2;
         }
         List<String> csv = new ArrayList<>();
-        csv.add("backend,device,net,resolution,batch,steps,ms_per_step,ms_min,ms_max,images_per_s,activation_mib,"
+        csv.add("backend,device,precision,net,resolution,batch,steps,ms_per_step,ms_min,ms_max,images_per_s,activation_mib,"
                 + "state_mib,subnets");
         try (ComputeContext ctx = ComputeContext.select(o.get("backend", "auto"))) {
-            out.println("compound step on " + ctx.describe() + " (teacher forward + " + StepThroughput.SUBNETS
-                    + " subnets forward/backward + SGD, synthetic data)");
+            ctx.setPrecision(precision);
+            out.println("compound step on " + ctx.describe() + ", GEMM precision " + precision + " (teacher forward + "
+                    + StepThroughput.SUBNETS + " subnets forward/backward + SGD, synthetic data)");
             out.printf("%-9s %5s %6s %11s %11s %11s %10s %10s %9s%n", "net", "res", "batch", "ms/step", "min ms",
                     "max ms", "images/s", "act. MiB", "state MiB");
             for (int r : resolutions) {
@@ -72,6 +78,7 @@ final class StepBenchCommand {
                             n, res.msPerStep(), res.msMin(), res.msMax(), res.imagesPerSecond(), res.activationMib(),
                             res.stateMib());
                     csv.add(String.join(",", ctx.backend().name(), '"' + ctx.describe().replace('"', '\'') + '"',
+                            precision.name().toLowerCase(),
                             net.name().toLowerCase(), Integer.toString(r), Integer.toString(n),
                             Integer.toString(res.steps()), fmt(res.msPerStep()), fmt(res.msMin()), fmt(res.msMax()),
                             fmt(res.imagesPerSecond()), fmt(res.activationMib()), fmt(res.stateMib()),

@@ -100,6 +100,19 @@ public final class ComputeContext implements AutoCloseable {
         handle.setThreads(threads);
     }
 
+    /**
+     * The arithmetic of this context's GEMMs (the 1x1 convolutions, the stem's and the classifier's
+     * products, forward and backward): see {@link Precision}.
+     */
+    public void setPrecision(Precision precision) {
+        handle.setPrecision(java.util.Objects.requireNonNull(precision, "precision").code());
+    }
+
+    /** The current GEMM precision ({@link Precision#FP32} unless set). */
+    public Precision precision() {
+        return Precision.of(handle.precision());
+    }
+
     /** Whether {@link #close()} has run. */
     public boolean isClosed() {
         return handle.isClosed();

@@ -26,22 +26,23 @@ class StepBenchCommandTest {
         assertEquals(0, rc, text.toString(StandardCharsets.UTF_8));
         List<String> lines = Files.readAllLines(csv);
         assertEquals(3, lines.size(), lines.toString());
-        assertTrue(lines.get(0).startsWith("backend,device,net,resolution,batch,steps,ms_per_step"));
+        assertTrue(lines.get(0).startsWith("backend,device,precision,net,resolution,batch,steps,ms_per_step"));
         for (int i = 1; i < lines.size(); i++) {
             String[] f = lines.get(i).replaceAll("\"[^\"]*\"", "dev").split(",");
             assertEquals("CPU", f[0]);
-            assertEquals(i == 1 ? "24" : "28", f[3]);
-            double ms = Double.parseDouble(f[6]);
-            double min = Double.parseDouble(f[7]);
-            double max = Double.parseDouble(f[8]);
+            assertEquals("fp32", f[2]);
+            assertEquals(i == 1 ? "24" : "28", f[4]);
+            double ms = Double.parseDouble(f[7]);
+            double min = Double.parseDouble(f[8]);
+            double max = Double.parseDouble(f[9]);
             assertTrue(ms > 0 && min <= ms && ms <= max, lines.get(i));
-            assertEquals(3 / (ms / 1e3), Double.parseDouble(f[9]), 0.01 * Double.parseDouble(f[9]), "images/s");
+            assertEquals(3 / (ms / 1e3), Double.parseDouble(f[10]), 0.01 * Double.parseDouble(f[10]), "images/s");
             // The CSV names the subnets every step trained, the same seeded draws as the JMH benchmark.
-            List<String> ids = StepThroughput.subnets(StepThroughput.Net.FASHION, Integer.parseInt(f[3])).stream()
+            List<String> ids = StepThroughput.subnets(StepThroughput.Net.FASHION, Integer.parseInt(f[4])).stream()
                     .map(Subnet::id).toList();
-            assertTrue(Double.parseDouble(f[10]) > 0, "activation MiB");
-            assertTrue(Double.parseDouble(f[11]) > 0, "state MiB");
-            assertEquals(String.join(" ", ids), f[12]);
+            assertTrue(Double.parseDouble(f[11]) > 0, "activation MiB");
+            assertTrue(Double.parseDouble(f[12]) > 0, "state MiB");
+            assertEquals(String.join(" ", ids), f[13]);
         }
         assertTrue(text.toString(StandardCharsets.UTF_8).contains("images/s"));
     }
