@@ -269,9 +269,12 @@ int32_t compofa_activation_backward(compofa_context* ctx, compofa_stream* stream
  * compofa_batchnorm_forward_train, activation a compofa_activation_kind. The normalised values are
  * never stored: compofa_batchnorm_act_backward recomputes them from x, batch_mean, batch_var, gamma
  * and beta, so the pair saves one tensor and two passes over memory per layer. IDENTITY gives
- * exactly compofa_batchnorm_forward_train / compofa_batchnorm_backward. */
+ * exactly compofa_batchnorm_forward_train / compofa_batchnorm_backward.
+ * stats_given: 0 = gather the batch statistics here; 1 = batch_mean/batch_var already hold them (from
+ * compofa_conv1x1_stats_forward, which gathered them while writing x): the op only normalises and
+ * moves the running stats, one pass over x. */
 int32_t compofa_batchnorm_act_forward_train(compofa_context* ctx, compofa_stream* stream, int64_t rows, int32_t c,
-                                            int32_t activation, const float* x, uint64_t x_len,
+                                            int32_t activation, int32_t stats_given, const float* x, uint64_t x_len,
                                             const float* gamma, const float* beta,
                                             float* running_mean, float* running_var, uint64_t param_len,
                                             float momentum, float eps, float* y, uint64_t y_len,
@@ -386,6 +389,16 @@ typedef struct compofa_epilogue {
 int32_t compofa_conv1x1_fused_forward(compofa_context* ctx, compofa_stream* stream, int64_t rows, int32_t cin,
                                       int32_t cout, const float* x, uint64_t x_len, const float* w, uint64_t w_len,
                                       int32_t ldw, const compofa_epilogue* epilogue, float* y, uint64_t y_len);
+
+/* The training 1x1 convolution with the batch statistics of its output gathered in the same pass
+ * (each block of y is summed while it is still in cache, or in the GEMM's store on CUDA):
+ *   y[r][j] = sum_i x[r][i] * w[j*ldw + i]   (W[:cout, :cin] read in place, as above, no epilogue)
+ *   batch_mean[j], batch_var[j] = mean and biased variance of y[:, j]
+ * ready for compofa_batchnorm_act_forward_train with stats_given = 1. Allowed: rows >= 2. */
+int32_t compofa_conv1x1_stats_forward(compofa_context* ctx, compofa_stream* stream, int64_t rows, int32_t cin,
+                                      int32_t cout, const float* x, uint64_t x_len, const float* w, uint64_t w_len,
+                                      int32_t ldw, float* y, uint64_t y_len, float* batch_mean, float* batch_var,
+                                      uint64_t batch_len);
 
 /* compofa_dwconv_forward with the epilogue over its c output channels. */
 int32_t compofa_dwconv_fused_forward(compofa_context* ctx, compofa_stream* stream,

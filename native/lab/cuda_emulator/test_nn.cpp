@@ -346,6 +346,43 @@ void test_conv1x1_fused(int rows, int cin, int cout, int ldw, int parts, int act
     cmp("conv1x1_fused " + tag, y2, y1, 1e-4, 1e-4);
 }
 
+// The training 1x1 convolution with its column statistics (fp32 SIMT and tensor-core stores), then
+// the batch norm that uses them (stats_given) against the reference's plain batch norm of y.
+void test_conv1x1_stats(int rows, int cin, int cout, int ldw, float offset, int precision) {
+    const std::string tag = dims({rows, cin, cout, ldw}) + " off" + std::to_string(offset) + " prec" +
+                            std::to_string(precision);
+    auto x = rnd(size_t(rows) * cin);
+    x.push_back(0.0f);
+    for (int r = 0; r < rows; ++r) x[size_t(r) * cin] = offset;  // input 0 constant: column means ~ offset * w[j][0]
+    const auto w = rnd(size_t(cout) * ldw);
+    std::vector<float> y1(size_t(rows) * cout, 7.f), y2 = y1, m1(cout, 7.f), v1 = m1, m2 = m1, v2 = m1;
+    R().conv1x1_fused(FusedConv1x1{rows, cin, cout, x.data(), w.data(), ldw, y1.data(), Epilogue{},
+                                   COMPOFA_PRECISION_FP32, m1.data(), v1.data()}, nullptr);
+    G().conv1x1_fused(FusedConv1x1{rows, cin, cout, x.data(), w.data(), ldw, y2.data(), Epilogue{}, precision,
+                                   m2.data(), v2.data()}, nullptr);
+    const double scale = 1.0 + std::fabs(offset);
+    const double tol = precision == COMPOFA_PRECISION_FP32 ? 1e-4 : 2e-2;  // rounded operands: looser
+    cmp("conv1x1_stats y " + tag, y2, y1, tol * scale, tol);
+    cmp("conv1x1_stats mean " + tag, m2, m1, tol * scale, tol);
+    cmp("conv1x1_stats var " + tag, v2, v1, tol * scale * scale, tol);
+    if (precision != COMPOFA_PRECISION_FP32) return;
+    // The batch norm + h_swish with those statistics == the reference gathering its own.
+    const auto gamma = rnd(cout, 0.5f, 1.5f), beta = rnd(cout);
+    std::vector<float> z1(y1.size(), 7.f), z2 = z1, bm(cout), bv(cout);
+    R().bn_train(BnTrain{rows, cout, y1.data(), gamma.data(), beta.data(), nullptr, nullptr, 0.1f, 1e-5f, z1.data(),
+                         bm.data(), bv.data(), COMPOFA_ACT_HSWISH}, nullptr);
+    auto rm = rnd(cout), rv = rnd(cout, 0.5f, 2.0f), rm_ref = rm, rv_ref = rv;
+    G().bn_train(BnTrain{rows, cout, y1.data(), gamma.data(), beta.data(), rm.data(), rv.data(), 0.1f, 1e-5f,
+                         z2.data(), m2.data(), v2.data(), COMPOFA_ACT_HSWISH, true}, nullptr);
+    cmp("bn_train stats_given y " + tag, z2, z1, 1e-3, 1e-3);
+    for (int j = 0; j < cout; ++j) {  // running stats moved with the given statistics
+        rm_ref[j] = 0.9f * rm_ref[j] + 0.1f * m2[j];
+        rv_ref[j] = 0.9f * rv_ref[j] + 0.1f * float(double(v2[j]) * rows / (rows - 1));
+    }
+    cmp("bn_train stats_given running_mean " + tag, rm, rm_ref, 1e-6, 1e-5);
+    cmp("bn_train stats_given running_var " + tag, rv, rv_ref, 1e-6, 1e-5);
+}
+
 void test_dwconv_fused(int n, int h, int w, int c, int c_max, int k, int k_max, int stride, int tr, int parts,
                        int act) {
     DwShape s{n, h, w, c, c_max, k, k_max, stride, tr, (h - 1) / stride + 1, (w - 1) / stride + 1, k / 2};
@@ -416,6 +453,10 @@ int run_nn_tests(bool quick) {
     test_conv1x1_fused(64, 16, 64, 16, 0, COMPOFA_ACT_IDENTITY);
     test_conv1x1_fused(9, 83, 10, 96, 3, COMPOFA_ACT_RELU);
     test_conv1x1_fused(5, 17, 11, 17, 1, COMPOFA_ACT_HSIGMOID);
+    for (int precision : {COMPOFA_PRECISION_FP32, COMPOFA_PRECISION_TF32, COMPOFA_PRECISION_BF16}) {
+        test_conv1x1_stats(131, 37, 70, 40, 0.0f, precision);  // tails of both 64-wide tiles, two m tiles
+        test_conv1x1_stats(7, 9, 5, 9, 30.0f, precision);      // one partial tile, a large common offset
+    }
     test_dwconv_fused(2, 13, 11, 36, 40, 5, 7, 1, 1, 2, COMPOFA_ACT_HSWISH);  // float4 path, OFA transform
     test_dwconv_fused(1, 9, 9, 37, 48, 3, 3, 2, 0, 3, COMPOFA_ACT_RELU);     // scalar path
     test_dwconv_fused(1, 7, 7, 24, 24, 7, 7, 1, 0, 0, COMPOFA_ACT_IDENTITY);

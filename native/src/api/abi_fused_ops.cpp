@@ -46,6 +46,30 @@ int32_t compofa_conv1x1_fused_forward(compofa_context* ctx, compofa_stream* stre
     });
 }
 
+int32_t compofa_conv1x1_stats_forward(compofa_context* ctx, compofa_stream* stream, int64_t rows, int32_t cin,
+                                      int32_t cout, const float* x, uint64_t x_len, const float* w, uint64_t w_len,
+                                      int32_t ldw, float* y, uint64_t y_len, float* batch_mean, float* batch_var,
+                                      uint64_t batch_len) {
+    return guarded(__func__, [&] {
+        compofa_context* c = context_of(ctx);
+        void* native = native_stream_of(c, stream);
+        if (rows < 2 || rows > INT32_MAX)
+            invalid("rows=" + std::to_string(rows) + ": allowed 2 .. 2^31-1 (batch statistics need two rows)");
+        if (cin < 1 || cout < 1)
+            invalid("cin=" + std::to_string(cin) + " cout=" + std::to_string(cout) + ": allowed >= 1");
+        if (ldw < cin) invalid("ldw=" + std::to_string(ldw) + ": allowed >= cin=" + std::to_string(cin));
+        check_tensor(c, "x", x, x_len, rows * cin);
+        check_tensor(c, "w", w, w_len, int64_t(cout - 1) * ldw + cin);
+        check_tensor(c, "y", y, y_len, rows * cout);
+        check_tensor(c, "batch_mean", batch_mean, batch_len, cout);
+        check_tensor(c, "batch_var", batch_var, batch_len, cout);
+        check_disjoint(x, rows * cin, y, rows * cout);
+        if (batch_mean == batch_var) invalid("batch_mean and batch_var are the same buffer; give each its own");
+        FusedConv1x1 op{int32_t(rows), cin, cout, x, w, ldw, y, Epilogue{}, c->precision.load(), batch_mean, batch_var};
+        nn_kernels_for(c).conv1x1_fused(op, native);
+    });
+}
+
 int32_t compofa_dwconv_fused_forward(compofa_context* ctx, compofa_stream* stream, const compofa_dwconv_shape* shape,
                                      const float* x, uint64_t x_len, const float* weight, uint64_t weight_len,
                                      const float* t75, uint64_t t75_len, const float* t53, uint64_t t53_len,

@@ -161,14 +161,14 @@ int32_t compofa_batchnorm_forward_train(compofa_context* ctx, compofa_stream* st
                                         float* running_mean, float* running_var, uint64_t param_len,
                                         float momentum, float eps, float* y, uint64_t y_len,
                                         float* batch_mean, float* batch_var, uint64_t batch_len) {
-    return compofa_batchnorm_act_forward_train(ctx, stream, rows, c_, COMPOFA_ACT_IDENTITY, x, x_len, gamma, beta,
+    return compofa_batchnorm_act_forward_train(ctx, stream, rows, c_, COMPOFA_ACT_IDENTITY, 0, x, x_len, gamma, beta,
                                                running_mean, running_var, param_len, momentum, eps, y, y_len,
                                                batch_mean, batch_var, batch_len);
 }
 
 int32_t compofa_batchnorm_act_forward_train(compofa_context* ctx, compofa_stream* stream, int64_t rows, int32_t c_,
-                                            int32_t activation, const float* x, uint64_t x_len,
-                                            const float* gamma, const float* beta,
+                                            int32_t activation, int32_t stats_given, const float* x,
+                                            uint64_t x_len, const float* gamma, const float* beta,
                                             float* running_mean, float* running_var, uint64_t param_len,
                                             float momentum, float eps, float* y, uint64_t y_len,
                                             float* batch_mean, float* batch_var, uint64_t batch_len) {
@@ -178,6 +178,8 @@ int32_t compofa_batchnorm_act_forward_train(compofa_context* ctx, compofa_stream
         if (rows < 2) invalid("rows=" + str(rows) + ": training batch norm needs rows >= 2 (n*h*w values per channel)");
         const int64_t len = checked_rows_c(rows, c_, 2);
         check_activation_kind(activation);
+        if (stats_given != 0 && stats_given != 1)
+            invalid("stats_given=" + str(stats_given) + ": allowed 0 (gather them) or 1 (batch_mean/batch_var hold them)");
         check_eps(eps);
         check_range("momentum", momentum, 0.0, 1.0, true);
         if ((running_mean == nullptr) != (running_var == nullptr))
@@ -191,7 +193,7 @@ int32_t compofa_batchnorm_act_forward_train(compofa_context* ctx, compofa_stream
         check_tensor(c, "batch_mean", batch_mean, batch_len, c_);
         check_tensor(c, "batch_var", batch_var, batch_len, c_);
         BnTrain op{rows, c_, x, gamma, beta, running_mean, running_var, momentum, eps, y, batch_mean, batch_var,
-                   activation};
+                   activation, stats_given == 1};
         nn_kernels_for(c).bn_train(op, native);
     });
 }

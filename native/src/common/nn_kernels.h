@@ -25,6 +25,7 @@ struct BnTrain {
     float momentum, eps;
     float* y; float* batch_mean; float* batch_var;
     int32_t act = COMPOFA_ACT_IDENTITY;  // y = act(bn(x)) (compofa_batchnorm_act_forward_train)
+    bool stats_given = false;  // batch_mean/batch_var already hold x's statistics: only normalise
 };
 struct BnEval {
     int64_t rows; int32_t c;
@@ -59,7 +60,7 @@ struct SgdStep {
 };
 
 // A 1x1 convolution y[r][j] = epilogue(sum_i x[r][i] * w[j*ldw + i]) over the supernet weight
-// W[:cout, :cin] read in place (inference only).
+// W[:cout, :cin] read in place (inference), or without epilogue and with y's column statistics (training).
 struct FusedConv1x1 {
     int32_t rows, cin, cout;
     const float* x;          // [rows][cin]
@@ -67,6 +68,10 @@ struct FusedConv1x1 {
     float* y;                // [rows][cout], overwritten
     Epilogue e;
     int32_t precision = COMPOFA_PRECISION_FP32;  // the context's GEMM precision (CUDA only)
+    // Training (compofa_conv1x1_stats_forward; e is then the identity): the mean and biased variance
+    // of y's columns, gathered while y is written. Both null = inference.
+    float* batch_mean = nullptr;
+    float* batch_var = nullptr;
 };
 
 struct NnKernelTable {

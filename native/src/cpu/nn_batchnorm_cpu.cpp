@@ -1,7 +1,7 @@
 // Batch normalisation over the rows of a (rows, c) tensor on the CPU, PyTorch semantics (see
 // compofa.h and ref/nn_batchnorm_ref.cpp).
 // train: one pass of per-thread double column sums of d = x - x[0][j] and d^2 (shifted data: the
-//        variance loses nothing to a large mean), then y = ((x - mean_hi) - mean_lo) * a + beta with
+//        variance loses nothing to a large mean; skipped when the producer gathered them), then y = ((x - mean_hi) - mean_lo) * a + beta with
 //        a = gamma * invstd and the double mean split into two floats, OpenMP over rows.
 // backward: one pass of column sums of dy and dy * (x - mean), then
 //        dx = k1 dy - k2 - k3 (x - mean), k1 = gamma invstd, k2 = k1 sum(dy) / rows,
@@ -95,11 +95,9 @@ void bn_backward_act(const BnBackward& op) {
 
 }  // namespace
 
-void bn_train(const BnTrain& op, void*) {
-    const int64_t rows = op.rows;
-    const int c = op.c;
-    const float* x = op.x;
-    // Column sums of the shifted data; the shift is the first row (read before y may overwrite it).
+// The batch's per-channel mean and biased variance of x (rows, c) in double: column sums of the
+// data shifted by its first row (so a large common offset costs no precision).
+static void batch_statistics(int64_t rows, int c, const float* x, std::vector<double>& mean, std::vector<double>& var) {
     std::vector<double> shift(x, x + c);
     const double* K = shift.data();
     const std::vector<double> sums = column_sums(rows, 2 * int64_t(c), rows * c, [&](int64_t r, double* acc) {
@@ -113,11 +111,27 @@ void bn_train(const BnTrain& op, void*) {
             s2[j] += d * d;
         }
     });
-    std::vector<float> mean_hi(c), mean_lo(c), a(c);
     for (int j = 0; j < c; ++j) {
         const double s1 = sums[std::size_t(j)], s2 = sums[std::size_t(c + j)];
-        const double mean = K[j] + s1 / double(rows);
-        const double var = std::max(0.0, (s2 - s1 * s1 / double(rows)) / double(rows));
+        mean[j] = K[j] + s1 / double(rows);
+        var[j] = std::max(0.0, (s2 - s1 * s1 / double(rows)) / double(rows));
+    }
+}
+
+void bn_train(const BnTrain& op, void*) {
+    const int64_t rows = op.rows;
+    const int c = op.c;
+    const float* x = op.x;
+    std::vector<double> means(c), vars(c);
+    if (op.stats_given) {  // gathered by the convolution that wrote x
+        means.assign(op.batch_mean, op.batch_mean + c);
+        vars.assign(op.batch_var, op.batch_var + c);
+    } else {
+        batch_statistics(rows, c, x, means, vars);  // before y may overwrite x
+    }
+    std::vector<float> mean_hi(c), mean_lo(c), a(c);
+    for (int j = 0; j < c; ++j) {
+        const double mean = means[j], var = vars[j];
         const double invstd = 1.0 / std::sqrt(var + double(op.eps));
         mean_hi[j] = float(mean);
         mean_lo[j] = float(mean - double(mean_hi[j]));

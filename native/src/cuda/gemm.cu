@@ -5,8 +5,11 @@
 // consecutive threads read consecutive addresses for each transpose case. Tails are zero-filled.
 // The fused 1x1 convolution of inference applies its per-column epilogue (bias, eval BN,
 // activation) in the store, so its output is written once. The TF32/BF16 precision settings go to
-// the tensor-core kernel of gemm_tc.cu instead.
+// the tensor-core kernel of gemm_tc.cu instead. The training 1x1 convolution (compofa_conv1x1_stats_
+// forward) sums each tile's columns in its store (shared memory, then one double atomicAdd per column
+// and tile), so the batch norm after it needs no statistics pass over y.
 #include "cuda/cuda_check.h"
+#include "cuda/dwconv_common.cuh"
 #include "cuda/gemm.cuh"
 #include "cuda/nn_ops.cuh"
 
@@ -22,7 +25,8 @@ static_assert(kBM * kBK == kBN * kBK && kBM * kBK % kThreads == 0, "tile staging
 
 // op(A) is m x k: A[i][kk] at a[i*lda + kk], or (TA) a[kk*lda + i]; op(B) is k x n likewise.
 template <bool TA, bool TB>
-__global__ void __launch_bounds__(kThreads) gemm_kernel(Gemm g, Epilogue e, bool epilogue, int n_tiles) {
+__global__ void __launch_bounds__(kThreads) gemm_kernel(Gemm g, Epilogue e, bool epilogue, int n_tiles,
+                                                        double* stats) {
     __shared__ float As[kBK][kBM + 1];  // +1: staging writes down a column hit distinct banks
     __shared__ float Bs[kBK][kBN + 1];
     const int tid = threadIdx.x, tx = tid % 16, ty = tid / 16;
@@ -79,20 +83,48 @@ __global__ void __launch_bounds__(kThreads) gemm_kernel(Gemm g, Epilogue e, bool
                     *cij = g.beta == 0.0f ? g.alpha * acc[r][q] : fmaf(g.beta, *cij, g.alpha * acc[r][q]);
             }
         }
+        if (stats != nullptr) {  // training 1x1 conv (beta 0, no epilogue): the tile's column sums
+            __shared__ double red_s[16][kBN], red_q[16][kBN];
+#pragma unroll
+            for (int q = 0; q < kTN; ++q) {
+                double s = 0.0, sq = 0.0;
+#pragma unroll
+                for (int r = 0; r < kTM; ++r) {
+                    if (row0 + ty + 16 * r >= g.m) continue;
+                    const double v = g.alpha * acc[r][q];
+                    s += v;
+                    sq += v * v;
+                }
+                red_s[ty][tx + 16 * q] = s;
+                red_q[ty][tx + 16 * q] = sq;
+            }
+            __syncthreads();
+            if (tid < kBN) add_column_sums(stats, g.n, col0 + tid, red_s, red_q, tid);
+            __syncthreads();
+        }
     }
 }
 
-using GemmFn = void (*)(Gemm, Epilogue, bool, int);
+using GemmFn = void (*)(Gemm, Epilogue, bool, int, double*);
 constexpr GemmFn kGemmKernels[2][2] = {{gemm_kernel<false, false>, gemm_kernel<false, true>},
                                        {gemm_kernel<true, false>, gemm_kernel<true, true>}};
 
-void launch_gemm(const Gemm& op, const Epilogue& e, bool epilogue, void* stream) {
-    if (op.precision != COMPOFA_PRECISION_FP32) return launch_gemm_tensor_cores(op, e, epilogue, stream);
+void launch_gemm(const Gemm& op, const Epilogue& e, bool epilogue, void* stream, double* stats = nullptr) {
+    if (op.precision != COMPOFA_PRECISION_FP32) return launch_gemm_tensor_cores(op, e, epilogue, stream, stats);
     const int m_tiles = (op.m + kBM - 1) / kBM;
     const int n_tiles = (op.n + kBN - 1) / kBN;
     const dim3 grid(unsigned(m_tiles), unsigned(std::min(n_tiles, 65535)));
-    kGemmKernels[op.trans_a][op.trans_b]<<<grid, kThreads, 0, as_stream(stream)>>>(op, e, epilogue, n_tiles);
+    kGemmKernels[op.trans_a][op.trans_b]<<<grid, kThreads, 0, as_stream(stream)>>>(op, e, epilogue, n_tiles, stats);
     check_launch("gemm_kernel");
+}
+
+__global__ void column_statistics_kernel(const double* stats, int32_t n, int32_t rows, float* mean, float* var) {
+    const int64_t j = grid_index();
+    if (j >= n) return;
+    const double m = stats[j] / double(rows);
+    const double v = stats[n + j] / double(rows) - m * m;
+    mean[j] = float(m);
+    var[j] = float(v > 0.0 ? v : 0.0);
 }
 
 }  // namespace
@@ -102,7 +134,20 @@ void gemm(const Gemm& op, void* stream) { launch_gemm(op, Epilogue{}, false, str
 void conv1x1_fused(const FusedConv1x1& op, void* stream) {
     const Gemm g{false, true, op.rows, op.cout, op.cin, 1.0f, op.x, op.cin, op.w, op.ldw, 0.0f, op.y, op.cout,
                  op.precision};
-    launch_gemm(g, op.e, true, stream);
+    if (op.batch_mean == nullptr) {
+        launch_gemm(g, op.e, true, stream);
+        return;
+    }
+    // Training: column sums and sums of squares (double) gathered by every tile's store, then the
+    // batch's mean and biased variance per column.
+    const cudaStream_t s = as_stream(stream);
+    StreamScratch scratch(4 * size_t(op.cout), s);  // 2 x cout doubles
+    double* stats = reinterpret_cast<double*>(scratch.get());
+    check(cudaMemsetAsync(stats, 0, 2 * size_t(op.cout) * sizeof(double), s), "cudaMemsetAsync (column sums)");
+    launch_gemm(g, Epilogue{}, false, stream, stats);
+    column_statistics_kernel<<<grid_for(op.cout, 256), 256, 0, s>>>(stats, op.cout, op.rows, op.batch_mean, op.batch_var);
+    check_launch("column_statistics_kernel");
+    scratch.release();
 }
 
 }  // namespace compofa::cuda

@@ -1,5 +1,7 @@
 // Row-major SGEMM on the device: C = alpha * op(A) * op(B) + beta * C (see compofa.h).
 #pragma once
+#include <cuda_runtime.h>
+
 #include "common/epilogue.h"
 #include "common/kernels.h"
 
@@ -7,7 +9,23 @@ namespace compofa::cuda {
 
 void gemm(const Gemm& op, void* stream);
 
-// The tensor-core kernel of gemm_tc.cu for op.precision TF32 or BF16; epilogue as gemm.cu's fused store.
-void launch_gemm_tensor_cores(const Gemm& op, const Epilogue& e, bool epilogue, void* stream);
+// The tensor-core kernel of gemm_tc.cu for op.precision TF32 or BF16; epilogue as gemm.cu's fused store;
+// stats (2 x n doubles, zeroed) non-null: the columns' sums and sums of squares of C are added there.
+void launch_gemm_tensor_cores(const Gemm& op, const Epilogue& e, bool epilogue, void* stream, double* stats);
+
+// One column's share of a tile's statistics: the 16 partial sums a tile's rows left in red_s/red_q
+// (column jl of the tile), added to stats[j] and stats[n + j]. Columns past n add nothing.
+template <int Parts, int Width>
+__device__ inline void add_column_sums(double* stats, int n, int j, const double (&red_s)[Parts][Width],
+                                       const double (&red_q)[Parts][Width], int jl) {
+    if (j >= n) return;
+    double s = 0.0, q = 0.0;
+    for (int p = 0; p < Parts; ++p) {
+        s += red_s[p][jl];
+        q += red_q[p][jl];
+    }
+    atomicAdd(stats + j, s);
+    atomicAdd(stats + n + j, q);
+}
 
 }  // namespace compofa::cuda

@@ -47,7 +47,8 @@ struct Operand<COMPOFA_PRECISION_BF16> {
 
 // op(A) is m x k: A[i][kk] at a[i*lda + kk], or (TA) a[kk*lda + i]; op(B) is k x n likewise.
 template <int Precision, bool TA, bool TB>
-__global__ void __launch_bounds__(kThreads) gemm_tc_kernel(Gemm g, Epilogue e, bool epilogue, int n_tiles) {
+__global__ void __launch_bounds__(kThreads) gemm_tc_kernel(Gemm g, Epilogue e, bool epilogue, int n_tiles,
+                                                           double* stats) {
     using Op = Operand<Precision>;
     using T = typename Op::Stored;
     constexpr int lda_s = kBK + Op::kPad, ldb_s = kBN + Op::kPad, ldc_s = kBN + 4;
@@ -112,11 +113,25 @@ __global__ void __launch_bounds__(kThreads) gemm_tc_kernel(Gemm g, Epilogue e, b
             else
                 *cij = g.beta == 0.0f ? v : fmaf(g.beta, *cij, v);
         }
+        if (stats != nullptr) {  // training 1x1 conv: the tile's column sums, read back from Cs
+            __shared__ double red_s[2][kBN], red_q[2][kBN];
+            const int jl = tid % kBN, half = tid / kBN;  // two threads per column, 32 rows each
+            double s = 0.0, sq = 0.0;
+            for (int il = half * 32; il < half * 32 + 32 && row0 + il < g.m; ++il) {
+                const double v = g.alpha * Cs[il * ldc_s + jl];
+                s += v;
+                sq += v * v;
+            }
+            red_s[half][jl] = s;
+            red_q[half][jl] = sq;
+            __syncthreads();
+            if (tid < kBN) add_column_sums(stats, g.n, col0 + tid, red_s, red_q, tid);
+        }
         __syncthreads();  // the next n tile reuses Cs
     }
 }
 
-using GemmTcFn = void (*)(Gemm, Epilogue, bool, int);
+using GemmTcFn = void (*)(Gemm, Epilogue, bool, int, double*);
 
 template <int Precision>
 constexpr GemmTcFn kKernels[2][2] = {{gemm_tc_kernel<Precision, false, false>, gemm_tc_kernel<Precision, false, true>},
@@ -124,13 +139,13 @@ constexpr GemmTcFn kKernels[2][2] = {{gemm_tc_kernel<Precision, false, false>, g
 
 }  // namespace
 
-void launch_gemm_tensor_cores(const Gemm& op, const Epilogue& e, bool epilogue, void* stream) {
+void launch_gemm_tensor_cores(const Gemm& op, const Epilogue& e, bool epilogue, void* stream, double* stats) {
     const int m_tiles = (op.m + kBM - 1) / kBM;
     const int n_tiles = (op.n + kBN - 1) / kBN;
     const dim3 grid(unsigned(m_tiles), unsigned(std::min(n_tiles, 65535)));
     const GemmTcFn fn = op.precision == COMPOFA_PRECISION_BF16 ? kKernels<COMPOFA_PRECISION_BF16>[op.trans_a][op.trans_b]
                                                                : kKernels<COMPOFA_PRECISION_TF32>[op.trans_a][op.trans_b];
-    fn<<<grid, kThreads, 0, as_stream(stream)>>>(op, e, epilogue, n_tiles);
+    fn<<<grid, kThreads, 0, as_stream(stream)>>>(op, e, epilogue, n_tiles, stats);
     check_launch("gemm_tc_kernel");
 }
 

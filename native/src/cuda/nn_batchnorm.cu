@@ -202,10 +202,40 @@ struct DxOp {
     }
 };
 
+// stats_given: batch_mean/batch_var came from the producer (compofa_conv1x1_stats_forward); per
+// channel, the scale gamma * invstd and the running-stat update.
+__global__ void given_stats_kernel(int64_t rows, int32_t c, const float* gamma, const float* batch_mean,
+                                   const float* batch_var, float* scale, float* running_mean, float* running_var,
+                                   float momentum, float eps) {
+    const int64_t col = grid_index();
+    if (col >= c) return;
+    const float var = batch_var[col];
+    scale[col] = gamma[col] * (1.0f / sqrtf(var + eps));
+    if (running_mean != nullptr && running_var != nullptr && momentum != 0.0f) {
+        const double n = double(rows);
+        running_mean[col] = (1.0f - momentum) * running_mean[col] + momentum * batch_mean[col];
+        running_var[col] = (1.0f - momentum) * running_var[col] + momentum * float(double(var) * n / (n - 1.0));
+    }
+}
+
 }  // namespace
 
 void bn_train(const BnTrain& op, void* stream_ptr) {
     const cudaStream_t stream = as_stream(stream_ptr);
+    const bool update = op.running_mean != nullptr && op.running_var != nullptr;
+    if (op.stats_given) {  // one pass: normalise with the producer's statistics
+        StreamScratch scale(size_t(op.c), stream);
+        given_stats_kernel<<<grid_for(op.c, 256), 256, 0, stream>>>(op.rows, op.c, op.gamma, op.batch_mean,
+                                                                    op.batch_var, scale.get(),
+                                                                    update ? op.running_mean : nullptr,
+                                                                    update ? op.running_var : nullptr, op.momentum,
+                                                                    op.eps);
+        check_launch("given_stats_kernel");
+        column_map(plan_columns(1, op.rows, op.c, kMapRowsPerThread),
+                   NormalizeOp{op.x, op.batch_mean, scale.get(), op.beta, op.y, op.act}, stream, "bn_normalize_kernel");
+        scale.release();
+        return;
+    }
     const ColumnPlan red = plan_columns(1, op.rows, op.c, kReduceRowsPerThread);
     const size_t partials = red.chunks > 1 ? size_t(red.partial_floats(2)) : 0;
     StreamScratch scratch(3 * size_t(op.c) + partials, stream);
@@ -214,7 +244,6 @@ void bn_train(const BnTrain& op, void* stream_ptr) {
     float* scale = mean + op.c;
     float* partial = partials > 0 ? scale + op.c : nullptr;
     column_reduce<1>(red, SumShifted{op.x}, FirstMeanEpi{op.rows, op.x, mean0}, partial, stream, "bn_mean_kernel");
-    const bool update = op.running_mean != nullptr && op.running_var != nullptr;
     column_reduce<2>(red, SumDev{op.x, mean0},
                      StatsEpi{op.rows, op.gamma, mean0, mean, scale, op.batch_mean, op.batch_var,
                               update ? op.running_mean : nullptr, update ? op.running_var : nullptr, op.momentum,

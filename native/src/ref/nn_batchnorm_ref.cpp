@@ -20,15 +20,18 @@ void bn_train(const BnTrain& op, void*) {
     const int64_t rows = op.rows;
     const int c = op.c;
     for (int j = 0; j < c; ++j) {
-        double sum = 0.0;
-        for (int64_t r = 0; r < rows; ++r) sum += op.x[r * c + j];
-        const double mean = sum / double(rows);
-        double sq = 0.0;
-        for (int64_t r = 0; r < rows; ++r) {
-            const double d = op.x[r * c + j] - mean;
-            sq += d * d;
+        double mean = op.batch_mean[j], var = op.batch_var[j];  // stats_given: gathered by the producer
+        if (!op.stats_given) {
+            double sum = 0.0;
+            for (int64_t r = 0; r < rows; ++r) sum += op.x[r * c + j];
+            mean = sum / double(rows);
+            double sq = 0.0;
+            for (int64_t r = 0; r < rows; ++r) {
+                const double d = op.x[r * c + j] - mean;
+                sq += d * d;
+            }
+            var = sq / double(rows);
         }
-        const double var = sq / double(rows);
         const double invstd = 1.0 / std::sqrt(var + double(op.eps));
         for (int64_t r = 0; r < rows; ++r) {
             const double z = double(op.gamma[j]) * (op.x[r * c + j] - mean) * invstd + double(op.beta[j]);

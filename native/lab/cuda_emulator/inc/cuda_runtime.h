@@ -84,6 +84,7 @@ inline float4 __ldg(const float4* p) {
     return *p;
 }
 inline float atomicAdd(float* p, float v) { return std::atomic_ref<float>(*p).fetch_add(v); }
+inline double atomicAdd(double* p, double v) { return std::atomic_ref<double>(*p).fetch_add(v); }
 inline int64_t min(int64_t a, int64_t b) { return a < b ? a : b; }
 
 using cudaError_t = int;

@@ -33,7 +33,8 @@ public final class CompofaFusedNative {
             .withName("compofa_epilogue");
 
     /** The symbols of the fused ops; the loader refuses a library that lacks one. */
-    static final List<String> SYMBOLS = List.of("compofa_conv1x1_fused_forward", "compofa_dwconv_fused_forward");
+    static final List<String> SYMBOLS = List.of("compofa_conv1x1_fused_forward", "compofa_dwconv_fused_forward",
+            "compofa_conv1x1_stats_forward");
 
     private static final MemoryLayout A = ADDRESS;
     private static final MemoryLayout I = JAVA_INT;
@@ -42,6 +43,8 @@ public final class CompofaFusedNative {
     private static final class H {
         static final MethodHandle CONV1X1 = bind("compofa_conv1x1_fused_forward",
                 FunctionDescriptor.of(JAVA_INT, A, A, L, I, I, A, L, A, L, I, A, A, L));
+        static final MethodHandle CONV1X1_STATS = bind("compofa_conv1x1_stats_forward",
+                FunctionDescriptor.of(JAVA_INT, A, A, L, I, I, A, L, A, L, I, A, L, A, A, L));
         static final MethodHandle DWCONV = bind("compofa_dwconv_fused_forward",
                 FunctionDescriptor.of(JAVA_INT, A, A, A, A, L, A, L, A, L, A, L, A, A, L));
     }
@@ -75,6 +78,19 @@ public final class CompofaFusedNative {
         EPS.set(e, 0L, eps);
         ACTIVATION.set(e, 0L, activation);
         return e;
+    }
+
+    /** {@code compofa_conv1x1_stats_forward}: y and the batch statistics of its columns. */
+    public static void conv1x1StatsForward(MemorySegment ctx, MemorySegment stream, long rows, int cin, int cout,
+                                           MemorySegment x, long xLen, MemorySegment w, long wLen, int ldw,
+                                           MemorySegment y, long yLen, MemorySegment batchMean,
+                                           MemorySegment batchVar, long batchLen) {
+        try {
+            Status.check((int) H.CONV1X1_STATS.invokeExact(ctx, stream, rows, cin, cout, x, xLen, w, wLen, ldw, y,
+                    yLen, batchMean, batchVar, batchLen));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     /** {@code compofa_conv1x1_fused_forward}. */

@@ -75,7 +75,7 @@ public final class CompofaNnNative {
         static final MethodHandle BN_BACKWARD = bind("compofa_batchnorm_backward",
                 st(A, A, L, I, A, L, A, L, A, L, A, A, L, F, A, L, A, A));
         static final MethodHandle BN_ACT_TRAIN = bind("compofa_batchnorm_act_forward_train",
-                st(A, A, L, I, I, A, L, A, A, A, A, L, F, F, A, L, A, A, L));
+                st(A, A, L, I, I, I, A, L, A, A, A, A, L, F, F, A, L, A, A, L));
         static final MethodHandle BN_ACT_BACKWARD = bind("compofa_batchnorm_act_backward",
                 st(A, A, L, I, I, A, L, A, L, A, A, L, A, A, L, F, A, L, A, A));
         static final MethodHandle ACT_FORWARD = bind("compofa_activation_forward", st(A, A, I, A, A, L));
@@ -186,15 +186,19 @@ public final class CompofaNnNative {
         }
     }
 
-    /** {@code compofa_batchnorm_act_forward_train}: y = act(bn_train(x)), activation an {@code ACT_*} code. */
+    /**
+     * {@code compofa_batchnorm_act_forward_train}: y = act(bn_train(x)), activation an {@code ACT_*} code;
+     * statsGiven 1 = batchMean/batchVar already hold x's statistics.
+     */
     public static void batchnormActForwardTrain(MemorySegment ctx, MemorySegment stream, long rows, int c,
-                                                int activation, MemorySegment x, long xLen, MemorySegment gamma,
+                                                int activation, int statsGiven, MemorySegment x, long xLen, MemorySegment gamma,
                                                 MemorySegment beta, MemorySegment runningMean,
                                                 MemorySegment runningVar, long paramLen, float momentum, float eps,
                                                 MemorySegment y, long yLen, MemorySegment batchMean,
                                                 MemorySegment batchVar, long batchLen) {
         try {
-            Status.check((int) H.BN_ACT_TRAIN.invokeExact(ctx, stream, rows, c, activation, x, xLen, gamma, beta,
+            Status.check((int) H.BN_ACT_TRAIN.invokeExact(ctx, stream, rows, c, activation, statsGiven, x, xLen, gamma,
+                    beta,
                     runningMean, runningVar, paramLen, momentum, eps, y, yLen, batchMean, batchVar, batchLen));
         } catch (Throwable t) {
             throw rethrow(t);

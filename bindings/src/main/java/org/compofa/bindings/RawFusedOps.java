@@ -27,6 +27,17 @@ public final class RawFusedOps {
         }
     }
 
+    /**
+     * {@code compofa_conv1x1_stats_forward}: the training 1x1 convolution y = x W[:cout, :cin]^T with
+     * the mean and biased variance of y's columns gathered in the same pass (batchMean, batchVar).
+     */
+    public static void conv1x1StatsForward(ContextHandle ctx, StreamHandle stream, long rows, int cin, int cout,
+                                           long x, long xLen, long w, long wLen, int ldw, long y, long yLen,
+                                           long batchMean, long batchVar, long batchLen) {
+        CompofaFusedNative.conv1x1StatsForward(ctx.segment(), stream(ctx, stream), rows, cin, cout, ptr(x), xLen,
+                ptr(w), wLen, ldw, ptr(y), yLen, ptr(batchMean), ptr(batchVar), batchLen);
+    }
+
     /** {@code compofa_dwconv_fused_forward}: {@link RawOps#dwconvForward} with the epilogue applied. */
     public static void dwconvFusedForward(ContextHandle ctx, StreamHandle stream, RawDwconvShape shape,
                                           long x, long xLen, long weight, long weightLen, long t75, long t75Len,

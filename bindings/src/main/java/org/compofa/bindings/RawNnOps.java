@@ -53,20 +53,22 @@ public final class RawNnOps {
                                              long x, long xLen, long gamma, long beta, long runningMean,
                                              long runningVar, long paramLen, float momentum, float eps,
                                              long y, long yLen, long batchMean, long batchVar, long batchLen) {
-        batchnormActForwardTrain(ctx, stream, rows, c, CompofaNnNative.ACT_IDENTITY, x, xLen, gamma, beta, runningMean,
-                runningVar, paramLen, momentum, eps, y, yLen, batchMean, batchVar, batchLen);
+        batchnormActForwardTrain(ctx, stream, rows, c, CompofaNnNative.ACT_IDENTITY, false, x, xLen, gamma, beta,
+                runningMean, runningVar, paramLen, momentum, eps, y, yLen, batchMean, batchVar, batchLen);
     }
 
     /**
      * {@code compofa_batchnorm_act_forward_train}: {@link #batchnormForwardTrain} with the activation
-     * (a {@code CompofaNnNative.ACT_*} code) applied in the same pass, y = act(bn(x)).
+     * (a {@code CompofaNnNative.ACT_*} code) applied in the same pass, y = act(bn(x)); statsGiven:
+     * batchMean/batchVar already hold x's statistics ({@link RawFusedOps#conv1x1StatsForward}), only normalise.
      */
     public static void batchnormActForwardTrain(ContextHandle ctx, StreamHandle stream, long rows, int c,
-                                                int activation, long x, long xLen, long gamma, long beta,
+                                                int activation, boolean statsGiven, long x, long xLen, long gamma, long beta,
                                                 long runningMean, long runningVar, long paramLen, float momentum,
                                                 float eps, long y, long yLen, long batchMean, long batchVar,
                                                 long batchLen) {
-        CompofaNnNative.batchnormActForwardTrain(ctx.segment(), stream(ctx, stream), rows, c, activation, ptr(x), xLen,
+        CompofaNnNative.batchnormActForwardTrain(ctx.segment(), stream(ctx, stream), rows, c, activation,
+                statsGiven ? 1 : 0, ptr(x), xLen,
                 ptr(gamma), ptr(beta), ptr(runningMean), ptr(runningVar), paramLen, momentum, eps, ptr(y), yLen,
                 ptr(batchMean), ptr(batchVar), batchLen);
     }

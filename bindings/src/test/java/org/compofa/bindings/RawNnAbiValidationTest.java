@@ -163,7 +163,7 @@ class RawNnAbiValidationTest {
     @Test
     void rawBatchnormActivation_badKindAndMissingBeta_typedErrors() {
         expect(InvalidArgumentException.class, "activation kind 9: allowed 0 (identity)",
-                () -> RawNnOps.batchnormActForwardTrain(ctx, null, 8, 4, 9, a.dataAddress(), N, b.dataAddress(),
+                () -> RawNnOps.batchnormActForwardTrain(ctx, null, 8, 4, 9, false, a.dataAddress(), N, b.dataAddress(),
                         b.dataAddress(), 0, 0, N, 0.1f, 1e-5f, c.dataAddress(), N, d.dataAddress(),
                         d.dataAddress() + 64, 16));
         expect(InvalidArgumentException.class, "activation kind -1: allowed 0 (identity)",

@@ -38,15 +38,46 @@ final class BatchNormLayer implements Layer {
             }
             return y;
         }
-        batchMean = pass.take(Layout.VECTOR, c);
-        batchVar = pass.take(Layout.VECTOR, c);
+        takeStatistics(pass);
         boolean update = pass.mode().updatesRunningStats();
         BatchNorm.forwardTrain(pass.ctx(), PARAMS, act, x, bn.gamma().value(), bn.beta().value(),
                 update ? bn.runningMean() : null, update ? bn.runningVar() : null, y, batchMean, batchVar);
+        recordStatistics(pass);
+        return y;
+    }
+
+    /**
+     * Borrows this layer's batch-statistics vectors from the pass, for a producer that fills them
+     * ({@link Conv1x1BnLayer}) before {@link #forwardWithStatistics} runs.
+     */
+    void takeStatistics(Pass pass) {
+        batchMean = pass.take(Layout.VECTOR, c);
+        batchVar = pass.take(Layout.VECTOR, c);
+    }
+
+    Tensor batchMean() {
+        return batchMean;
+    }
+
+    Tensor batchVar() {
+        return batchVar;
+    }
+
+    /** The batch-statistics forward when the producer of x already wrote its statistics (one pass). */
+    Tensor forwardWithStatistics(Pass pass, Tensor x) {
+        this.x = x;
+        Tensor y = pass.take(x.layout(), x.shape());
+        boolean update = pass.mode().updatesRunningStats();
+        BatchNorm.forwardTrainWithStatistics(pass.ctx(), PARAMS, act, x, bn.gamma().value(), bn.beta().value(),
+                update ? bn.runningMean() : null, update ? bn.runningVar() : null, y, batchMean, batchVar);
+        recordStatistics(pass);
+        return y;
+    }
+
+    private void recordStatistics(Pass pass) {
         if (pass.statistics() != null) {
             pass.statistics().add(bn, batchMean.toArray(), batchVar.toArray(), x.dim(0));
         }
-        return y;
     }
 
     @Override

@@ -53,6 +53,17 @@ final class Conv1x1Layer implements Layer {
         return y;
     }
 
+    /** The training forward that also writes y's batch statistics (no bias, no epilogue). */
+    Tensor forwardWithStatistics(Pass pass, Tensor x, Tensor batchMean, Tensor batchVar) {
+        if (epilogue != null || bias != null) {
+            throw new IllegalStateException("batch statistics are gathered by a plain 1x1 convolution only");
+        }
+        this.x = x;
+        Tensor y = pass.takeLike(x, cout);
+        SliceGemm.conv1x1ForwardWithStatistics(pass.ctx(), x, weight.value(), cin, cout, y, batchMean, batchVar);
+        return y;
+    }
+
     @Override
     public Tensor backward(Pass pass, Tensor dy) {
         FusedLayers.refuseBackward(epilogue);

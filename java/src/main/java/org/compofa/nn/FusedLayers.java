@@ -33,8 +33,13 @@ final class FusedLayers {
             out.add(Conv1x1Layer.fused(weight, cin, cout, new Epilogue(null, bn == null ? null : eval(bn), act)));
             return;
         }
-        out.add(new Conv1x1Layer(weight, null, cin, cout, true));
-        addBnAct(out, bn, cout, act);
+        Conv1x1Layer conv = new Conv1x1Layer(weight, null, cin, cout, true);
+        if (bn == null) {
+            out.add(conv);
+            addBnAct(out, null, cout, act);
+        } else {
+            out.add(new Conv1x1BnLayer(conv, new BatchNormLayer(bn, cout, act)));
+        }
     }
 
     /** {@code act(bn(depthwise(x)))}. */

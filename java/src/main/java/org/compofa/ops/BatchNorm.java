@@ -57,6 +57,24 @@ public final class BatchNorm {
     public static void forwardTrain(ComputeContext ctx, Params params, Activation act, Tensor x, Tensor gamma,
                                     Tensor beta, Tensor runningMean, Tensor runningVar, Tensor y, Tensor batchMean,
                                     Tensor batchVar) {
+        train(ctx, params, act, false, x, gamma, beta, runningMean, runningVar, y, batchMean, batchVar);
+    }
+
+    /**
+     * The fused training forward when {@code batchMean}/{@code batchVar} already hold x's batch
+     * statistics, gathered by the convolution that wrote x
+     * ({@link SliceGemm#conv1x1ForwardWithStatistics}): one pass over x, normalising and moving the
+     * running stats; the statistics are inputs here and are left as they are.
+     */
+    public static void forwardTrainWithStatistics(ComputeContext ctx, Params params, Activation act, Tensor x,
+                                                  Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+                                                  Tensor y, Tensor batchMean, Tensor batchVar) {
+        train(ctx, params, act, true, x, gamma, beta, runningMean, runningVar, y, batchMean, batchVar);
+    }
+
+    private static void train(ComputeContext ctx, Params params, Activation act, boolean statsGiven, Tensor x,
+                              Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, Tensor y,
+                              Tensor batchMean, Tensor batchVar) {
         Args.context(ctx);
         Args.notNull("params", params);
         Args.notNull("act", act);
@@ -81,7 +99,7 @@ public final class BatchNorm {
         Args.allDistinct(new Tensor[] {y, runningMean, runningVar, batchMean, batchVar},
                 new String[] {"y", "runningMean", "runningVar", "batchMean", "batchVar"},
                 new Tensor[] {x, gamma, beta}, new String[] {"x", "gamma", "beta"});
-        RawNnOps.batchnormActForwardTrain(ctx.handle(), null, rows, c, act.code(), x.address(), x.length(),
+        RawNnOps.batchnormActForwardTrain(ctx.handle(), null, rows, c, act.code(), statsGiven, x.address(), x.length(),
                 gamma.address(),
                 beta.address(), Args.address(runningMean), Args.address(runningVar),
                 Args.minLength(gamma, beta, runningMean, runningVar), params.momentum(), params.eps(),

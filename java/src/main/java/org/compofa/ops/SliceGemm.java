@@ -2,6 +2,7 @@ package org.compofa.ops;
 
 import org.compofa.bindings.BufferTooSmallException;
 import org.compofa.bindings.InvalidArgumentException;
+import org.compofa.bindings.RawFusedOps;
 import org.compofa.bindings.RawOps;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.runtime.Layout;
@@ -66,6 +67,33 @@ public final class SliceGemm {
         MatrixSlice ys = activations("y", y, cout);
         samePositions(xs, ys);
         gemm(ctx, 1f, xs, false, wSub, true, 0f, ys);
+    }
+
+    /**
+     * {@link #conv1x1Forward} for training, with the mean and biased variance of y's columns written to
+     * {@code batchMean[:cout]}/{@code batchVar[:cout]} in the same pass, for the batch norm after it
+     * ({@link BatchNorm#forwardTrainWithStatistics}); x needs at least 2 positions.
+     */
+    public static void conv1x1ForwardWithStatistics(ComputeContext ctx, Tensor x, Tensor w, int cin, int cout,
+                                                    Tensor y, Tensor batchMean, Tensor batchVar) {
+        Args.context(ctx);
+        MatrixSlice wSub = weightSlice(ctx, w, cin, cout);
+        MatrixSlice xs = activations("x", x, cin);
+        MatrixSlice ys = activations("y", y, cout);
+        ctx.checkOwns("x", x);
+        ctx.checkOwns("y", y);
+        samePositions(xs, ys);
+        if (xs.rows() < 2) {
+            throw new InvalidArgumentException("x " + x.describeShape() + " has " + xs.rows()
+                    + " position(s); batch statistics need at least 2");
+        }
+        Args.vectorAtLeast(ctx, "batchMean", batchMean, cout);
+        Args.vectorAtLeast(ctx, "batchVar", batchVar, cout);
+        Args.allDistinct(new Tensor[] {y, batchMean, batchVar}, new String[] {"y", "batchMean", "batchVar"},
+                new Tensor[] {x, w}, new String[] {"x", "w"});
+        RawFusedOps.conv1x1StatsForward(ctx.handle(), null, xs.rows(), cin, cout, x.address(), x.length(),
+                w.address(), w.length(), wSub.ld(), y.address(), y.length(), batchMean.address(), batchVar.address(),
+                Args.minLength(batchMean, batchVar));
     }
 
     /**

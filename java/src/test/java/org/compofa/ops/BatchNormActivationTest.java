@@ -113,6 +113,78 @@ class BatchNormActivationTest {
         Numerics.assertClose(id + " dbeta", w.dbeta(), g.dbeta(), 2e-5 * sq, 1e-4);
     }
 
+    static Stream<Arguments> statisticsCases() {
+        return Stream.of(Backend.REFERENCE, Backend.CPU, Backend.CUDA).flatMap(b -> Stream.of(
+                Arguments.of(b, new int[] {3, 7, 5, 37}, 29, 40, 48),     // W[:29, :37] of a 48 x 40 weight
+                Arguments.of(b, new int[] {2, 23, 19, 24}, 96, 24, 144),  // 874 rows: several blocks
+                Arguments.of(b, new int[] {2, 1, 1, 9}, 5, 9, 5)));       // the minimum, 2 rows
+    }
+
+    @ParameterizedTest(name = "conv1x1 + statistics, then bn+hswish {0} x{1} cout{2}")
+    @MethodSource("statisticsCases")
+    void conv1x1Statistics_thenBatchNorm_matchTheSeparateOpsOnTheReference(Backend backend, int[] xShape, int cout,
+                                                                           int cinMax, int coutMax) {
+        ComputeContext ctx = contexts.get(backend);
+        ComputeContext ref = contexts.get(Backend.REFERENCE);
+        SplittableRandom rnd = new SplittableRandom((backend + " " + cout).hashCode());
+        int cin = xShape[3];
+        int rows = xShape[0] * xShape[1] * xShape[2];
+        float[] x = Numerics.uniform(rnd, rows * cin);
+        for (int r = 0; r < rows; r++) {
+            x[r * cin] = 20f + 0.1f * x[r * cin];  // a large common offset in every output channel
+        }
+        float[] w = Numerics.uniform(rnd, coutMax * cinMax);
+        float[] gamma = Numerics.uniform(rnd, coutMax);
+        float[] beta = Numerics.uniform(rnd, coutMax);
+        float[] rm = Numerics.uniform(rnd, coutMax);
+        float[] rv = Numerics.uniform(rnd, coutMax);
+        for (int j = 0; j < coutMax; j++) {
+            rv[j] = Math.abs(rv[j]) + 0.5f;
+            gamma[j] += 2.5f;
+        }
+        int[] yShape = {xShape[0], xShape[1], xShape[2], cout};
+        float[] yRef;
+        try (Tensor tx = Tensor.of(ref, Layout.NHWC, x, xShape); Tensor tw = Tensor.of(ref, Layout.MATRIX, w, coutMax,
+                cinMax); Tensor ty = Tensor.zeros(ref, Layout.NHWC, yShape)) {
+            SliceGemm.conv1x1Forward(ref, tx, tw, cin, cout, ty);
+            yRef = ty.toArray();
+        }
+        NnRunner.Bn want = NnRunner.bnActTrain(ref, P, Activation.HSWISH, yShape, yRef, gamma, beta, rm, rv);
+        String id = backend + " " + java.util.Arrays.toString(xShape) + " cout" + cout;
+        try (Tensor tx = Tensor.of(ctx, Layout.NHWC, x, xShape);
+             Tensor tw = Tensor.of(ctx, Layout.MATRIX, w, coutMax, cinMax);
+             Tensor ty = Tensor.zeros(ctx, Layout.NHWC, yShape); Tensor tz = Tensor.zeros(ctx, Layout.NHWC, yShape);
+             Tensor mean = Tensor.zeros(ctx, Layout.VECTOR, coutMax);
+             Tensor var = Tensor.zeros(ctx, Layout.VECTOR, coutMax);
+             Tensor g = Tensor.of(ctx, Layout.VECTOR, gamma, coutMax);
+             Tensor b = Tensor.of(ctx, Layout.VECTOR, beta, coutMax);
+             Tensor m = Tensor.of(ctx, Layout.VECTOR, rm, coutMax);
+             Tensor v = Tensor.of(ctx, Layout.VECTOR, rv, coutMax)) {
+            SliceGemm.conv1x1ForwardWithStatistics(ctx, tx, tw, cin, cout, ty, mean, var);
+            Numerics.assertClose(id + " y", yRef, ty.toArray(), 1e-4, 1e-5);
+            float[] gotMean = java.util.Arrays.copyOf(mean.toArray(), cout);
+            float[] gotVar = java.util.Arrays.copyOf(var.toArray(), cout);
+            Numerics.assertClose(id + " batch_mean", java.util.Arrays.copyOf(want.mean(), cout), gotMean, 1e-4, 1e-5);
+            Numerics.assertClose(id + " batch_var", java.util.Arrays.copyOf(want.var(), cout), gotVar, 1e-4, 1e-4);
+            BatchNorm.forwardTrainWithStatistics(ctx, P, Activation.HSWISH, ty, g, b, m, v, tz, mean, var);
+            Numerics.assertClose(id + " act(bn(y))", want.y(), tz.toArray(), 2e-4, 2e-4);
+            Numerics.assertClose(id + " running_mean", want.runningMean(), m.toArray(), 1e-5, 1e-5);
+            Numerics.assertClose(id + " running_var", want.runningVar(), v.toArray(), 1e-5, 1e-4);
+        }
+    }
+
+    @Test
+    void conv1x1Statistics_needTwoPositions() {
+        ComputeContext ctx = contexts.get(Backend.CPU);
+        try (Tensor x = Tensor.zeros(ctx, Layout.NHWC, 1, 1, 1, 4); Tensor w = Tensor.zeros(ctx, Layout.MATRIX, 3, 4);
+             Tensor y = Tensor.zeros(ctx, Layout.NHWC, 1, 1, 1, 3); Tensor m = Tensor.zeros(ctx, Layout.VECTOR, 3);
+             Tensor v = Tensor.zeros(ctx, Layout.VECTOR, 3)) {
+            InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+                    () -> SliceGemm.conv1x1ForwardWithStatistics(ctx, x, w, 4, 3, y, m, v));
+            assertEquals(true, e.getMessage().contains("at least 2"), e.getMessage());
+        }
+    }
+
     @Test
     void backwardWithAnActivation_needsBeta() {
         ComputeContext ctx = contexts.get(Backend.CPU);
