@@ -129,12 +129,17 @@ void bn_train(const BnTrain& op, void*) {
     } else {
         batch_statistics(rows, c, x, means, vars);  // before y may overwrite x
     }
+    // With an activation the backward recomputes z = (x - batch_mean) k + beta from the stored float
+    // statistics, so the forward normalises with exactly those (bit-identical z: the activation's
+    // derivative is taken at the value the forward used, also at its kinks). Without one, the double
+    // mean split in two floats keeps the last bits.
+    const bool recomputed = op.act != COMPOFA_ACT_IDENTITY;
     std::vector<float> mean_hi(c), mean_lo(c), a(c);
     for (int j = 0; j < c; ++j) {
         const double mean = means[j], var = vars[j];
-        const double invstd = 1.0 / std::sqrt(var + double(op.eps));
+        const double invstd = 1.0 / std::sqrt((recomputed ? double(float(var)) : var) + double(op.eps));
         mean_hi[j] = float(mean);
-        mean_lo[j] = float(mean - double(mean_hi[j]));
+        mean_lo[j] = recomputed ? 0.0f : float(mean - double(mean_hi[j]));
         a[j] = float(double(op.gamma[j]) * invstd);
         op.batch_mean[j] = float(mean);
         op.batch_var[j] = float(var);

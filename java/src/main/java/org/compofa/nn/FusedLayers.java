@@ -6,12 +6,26 @@ import org.compofa.ops.Epilogue;
 import org.compofa.ops.KernelTransform;
 
 /**
- * How the network lays out "convolution, batch norm, activation": a convolution layer and one batch
- * norm + activation layer when a backward may follow or fusion is off ({@link Mode#fusesInference()}),
- * one fused inference layer otherwise.
+ * How the network lays out "convolution, batch norm, activation", per {@link Fusion}: one fused
+ * inference layer; in training the batch norm and activation as one layer (and, after a 1x1
+ * convolution, that convolution gathering the statistics: {@link Conv1x1BnLayer}); or three layers.
  */
 final class FusedLayers {
     private FusedLayers() {}
+
+    /** Which fusion a pass's layers use. */
+    enum Fusion {
+        /** Separate ops (the *_UNFUSED modes). */
+        NONE,
+        /** Batch statistics: BN + activation fused, statistics gathered by 1x1 convolutions. */
+        TRAINING,
+        /** Running statistics: BN and activation in the convolutions' epilogues. */
+        INFERENCE;
+
+        static Fusion of(Mode mode) {
+            return mode.fusesInference() ? INFERENCE : mode.fusesTraining() ? TRAINING : NONE;
+        }
+    }
 
     /** Fused layers compute no intermediate activations, so they have no backward. */
     static void refuseBackward(Epilogue epilogue) {
@@ -27,46 +41,48 @@ final class FusedLayers {
     }
 
     /** {@code act(bn(conv1x1(x)))}; bn may be null (no batch norm). */
-    static void convBnAct(List<Layer> out, boolean fuse, Parameter weight, int cin, int cout, BatchNormWeights bn,
+    static void convBnAct(List<Layer> out, Fusion fuse, Parameter weight, int cin, int cout, BatchNormWeights bn,
                           Activation act) {
-        if (fuse) {
+        if (fuse == Fusion.INFERENCE) {
             out.add(Conv1x1Layer.fused(weight, cin, cout, new Epilogue(null, bn == null ? null : eval(bn), act)));
             return;
         }
         Conv1x1Layer conv = new Conv1x1Layer(weight, null, cin, cout, true);
-        if (bn == null) {
+        if (bn == null || fuse == Fusion.NONE) {
             out.add(conv);
-            addBnAct(out, null, cout, act);
+            addBnAct(out, fuse, bn, cout, act);
         } else {
             out.add(new Conv1x1BnLayer(conv, new BatchNormLayer(bn, cout, act)));
         }
     }
 
     /** {@code act(bn(depthwise(x)))}. */
-    static void depthwiseBnAct(List<Layer> out, boolean fuse, BlockWeights w, int mid, int k, int stride,
+    static void depthwiseBnAct(List<Layer> out, Fusion fuse, BlockWeights w, int mid, int k, int stride,
                                Activation act) {
         KernelTransform tr = w.t75() == null ? KernelTransform.NONE : KernelTransform.OFA;
-        Epilogue fused = fuse ? Epilogue.of(eval(w.depthwiseBn()), act) : null;
+        Epilogue fused = fuse == Fusion.INFERENCE ? Epilogue.of(eval(w.depthwiseBn()), act) : null;
         out.add(new DepthwiseLayer(w.depthwise(), w.t75(), w.t53(), mid, k, stride, tr, fused));
-        if (!fuse) {
-            addBnAct(out, w.depthwiseBn(), mid, act);
+        if (fuse != Fusion.INFERENCE) {
+            addBnAct(out, fuse, w.depthwiseBn(), mid, act);
         }
     }
 
     /** The stem: {@code act(bn(conv k x k (x)))}. */
-    static void stem(List<Layer> out, boolean fuse, Parameter weight, int k, int stride, BatchNormWeights bn, int c,
+    static void stem(List<Layer> out, Fusion fuse, Parameter weight, int k, int stride, BatchNormWeights bn, int c,
                      Activation act) {
-        out.add(new StemConvLayer(weight, k, stride, fuse ? Epilogue.of(eval(bn), act) : null));
-        if (!fuse) {
-            addBnAct(out, bn, c, act);
+        out.add(new StemConvLayer(weight, k, stride, fuse == Fusion.INFERENCE ? Epilogue.of(eval(bn), act) : null));
+        if (fuse != Fusion.INFERENCE) {
+            addBnAct(out, fuse, bn, c, act);
         }
     }
 
-    /** Batch norm and activation as one layer (fused in training), or the activation alone. */
-    private static void addBnAct(List<Layer> out, BatchNormWeights bn, int c, Activation act) {
+    /** Batch norm and activation as one layer (fused), or as two. */
+    private static void addBnAct(List<Layer> out, Fusion fuse, BatchNormWeights bn, int c, Activation act) {
+        boolean together = bn != null && fuse == Fusion.TRAINING;
         if (bn != null) {
-            out.add(new BatchNormLayer(bn, c, act));
-        } else if (act != Activation.IDENTITY) {
+            out.add(new BatchNormLayer(bn, c, together ? act : Activation.IDENTITY));
+        }
+        if (!together && act != Activation.IDENTITY) {
             out.add(new ActivationLayer(act));
         }
     }

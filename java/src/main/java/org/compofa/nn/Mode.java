@@ -5,8 +5,14 @@ package org.compofa.nn;
  * on the network; style principle 6).
  */
 public enum Mode {
-    /** Training: batch statistics, running statistics updated (momentum 0.1), dropout on, backward allowed. */
+    /**
+     * Training: batch statistics, running statistics updated (momentum 0.1), dropout on, backward
+     * allowed; each batch norm runs fused with its activation, and with the 1x1 convolution before it
+     * gathering its statistics.
+     */
     TRAIN(true, true, true, false),
+    /** {@link #TRAIN} through the separate ops (for comparisons and tests). */
+    TRAIN_UNFUSED(true, true, true, false),
     /**
      * A frozen teacher as the reference runs it (§5.1: {@code teacher.train()} under {@code no_grad}):
      * batch statistics, running statistics left alone, no dropout, no backward.
@@ -37,6 +43,11 @@ public enum Mode {
     /** Whether convolutions run fused with their batch norm and activation (inference only). */
     public boolean fusesInference() {
         return fused;
+    }
+
+    /** Whether batch-statistics passes run the fused training ops (everything but the *_UNFUSED modes). */
+    public boolean fusesTraining() {
+        return batchStatistics && this != TRAIN_UNFUSED;
     }
 
     /** Whether BN normalises with the batch's statistics. */

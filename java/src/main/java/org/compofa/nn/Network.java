@@ -274,8 +274,8 @@ public final class Network implements AutoCloseable {
      */
     private List<Layer> layers(Subnet subnet, Pass pass) {
         checkFits(subnet);
-        boolean fuse = pass.mode().fusesInference();
-        float dropout = pass.mode() == Mode.TRAIN ? pass.dropout() : 0f;
+        FusedLayers.Fusion fuse = FusedLayers.Fusion.of(pass.mode());
+        float dropout = pass.mode().allowsBackward() ? pass.dropout() : 0f;
         var t = spec.geometry().table();
         List<Layer> stemLayers = new ArrayList<>();
         FusedLayers.stem(stemLayers, fuse, stem, MobileNetV3Geometry.FIXED_KERNEL, t.stemStride(), stemBn,
@@ -303,7 +303,7 @@ public final class Network implements AutoCloseable {
         return layers;
     }
 
-    private Layer blockLayer(BlockWeights w, int mid, int k, boolean fuse) {
+    private Layer blockLayer(BlockWeights w, int mid, int k, FusedLayers.Fusion fuse) {
         BlockSpec b = w.spec();
         Activation act = ActivationLayer.of(b.activation());
         List<Layer> body = new ArrayList<>();

@@ -38,6 +38,11 @@ public final class Pass implements AutoCloseable {
         return new Pass(ws, Mode.TRAIN, dropout, dropoutSeed, null);
     }
 
+    /** {@link #train} through the separate (unfused) ops ({@link Mode#TRAIN_UNFUSED}). */
+    public static Pass trainUnfused(Workspace ws, float dropout, long dropoutSeed) {
+        return new Pass(ws, Mode.TRAIN_UNFUSED, dropout, dropoutSeed, null);
+    }
+
     /** An inference pass with running statistics. */
     public static Pass eval(Workspace ws) {
         return new Pass(ws, Mode.EVAL, 0f, 0, null);

@@ -41,12 +41,21 @@ import org.junit.jupiter.api.Test;
  * handful of values in the last stages, the network is chaotic: rounding-level differences after one
  * update (1 ulp of a weight) grow to ~1 % in the next step's logits, in either engine. For the same
  * reason the batch is 17, not 5-9: at batch 9 the first layers' gradients agree only to ~4e-3, at 17
- * to ~4e-4.
+ * to ~4e-4 for the draws of this seed.
+ *
+ * <p>The gradient and update tolerance is 2e-2 of the norm: measured on 2026-11-28, our engine of commit
+ * 5823ffe (before the training fusion) agreed to 7e-4 with these draws but only to 1.4e-2 at batch 33 or
+ * 1e-2 at 62 px, and the fused training layers (which agree with our separate ops to ~3e-6,
+ * TrainingFusionTest) land at 6e-3 to 8e-3 here: float-level differences are amplified ~1000x by the
+ * first layers' train-mode BN over few values, so a tighter bound only holds for lucky draws. A wrong
+ * formula anywhere (a missing activation derivative, a mis-sliced weight) gives errors of order 1.
  */
 class TorchCompoundStepTest {
     private static final int N = 17;
     private static final int R = 30;
     private static final double LR = 0.05;
+    /** Gradients and updates: relative to their norm (see the class comment for the measurements). */
+    private static final double GRADIENT_RTOL = 2e-2;
 
     @Test
     void compoundStepMatchesLibtorch() {
@@ -86,7 +95,7 @@ class TorchCompoundStepTest {
         }
     }
 
-    /** Every gradient within 2e-3 of its norm (float32 through ~20 layers of train-mode BN), + 1e-6 for the
+    /** Every gradient within GRADIENT_RTOL of its norm (float32 through ~20 layers of train-mode BN), + 1e-6 for the
      * ones that are zero in exact arithmetic (a BN shift before another train-mode BN). */
     private static void compareGradients(int step, Network student, TorchSupernet torchStudent) {
         for (NamedArray ours : student.parameters().gradients()) {
@@ -94,13 +103,13 @@ class TorchCompoundStepTest {
             float[] theirs = torchStudent.gradientInOurLayout(name);
             double diff = distance(ours.values(), theirs);
             double norm = norm(theirs);
-            assertTrue(diff <= 2e-3 * norm + 1e-6, "step " + step + " gradient of " + name + ": |ours - libtorch| "
+            assertTrue(diff <= GRADIENT_RTOL * norm + 1e-6, "step " + step + " gradient of " + name + ": |ours - libtorch| "
                     + diff + ", |libtorch| " + norm);
         }
     }
 
     /**
-     * Every parameter's change within 2e-3 of the change (plus an ulp-level floor: both engines round
+     * Every parameter's change within GRADIENT_RTOL of the change (plus an ulp-level floor: both engines round
      * the new weights to float; and the step of a gradient that is zero in exact arithmetic) and every running statistic within 2e-5 of its norm (+1e-5: some means are zero in exact arithmetic).
      */
     private static void compareValues(int step, Map<String, float[]> before, Map<String, float[]> after,
@@ -114,7 +123,7 @@ class TorchCompoundStepTest {
             double delta = distance(theirs, before.get(e.getKey()));
             changed += delta > 0 ? 1 : 0;
             boolean runningStat = e.getKey().contains(".running_");
-            double allowed = runningStat ? 2e-5 * norm(theirs) + 1e-5 : 2e-3 * delta + 2.4e-7 * norm(theirs) + 2 * LR * 1e-6;
+            double allowed = runningStat ? 2e-5 * norm(theirs) + 1e-5 : GRADIENT_RTOL * delta + 2.4e-7 * norm(theirs) + 2 * LR * 1e-6;
             assertTrue(diff <= allowed, "step " + step + " " + e.getKey() + ": |ours - libtorch| " + diff
                     + ", |update| " + delta + ", allowed " + allowed);
         }
