@@ -42,6 +42,10 @@ public class CompoundStepBenchmark {
     @Param({"16"})
     public int imagenetBatch;
 
+    /** The training fusion (BN + activation, statistics in the 1x1 convolutions) on, or the separate ops. */
+    @Param({"true"})
+    public boolean fused;
+
     private ComputeContext ctx;
     private StepThroughput.Session session;
 
@@ -49,7 +53,7 @@ public class CompoundStepBenchmark {
     public void setUp() {
         CompoundStepCase c = CompoundStepCase.parse(net, imagenetBatch);
         ctx = ComputeContext.open(Backend.CPU);
-        session = new StepThroughput.Session(ctx, c.net(), c.resolution(), c.batch());
+        session = new StepThroughput.Session(ctx, c.net(), c.resolution(), c.batch(), fused);
     }
 
     @Benchmark

@@ -103,6 +103,11 @@ public final class StepThroughput {
 
         /** Allocates the seeded student and teacher supernets of {@code net} on {@code ctx}. */
         public Session(ComputeContext ctx, Net net, int resolution, int batch) {
+            this(ctx, net, resolution, batch, true);
+        }
+
+        /** As above; {@code fused} false: the students' passes through the separate ops (a comparison). */
+        public Session(ComputeContext ctx, Net net, int resolution, int batch, boolean fused) {
             NetworkSpec spec = NetworkSpec.supernet(net.geometry, 4, KernelTransform.NONE);
             try {
                 student = new Network(ctx, spec, 1);
@@ -111,7 +116,7 @@ public final class StepThroughput {
                 momentum = TrainingStep.zeroMomentum(student);
                 TrainingConfig config = TrainingPreset.COMPOFA_PHASE2.config().withBatchSize(batch)
                         .withResolutions(List.of(resolution));
-                step = new TrainingStep(student, teacher, config, momentum, ws);
+                step = new TrainingStep(student, teacher, config, momentum, ws, fused);
             } catch (RuntimeException e) {
                 close();
                 throw e;

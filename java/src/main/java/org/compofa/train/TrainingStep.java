@@ -34,6 +34,7 @@ public final class TrainingStep {
     private final Map<String, Tensor> momentum;
     private final Workspace ws;
     private final ParameterGroups groups;
+    private final boolean fused;
 
     /** The loss and training top-1 (%) of a step, averaged over its subnets. */
     public record Stats(double loss, double top1) {
@@ -48,6 +49,16 @@ public final class TrainingStep {
      */
     public TrainingStep(Network student, Network teacher, TrainingConfig config, Map<String, Tensor> momentum,
                         Workspace ws) {
+        this(student, teacher, config, momentum, ws, true);
+    }
+
+    /**
+     * As above; {@code fused} false runs the students' passes through the separate ops
+     * ({@code Mode.TRAIN_UNFUSED}), for the benchmark that measures what the training fusion gains.
+     */
+    public TrainingStep(Network student, Network teacher, TrainingConfig config, Map<String, Tensor> momentum,
+                        Workspace ws, boolean fused) {
+        this.fused = fused;
         this.student = Objects.requireNonNull(student, "student");
         this.teacher = teacher;
         this.config = Objects.requireNonNull(config, "config");
@@ -102,7 +113,8 @@ public final class TrainingStep {
             double top1Sum = 0;
             for (int k = 0; k < subnets.size(); k++) {
                 long dropoutSeed = SeededOrder.key(config.seed(), DROPOUT_STREAM, state.globalStep(), k);
-                try (Pass p = Pass.train(ws, (float) config.dropout(), dropoutSeed)) {
+                try (Pass p = fused ? Pass.train(ws, (float) config.dropout(), dropoutSeed)
+                        : Pass.trainUnfused(ws, (float) config.dropout(), dropoutSeed)) {
                     Tensor logits = student.forward(p, subnets.get(k), images);
                     CrossEntropy.softmax(ctx, logits, labels, (float) config.labelSmoothing(), scale / n, loss,
                             dlogits);
