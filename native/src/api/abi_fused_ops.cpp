@@ -22,6 +22,20 @@ void check_disjoint(const float* x, int64_t x_need, const float* y, int64_t y_ne
         invalid("y overlaps x: the fused ops do not run in place; give y its own buffer");
 }
 
+// The 1x1 convolution's sizes and buffers: rows >= min_rows (2 when statistics are gathered).
+void check_conv1x1(compofa_context* c, int64_t rows, int64_t min_rows, int32_t cin, int32_t cout, const float* x,
+                   uint64_t x_len, const float* w, uint64_t w_len, int32_t ldw, const float* y, uint64_t y_len) {
+    if (rows < min_rows || rows > INT32_MAX)
+        invalid("rows=" + std::to_string(rows) + ": allowed " + std::to_string(min_rows) + " .. 2^31-1" +
+                (min_rows > 1 ? " (batch statistics need two rows)" : ""));
+    if (cin < 1 || cout < 1) invalid("cin=" + std::to_string(cin) + " cout=" + std::to_string(cout) + ": allowed >= 1");
+    if (ldw < cin) invalid("ldw=" + std::to_string(ldw) + ": allowed >= cin=" + std::to_string(cin));
+    check_tensor(c, "x", x, x_len, rows * cin);
+    check_tensor(c, "w", w, w_len, int64_t(cout - 1) * ldw + cin);
+    check_tensor(c, "y", y, y_len, rows * cout);
+    check_disjoint(x, rows * cin, y, rows * cout);
+}
+
 }  // namespace
 
 extern "C" {
@@ -32,14 +46,7 @@ int32_t compofa_conv1x1_fused_forward(compofa_context* ctx, compofa_stream* stre
     return guarded(__func__, [&] {
         compofa_context* c = context_of(ctx);
         void* native = native_stream_of(c, stream);
-        if (rows < 1 || rows > INT32_MAX) invalid("rows=" + std::to_string(rows) + ": allowed 1 .. 2^31-1");
-        if (cin < 1 || cout < 1)
-            invalid("cin=" + std::to_string(cin) + " cout=" + std::to_string(cout) + ": allowed >= 1");
-        if (ldw < cin) invalid("ldw=" + std::to_string(ldw) + ": allowed >= cin=" + std::to_string(cin));
-        check_tensor(c, "x", x, x_len, rows * cin);
-        check_tensor(c, "w", w, w_len, int64_t(cout - 1) * ldw + cin);
-        check_tensor(c, "y", y, y_len, rows * cout);
-        check_disjoint(x, rows * cin, y, rows * cout);
+        check_conv1x1(c, rows, 1, cin, cout, x, x_len, w, w_len, ldw, y, y_len);
         const Epilogue e = checked_epilogue(c, epilogue, cout);
         nn_kernels_for(c).conv1x1_fused(FusedConv1x1{int32_t(rows), cin, cout, x, w, ldw, y, e, c->precision.load()},
                                         native);
@@ -53,17 +60,9 @@ int32_t compofa_conv1x1_stats_forward(compofa_context* ctx, compofa_stream* stre
     return guarded(__func__, [&] {
         compofa_context* c = context_of(ctx);
         void* native = native_stream_of(c, stream);
-        if (rows < 2 || rows > INT32_MAX)
-            invalid("rows=" + std::to_string(rows) + ": allowed 2 .. 2^31-1 (batch statistics need two rows)");
-        if (cin < 1 || cout < 1)
-            invalid("cin=" + std::to_string(cin) + " cout=" + std::to_string(cout) + ": allowed >= 1");
-        if (ldw < cin) invalid("ldw=" + std::to_string(ldw) + ": allowed >= cin=" + std::to_string(cin));
-        check_tensor(c, "x", x, x_len, rows * cin);
-        check_tensor(c, "w", w, w_len, int64_t(cout - 1) * ldw + cin);
-        check_tensor(c, "y", y, y_len, rows * cout);
+        check_conv1x1(c, rows, 2, cin, cout, x, x_len, w, w_len, ldw, y, y_len);
         check_tensor(c, "batch_mean", batch_mean, batch_len, cout);
         check_tensor(c, "batch_var", batch_var, batch_len, cout);
-        check_disjoint(x, rows * cin, y, rows * cout);
         if (batch_mean == batch_var) invalid("batch_mean and batch_var are the same buffer; give each its own");
         FusedConv1x1 op{int32_t(rows), cin, cout, x, w, ldw, y, Epilogue{}, c->precision.load(), batch_mean, batch_var};
         nn_kernels_for(c).conv1x1_fused(op, native);

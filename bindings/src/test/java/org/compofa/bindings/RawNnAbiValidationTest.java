@@ -181,6 +181,22 @@ class RawNnAbiValidationTest {
     }
 
     @Test
+    void rawConv1x1Statistics_badRowsAndSharedOutputs_typedErrors() {
+        expect(InvalidArgumentException.class, "rows=1: allowed 2 .. 2^31-1 (batch statistics need two rows)",
+                () -> RawFusedOps.conv1x1StatsForward(ctx, null, 1, 4, 3, a.dataAddress(), N, b.dataAddress(), N, 4,
+                        c.dataAddress(), N, d.dataAddress(), d.dataAddress() + 64, 16));
+        expect(InvalidArgumentException.class, "batch_mean and batch_var are the same buffer",
+                () -> RawFusedOps.conv1x1StatsForward(ctx, null, 8, 4, 3, a.dataAddress(), N, b.dataAddress(), N, 4,
+                        c.dataAddress(), N, d.dataAddress(), d.dataAddress(), 16));
+        expect(InvalidArgumentException.class, "stats_given=2: allowed 0",
+                () -> CompofaNnNative.batchnormActForwardTrain(seg(), NULL, 8, 4, CompofaNnNative.ACT_RELU, 2, p(a), N,
+                        p(b), p(b), NULL, NULL, N, 0.1f, 1e-5f, p(c), N, p(d), p(d), N));
+        // a valid call runs: y and the statistics of 8 rows
+        RawFusedOps.conv1x1StatsForward(ctx, null, 8, 4, 3, a.dataAddress(), N, b.dataAddress(), N, 4,
+                c.dataAddress(), N, d.dataAddress(), d.dataAddress() + 64, 16);
+    }
+
+    @Test
     void rawElementwise_badKindLenAndPointers_typedErrors() {
         expect(InvalidArgumentException.class, "activation kind 4: allowed 0 (identity), 1 (relu), 2 (h_swish), 3 (h_sigmoid)",
                 () -> RawNnOps.activationForward(ctx, null, 4, a.dataAddress(), b.dataAddress(), N));
