@@ -18,6 +18,11 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="${OUT:-$ROOT/device-out}"
 BUILD="${COMPOFA_DEVICE_BUILD:-$ROOT/build-device}"   # inside the repo: a rerun on a warm machine is incremental
+# cuBLAS for the optional GEMM library (compofa_context_set_gemm_library): PyTorch's pip install carries one.
+if [ -z "${COMPOFA_CUBLAS_LIBRARY:-}" ]; then
+  COMPOFA_CUBLAS_LIBRARY="$(python3 -c 'import glob, os, nvidia.cublas as c; print(sorted(glob.glob(os.path.join(list(c.__path__)[0], "lib", "libcublas.so*")))[-1])' 2>/dev/null || true)"
+fi
+export COMPOFA_CUBLAS_LIBRARY
 BUDGET="${COMPOFA_DEVICE_BUDGET_S:-470}"
 STAGE_LOGS="$(mktemp -d)"
 COMMIT="${COMPOFA_COMMIT:-$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)}"
@@ -104,6 +109,12 @@ stage_step() {
   "$dir/jre/bin/java" --enable-native-access=ALL-UNNAMED -Xss4m -Dcompofa.library.path="$BUILD/lib" -cp "$cp" \
     org.compofa.cli.Main step-bench --backend cuda --net imagenet --resolutions 128,224 --batches 64,256 \
     --steps 3 --warmup 1 --precision tf32 --csv "$OUT/step-ours-tf32.csv"
+  # cuBLAS for the plain GEMMs (an alternative path and a peer of ours), when the machine has it.
+  if [ -n "${COMPOFA_CUBLAS_LIBRARY:-}" ]; then
+    "$dir/jre/bin/java" --enable-native-access=ALL-UNNAMED -Xss4m -Dcompofa.library.path="$BUILD/lib" -cp "$cp" \
+      org.compofa.cli.Main step-bench --backend cuda --net imagenet --resolutions 224 --batches 256 \
+      --steps 3 --warmup 1 --precision tf32 --gemm cublas --csv "$OUT/step-ours-tf32-cublas.csv"
+  fi
 }
 stage_bench() {
   "$BUILD/bin/compofa_bench" --backend cuda --out "$OUT/bench-cuda.csv"

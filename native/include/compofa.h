@@ -97,6 +97,17 @@ enum compofa_precision {
 };
 int32_t compofa_context_set_precision(compofa_context* ctx, int32_t precision);
 int32_t compofa_context_precision(const compofa_context* ctx, int32_t* precision);
+/* Which library runs compofa_gemm on a CUDA context: our kernels (the default) or cuBLAS, loaded at
+ * run time (dlopen of $COMPOFA_CUBLAS_LIBRARY, else libcublas.so.13/.12/.so) as an alternative path
+ * and a peer; it honours the precision setting through cublasGemmEx's compute type. The fused and
+ * statistics 1x1 convolutions always run ours. Setting CUBLAS where it cannot run (a host backend, no
+ * cuBLAS found) returns COMPOFA_ERR_UNSUPPORTED with the reason and leaves the setting unchanged. */
+enum compofa_gemm_library {
+    COMPOFA_GEMM_OURS = 0,
+    COMPOFA_GEMM_CUBLAS = 1
+};
+int32_t compofa_context_set_gemm_library(compofa_context* ctx, int32_t library);
+int32_t compofa_context_gemm_library(const compofa_context* ctx, int32_t* library);
 
 /* ---- memory ---------------------------------------------------------------------------------- */
 /* Host memory (REFERENCE/CPU) or device memory (CUDA), 256-byte aligned, zero-filled. */

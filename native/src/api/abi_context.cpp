@@ -90,6 +90,30 @@ int32_t compofa_context_set_precision(compofa_context* ctx, int32_t precision) {
     });
 }
 
+int32_t compofa_context_set_gemm_library(compofa_context* ctx, int32_t library) {
+    return guarded(__func__, [&] {
+        compofa_context* c = context_of(ctx);
+        if (library != COMPOFA_GEMM_OURS && library != COMPOFA_GEMM_CUBLAS)
+            fail(COMPOFA_ERR_INVALID_ARGUMENT,
+                 "gemm library " + std::to_string(library) + ": allowed 0 (ours), 1 (cuBLAS)");
+        if (library == COMPOFA_GEMM_CUBLAS) {
+            if (c->backend != COMPOFA_BACKEND_CUDA)
+                fail(COMPOFA_ERR_UNSUPPORTED, "cuBLAS runs on CUDA contexts only; this context's backend is " +
+                                                  std::string(c->backend == COMPOFA_BACKEND_CPU ? "CPU" : "REFERENCE"));
+            std::string why;
+            if (cuda::vendor_blas_load(&why).empty()) fail(COMPOFA_ERR_UNSUPPORTED, why);
+        }
+        c->gemm_library.store(library);
+    });
+}
+
+int32_t compofa_context_gemm_library(const compofa_context* ctx, int32_t* library) {
+    return guarded(__func__, [&] {
+        if (library == nullptr) fail(COMPOFA_ERR_INVALID_ARGUMENT, "library must not be NULL");
+        *library = context_of(ctx)->gemm_library.load();
+    });
+}
+
 int32_t compofa_context_precision(const compofa_context* ctx, int32_t* precision) {
     return guarded(__func__, [&] {
         if (precision == nullptr) fail(COMPOFA_ERR_INVALID_ARGUMENT, "precision must not be NULL");

@@ -6,6 +6,7 @@
 #include "api/dispatch.h"
 #include "api/handles.h"
 #include "common/kernels.h"
+#include "cuda/cuda_services.h"
 
 using namespace compofa;
 
@@ -85,7 +86,10 @@ int32_t compofa_gemm(compofa_context* ctx, compofa_stream* stream, int32_t trans
         check_tensor(c, "b", b, b_len, (int64_t)(b_rows - 1) * ldb + b_cols);
         check_tensor(c, "c", c_ptr, c_len, (int64_t)(m - 1) * ldc + n);
         Gemm op{trans_a == 1, trans_b == 1, m, n, k, alpha, a, lda, b, ldb, beta, c_ptr, ldc, c->precision.load()};
-        kernels_for(c).gemm(op, native);
+        if (c->gemm_library.load() == COMPOFA_GEMM_CUBLAS)
+            cuda::vendor_gemm(c->device, op, native);
+        else
+            kernels_for(c).gemm(op, native);
     });
 }
 

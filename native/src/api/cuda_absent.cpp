@@ -56,6 +56,11 @@ const NnKernelTable& cuda_nn_kernels() {
 }
 
 namespace cuda {
+std::string vendor_blas_load(std::string* why) {
+    if (why != nullptr) *why = "this build has no CUDA backend, so no cuBLAS either";
+    return "";
+}
+void vendor_gemm(int, const Gemm&, void*) { absent(); }
 bool compiled_in() { return false; }
 int device_count(std::string* why_none) {
     if (why_none) *why_none = "this build of compofa has no CUDA backend";

@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <string>
 
+#include "common/kernels.h"
+
 namespace compofa::cuda {
 
 bool compiled_in();
@@ -35,5 +37,10 @@ float event_elapsed_ms(void* start, void* end);
 bool is_device_pointer(int device, const void* ptr);
 // True when ptr is known to CUDA as device-only memory (so a host backend must refuse it).
 bool is_device_only_pointer(const void* ptr);
+
+// cuBLAS loaded at run time (vendor_blas.cu): the library's name, or "" with the reason in *why.
+std::string vendor_blas_load(std::string* why);
+// op through cublasGemmEx on `stream` (precision: the compute type); UNSUPPORTED without cuBLAS.
+void vendor_gemm(int device, const Gemm& op, void* stream);
 
 }  // namespace compofa::cuda

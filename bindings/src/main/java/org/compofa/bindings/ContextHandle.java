@@ -64,6 +64,16 @@ public final class ContextHandle extends NativeHandle {
         CompofaNative.contextSetPrecision(segment(), precision);
     }
 
+    /** Which library runs the plain GEMMs, a {@code CompofaNative.GEMM_*} code. */
+    public void setGemmLibrary(int library) {
+        CompofaNative.contextSetGemmLibrary(segment(), library);
+    }
+
+    /** The current {@code CompofaNative.GEMM_*} code. */
+    public int gemmLibrary() {
+        return CompofaNative.contextGemmLibrary(segment());
+    }
+
     /** The current {@code CompofaNative.PRECISION_*} code. */
     public int precision() {
         return CompofaNative.contextPrecision(segment());

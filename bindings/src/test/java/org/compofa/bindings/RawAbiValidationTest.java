@@ -102,6 +102,17 @@ class RawAbiValidationTest {
     }
 
     @Test
+    void contextGemmLibrary_cublasOnTheCpu_unsupported_andUnknownCodesInvalid() {
+        assertEquals(CompofaNative.GEMM_OURS, ctx.gemmLibrary());
+        expect(NotSupportedException.class, "cuBLAS runs on CUDA contexts only; this context's backend is CPU",
+                () -> ctx.setGemmLibrary(CompofaNative.GEMM_CUBLAS));
+        expect(InvalidArgumentException.class, "gemm library 2: allowed 0 (ours), 1 (cuBLAS)",
+                () -> ctx.setGemmLibrary(2));
+        assertEquals(CompofaNative.GEMM_OURS, ctx.gemmLibrary(), "a refused setting leaves the last one");
+        ctx.setGemmLibrary(CompofaNative.GEMM_OURS);
+    }
+
+    @Test
     void rawDwconv_zeroAndNegativeSizes_invalidArgument() {
         expect(InvalidArgumentException.class, ">= 1", () -> forward(0, 9, 9, 16, 16, 3, 7, 1, 0));
         expect(InvalidArgumentException.class, ">= 1", () -> forward(1, -9, 9, 16, 16, 3, 7, 1, 0));

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.compofa.report.AtomicFiles;
 import org.compofa.runtime.ComputeContext;
+import org.compofa.runtime.GemmLibrary;
 import org.compofa.runtime.Precision;
 import org.compofa.train.StepThroughput;
 
@@ -31,6 +32,8 @@ final class StepBenchCommand {
               --steps N          timed steps (default 5); the median is reported
               --precision P      GEMM arithmetic: fp32 (default), tf32 or bf16 (CUDA tensor cores;
                                  the CPU computes fp32 whatever is asked)
+              --gemm L           ours (default) or cublas: the library of the plain GEMMs (CUDA,
+                                 cuBLAS loaded at run time)
               --csv FILE         also write the rows as CSV""";
 
     static int run(PrintStream out, String[] args) {
@@ -41,6 +44,7 @@ final class StepBenchCommand {
         int warmup;
         int steps;
         Precision precision;
+        GemmLibrary gemm;
         try {
             if (Arrays.asList(args).contains("--help")) {
                 out.println(USAGE);
@@ -53,6 +57,7 @@ final class StepBenchCommand {
             warmup = o.integer("warmup", 2);
             steps = o.integer("steps", 5);
             precision = Precision.parse(o.get("precision", "fp32"));
+            gemm = GemmLibrary.parse(o.get("gemm", "ours"));
             for (int r : resolutions) {
                 for (int n : batches) {
                     StepThroughput.checkCase(r, n, warmup, steps);
@@ -67,7 +72,8 @@ final class StepBenchCommand {
                 + "state_mib,subnets");
         try (ComputeContext ctx = ComputeContext.select(o.get("backend", "auto"))) {
             ctx.setPrecision(precision);
-            out.println("compound step on " + ctx.describe() + ", GEMM precision " + precision + " (teacher forward + "
+            ctx.setGemmLibrary(gemm);
+            out.println("compound step on " + ctx.describe() + ", GEMM precision " + precision + ", " + gemm + " (teacher forward + "
                     + StepThroughput.SUBNETS + " subnets forward/backward + SGD, synthetic data)");
             out.printf("%-9s %5s %6s %11s %11s %11s %10s %10s %9s%n", "net", "res", "batch", "ms/step", "min ms",
                     "max ms", "images/s", "act. MiB", "state MiB");

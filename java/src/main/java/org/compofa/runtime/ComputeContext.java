@@ -108,6 +108,21 @@ public final class ComputeContext implements AutoCloseable {
         handle.setPrecision(java.util.Objects.requireNonNull(precision, "precision").code());
     }
 
+    /**
+     * Which library runs this context's plain GEMMs (see {@link GemmLibrary}).
+     *
+     * @throws org.compofa.bindings.NotSupportedException for cuBLAS on a host context or where no
+     *                                                   cuBLAS is found (the message says where it looked)
+     */
+    public void setGemmLibrary(GemmLibrary library) {
+        handle.setGemmLibrary(java.util.Objects.requireNonNull(library, "library").code());
+    }
+
+    /** The library of the plain GEMMs ({@link GemmLibrary#OURS} unless set). */
+    public GemmLibrary gemmLibrary() {
+        return GemmLibrary.of(handle.gemmLibrary());
+    }
+
     /** The current GEMM precision ({@link Precision#FP32} unless set). */
     public Precision precision() {
         return Precision.of(handle.precision());

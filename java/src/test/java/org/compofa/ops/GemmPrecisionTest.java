@@ -136,6 +136,46 @@ class GemmPrecisionTest {
         }
     }
 
+    @ParameterizedTest(name = "cuda cuBLAS {0} conv1x1 forward and backward")
+    @org.junit.jupiter.params.provider.EnumSource(Precision.class)
+    void cudaCublas_matchesTheProduct(Precision p) {
+        ComputeContext ctx = contexts.get(Backend.CUDA);
+        try {
+            ctx.setGemmLibrary(org.compofa.runtime.GemmLibrary.CUBLAS);
+        } catch (org.compofa.bindings.NotSupportedException e) {
+            org.junit.jupiter.api.Assumptions.abort("SKIPPED: " + e.getMessage());
+        }
+        // cuBLAS may round the operands its own way: fp32 products, with the format's unit roundoff as tolerance.
+        double unit = p == Precision.FP32 ? 1e-6 : p == Precision.TF32 ? 1e-3 : 8e-3;
+        int n = 2, h = 9, w = 7, cin = 37, cout = 29, cinMax = 40, coutMax = 48, rows = n * h * w;
+        SplittableRandom rnd = new SplittableRandom(p.ordinal() + 77L);
+        float[] x = Numerics.uniform(rnd, rows * cin);
+        float[] wt = Numerics.uniform(rnd, coutMax * cinMax);
+        float[] dy = Numerics.uniform(rnd, rows * cout);
+        ctx.setPrecision(p);
+        try (Tensor tx = Tensor.of(ctx, Layout.NHWC, x, n, h, w, cin);
+             Tensor tw = Tensor.of(ctx, Layout.MATRIX, wt, coutMax, cinMax);
+             Tensor ty = Tensor.zeros(ctx, Layout.NHWC, n, h, w, cout);
+             Tensor tdy = Tensor.of(ctx, Layout.NHWC, dy, n, h, w, cout);
+             Tensor tdx = Tensor.zeros(ctx, Layout.NHWC, n, h, w, cin)) {
+            SliceGemm.conv1x1Forward(ctx, tx, tw, cin, cout, ty);
+            SliceGemm.conv1x1Backward(ctx, tx, tw, tdy, cin, cout, tdx, null);
+            Numerics.assertClose("cuBLAS " + p + " y", naiveConv1x1(x, wt, rows, cin, cout, cinMax), ty.toArray(),
+                    4 * unit * Math.sqrt(cin), 4 * unit);
+            float[] wT = new float[cinMax * coutMax];
+            for (int j = 0; j < coutMax; j++) {
+                for (int i = 0; i < cinMax; i++) {
+                    wT[i * coutMax + j] = wt[j * cinMax + i];
+                }
+            }
+            Numerics.assertClose("cuBLAS " + p + " dx", naiveConv1x1(dy, wT, rows, cout, cin, coutMax), tdx.toArray(),
+                    4 * unit * Math.sqrt(cout), 4 * unit);
+        } finally {
+            ctx.setPrecision(Precision.FP32);
+            ctx.setGemmLibrary(org.compofa.runtime.GemmLibrary.OURS);
+        }
+    }
+
     @Test
     void hostBackends_acceptEverySetting_andComputeFp32() {
         for (Backend b : new Backend[] {Backend.REFERENCE, Backend.CPU}) {
