@@ -78,6 +78,17 @@ class GemmPrecisionTest {
         return y;
     }
 
+    /** The [cols][rows] transpose of a [rows][cols] matrix. */
+    static float[] transposed(float[] a, int rows, int cols) {
+        float[] t = new float[rows * cols];
+        for (int j = 0; j < rows; j++) {
+            for (int i = 0; i < cols; i++) {
+                t[i * rows + j] = a[j * cols + i];
+            }
+        }
+        return t;
+    }
+
     static Stream<Arguments> tensorCoreCases() {
         return Stream.of(Precision.TF32, Precision.BF16).flatMap(p -> Stream.of(
                 Arguments.of(p, 3, 7, 9, 37, 29, 40, 48),    // tails in every dimension, W[:29, :37] of 48 x 40
@@ -108,12 +119,7 @@ class GemmPrecisionTest {
             double tol = 2e-5 * Math.sqrt(cin);
             Numerics.assertClose(p + " y", naiveConv1x1(xr, wr, rows, cin, cout, cinMax), ty.toArray(), tol, 1e-4);
             // dx = dy W[:cout, :cin]: the same naive product with W transposed
-            float[] wT = new float[cinMax * coutMax];
-            for (int j = 0; j < coutMax; j++) {
-                for (int i = 0; i < cinMax; i++) {
-                    wT[i * coutMax + j] = wr[j * cinMax + i];
-                }
-            }
+            float[] wT = transposed(wr, coutMax, cinMax);
             Numerics.assertClose(p + " dx", naiveConv1x1(rounded(dy, p), wT, rows, cout, cin, coutMax), tdx.toArray(),
                     2e-5 * Math.sqrt(cout), 1e-4);
             float[] dw = tdw.toArray();
@@ -162,12 +168,7 @@ class GemmPrecisionTest {
             SliceGemm.conv1x1Backward(ctx, tx, tw, tdy, cin, cout, tdx, null);
             Numerics.assertClose("cuBLAS " + p + " y", naiveConv1x1(x, wt, rows, cin, cout, cinMax), ty.toArray(),
                     4 * unit * Math.sqrt(cin), 4 * unit);
-            float[] wT = new float[cinMax * coutMax];
-            for (int j = 0; j < coutMax; j++) {
-                for (int i = 0; i < cinMax; i++) {
-                    wT[i * coutMax + j] = wt[j * cinMax + i];
-                }
-            }
+            float[] wT = transposed(wt, coutMax, cinMax);
             Numerics.assertClose("cuBLAS " + p + " dx", naiveConv1x1(dy, wT, rows, cout, cin, coutMax), tdx.toArray(),
                     4 * unit * Math.sqrt(cout), 4 * unit);
         } finally {
