@@ -10,7 +10,7 @@
 # stage failed (a skipped stage is not a failure).
 #
 # Files written to $OUT (or ./device-out): device-check.log, bench-cuda.csv, torch-compare.csv,
-# step-torch.csv, step-ours.csv, summary.txt. Budget: COMPOFA_DEVICE_BUDGET_S seconds in all (default 470, about 8 minutes on an
+# step-torch.csv, step-ours.csv, step-ours-tf32.csv, step-ours-tf32-cublas.csv (when cuBLAS is found), summary.txt. Budget: COMPOFA_DEVICE_BUDGET_S seconds in all (default 470, about 8 minutes on an
 # H100); each stage has its own cap too. Typical device call (see .library/device/README.md):
 #   run(command="bash ci/device-check.sh", carry=[".jre"], timeout_s=560)
 set -euo pipefail
