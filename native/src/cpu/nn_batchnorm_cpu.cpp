@@ -1,7 +1,8 @@
 // Batch normalisation over the rows of a (rows, c) tensor on the CPU, PyTorch semantics (see
 // compofa.h and ref/nn_batchnorm_ref.cpp).
 // train: one pass of per-thread double column sums of d = x - x[0][j] and d^2 (shifted data: the
-//        variance loses nothing to a large mean; skipped when the producer gathered them), then y = ((x - mean_hi) - mean_lo) * a + beta with
+//        variance loses nothing to a large mean; skipped when the producer gathered them), then
+//        y = ((x - mean_hi) - mean_lo) * a + beta with
 //        a = gamma * invstd and the double mean split into two floats, OpenMP over rows.
 // backward: one pass of column sums of dy and dy * (x - mean), then
 //        dx = k1 dy - k2 - k3 (x - mean), k1 = gamma invstd, k2 = k1 sum(dy) / rows,
@@ -93,11 +94,9 @@ void bn_backward_act(const BnBackward& op) {
     }
 }
 
-}  // namespace
-
 // The batch's per-channel mean and biased variance of x (rows, c) in double: column sums of the
 // data shifted by its first row (so a large common offset costs no precision).
-static void batch_statistics(int64_t rows, int c, const float* x, std::vector<double>& mean, std::vector<double>& var) {
+void batch_statistics(int64_t rows, int c, const float* x, std::vector<double>& mean, std::vector<double>& var) {
     std::vector<double> shift(x, x + c);
     const double* K = shift.data();
     const std::vector<double> sums = column_sums(rows, 2 * int64_t(c), rows * c, [&](int64_t r, double* acc) {
@@ -117,6 +116,8 @@ static void batch_statistics(int64_t rows, int c, const float* x, std::vector<do
         var[j] = std::max(0.0, (s2 - s1 * s1 / double(rows)) / double(rows));
     }
 }
+
+}  // namespace
 
 void bn_train(const BnTrain& op, void*) {
     const int64_t rows = op.rows;
@@ -141,8 +142,10 @@ void bn_train(const BnTrain& op, void*) {
         mean_hi[j] = float(mean);
         mean_lo[j] = recomputed ? 0.0f : float(mean - double(mean_hi[j]));
         a[j] = float(double(op.gamma[j]) * invstd);
-        op.batch_mean[j] = float(mean);
-        op.batch_var[j] = float(var);
+        if (!op.stats_given) {  // given statistics stay as the producer wrote them
+            op.batch_mean[j] = float(mean);
+            op.batch_var[j] = float(var);
+        }
         if (op.running_mean != nullptr && op.momentum != 0.0f) {
             const double m = op.momentum;
             op.running_mean[j] = float((1.0 - m) * op.running_mean[j] + m * mean);

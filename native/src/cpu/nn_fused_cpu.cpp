@@ -1,8 +1,8 @@
 // Fused ops on the CPU. The epilogue is folded to one multiply-add per element and applied to each
 // block of output right after the kernel wrote it, so the BN and activation passes over memory
 // disappear; in training the block's column statistics are gathered there instead (for the batch
-// norm that follows, compofa_conv1x1_stats_forward). The 1x1 convolution is split into row blocks shared by our OpenMP threads,
-// each running a single-threaded GEMM on its block: the GEMM then uses every core without
+// norm that follows, compofa_conv1x1_stats_forward). The 1x1 convolution is split into row blocks
+// shared by our OpenMP threads, each running a single-threaded GEMM on its block: the GEMM then uses every core without
 // OpenBLAS's own thread pool, whose workers and ours spun against each other (benchmarks/RESULTS.md).
 #include "cpu/epilogue_cpu.h"
 #include "cpu/nn_cpu_ops.h"

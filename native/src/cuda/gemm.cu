@@ -75,12 +75,7 @@ __global__ void __launch_bounds__(kThreads) gemm_kernel(Gemm g, Epilogue e, bool
             for (int q = 0; q < kTN; ++q) {
                 const int j = col0 + tx + 16 * q;
                 if (j >= g.n) continue;
-                float* cij = g.c + int64_t(i) * g.ldc + j;
-                // beta == 0 overwrites without reading C (NaN or garbage there does not propagate).
-                if (epilogue)  // the fused op always overwrites (beta == 0)
-                    *cij = apply_epilogue(e, j, g.alpha * acc[r][q]);
-                else
-                    *cij = g.beta == 0.0f ? g.alpha * acc[r][q] : fmaf(g.beta, *cij, g.alpha * acc[r][q]);
+                store_c(g, e, epilogue, i, j, g.alpha * acc[r][q]);
             }
         }
         if (stats != nullptr) {  // training 1x1 conv (beta 0, no epilogue): the tile's column sums

@@ -13,6 +13,16 @@ void gemm(const Gemm& op, void* stream);
 // stats (2 x n doubles, zeroed) non-null: the columns' sums and sums of squares of C are added there.
 void launch_gemm_tensor_cores(const Gemm& op, const Epilogue& e, bool epilogue, void* stream, double* stats);
 
+// Stores v (alpha times the accumulated product) at C[i][j]: the fused op's epilogue (it always
+// overwrites), else beta C + v, where beta == 0 overwrites without reading C (NaN there does not propagate).
+__device__ inline void store_c(const Gemm& g, const Epilogue& e, bool epilogue, int i, int j, float v) {
+    float* cij = g.c + int64_t(i) * g.ldc + j;
+    if (epilogue)
+        *cij = apply_epilogue(e, j, v);
+    else
+        *cij = g.beta == 0.0f ? v : fmaf(g.beta, *cij, v);
+}
+
 // One column's share of a tile's statistics: the 16 partial sums a tile's rows left in red_s/red_q
 // (column jl of the tile), added to stats[j] and stats[n + j]. Columns past n add nothing.
 template <int Parts, int Width>

@@ -105,13 +105,7 @@ __global__ void __launch_bounds__(kThreads) gemm_tc_kernel(Gemm g, Epilogue e, b
         for (int s = tid; s < kBM * kBN; s += kThreads) {
             const int i = row0 + s / kBN, j = col0 + s % kBN;
             if (i >= g.m || j >= g.n) continue;
-            const float v = g.alpha * Cs[(s / kBN) * ldc_s + s % kBN];
-            float* cij = g.c + int64_t(i) * g.ldc + j;
-            // beta == 0 overwrites without reading C; the fused op always overwrites.
-            if (epilogue)
-                *cij = apply_epilogue(e, j, v);
-            else
-                *cij = g.beta == 0.0f ? v : fmaf(g.beta, *cij, v);
+            store_c(g, e, epilogue, i, j, g.alpha * Cs[(s / kBN) * ldc_s + s % kBN]);
         }
         if (stats != nullptr) {  // training 1x1 conv: the tile's column sums, read back from Cs
             __shared__ double red_s[2][kBN], red_q[2][kBN];

@@ -24,6 +24,16 @@ namespace {
 constexpr int64_t kReduceRowsPerThread = 16;
 constexpr int64_t kMapRowsPerThread = 4;
 
+// gamma * invstd: the per-channel scale of every pass, one formula so a recomputation matches bit for bit.
+__device__ inline float bn_scale(float gamma, float var, float eps) { return gamma * (1.0f / sqrtf(var + eps)); }
+
+// running = (1 - momentum) running + momentum batch, for the mean and the unbiased variance.
+__device__ inline void update_running(float* running_mean, float* running_var, int32_t col, float momentum,
+                                      float mean, float unbiased) {
+    running_mean[col] = (1.0f - momentum) * running_mean[col] + momentum * mean;
+    running_var[col] = (1.0f - momentum) * running_var[col] + momentum * unbiased;
+}
+
 // ---- training forward --------------------------------------------------------------------------
 
 struct SumShifted {  // sum of x - x[0][col]
@@ -74,12 +84,10 @@ struct StatsEpi {
         mean[col] = m;
         if (batch_mean != nullptr) batch_mean[col] = m;
         if (batch_var != nullptr) batch_var[col] = var;
-        scale[col] = gamma[col] * (1.0f / sqrtf(var + eps));
-        if (running_mean != nullptr && running_var != nullptr && momentum != 0.0f) {
-            const float unbiased = float(var_d > 0.0 ? var_d * n / (n - 1.0) : 0.0);
-            running_mean[col] = (1.0f - momentum) * running_mean[col] + momentum * m;
-            running_var[col] = (1.0f - momentum) * running_var[col] + momentum * unbiased;
-        }
+        scale[col] = bn_scale(gamma[col], var, eps);
+        if (running_mean != nullptr && running_var != nullptr && momentum != 0.0f)
+            update_running(running_mean, running_var, col, momentum, m,
+                           float(var_d > 0.0 ? var_d * n / (n - 1.0) : 0.0));
     }
 };
 
@@ -110,7 +118,7 @@ struct EvalOp {
     float* y;
     struct State { float m, k, b; };
     __device__ State load(int64_t, int32_t col) const {
-        return {running_mean[col], gamma[col] * (1.0f / sqrtf(running_var[col] + eps)), beta[col]};
+        return {running_mean[col], bn_scale(gamma[col], running_var[col], eps), beta[col]};
     }
     __device__ float read(const State&, int64_t e) const { return x[e]; }
     __device__ void write(const State& st, int64_t e, float v) const { y[e] = fmaf(v - st.m, st.k, st.b); }
@@ -118,17 +126,16 @@ struct EvalOp {
 
 // ---- backward ----------------------------------------------------------------------------------
 
-// The gradient at the batch norm's output: dy, or dy * act'(z) with z = (x - m) k + b recomputed.
+// The gradient at the batch norm's output: dy, or dy * act'(z) with z = (x - m) k + b recomputed
+// (k = gamma * invstd, the scale BackwardEpi stores as dx's first coefficient).
 struct OutputGrad {
     const float* gamma;
     const float* beta;  // null when act is the identity
     const float* var;
     float eps;
     int32_t act;
-    __device__ void channel(int32_t col, float& k, float& b) const {
-        k = act != COMPOFA_ACT_IDENTITY ? gamma[col] * (1.0f / sqrtf(var[col] + eps)) : 0.0f;
-        b = act != COMPOFA_ACT_IDENTITY ? beta[col] : 0.0f;
-    }
+    __device__ float scale(int32_t col) const { return bn_scale(gamma[col], var[col], eps); }
+    __device__ float shift(int32_t col) const { return act != COMPOFA_ACT_IDENTITY ? beta[col] : 0.0f; }
     __device__ float operator()(float dy, float x, float m, float k, float b) const {
         return act == COMPOFA_ACT_IDENTITY ? dy : dy * activation_derivative(act, fmaf(x - m, k, b));
     }
@@ -140,11 +147,7 @@ struct SumBackward {
     const float* mean;
     OutputGrad grad;
     struct State { float m, k, b; };
-    __device__ State load(int64_t, int32_t col) const {
-        State st{mean[col], 0.0f, 0.0f};
-        grad.channel(col, st.k, st.b);
-        return st;
-    }
+    __device__ State load(int64_t, int32_t col) const { return {mean[col], grad.scale(col), grad.shift(col)}; }
     __device__ void add(const State& st, int64_t e, float (&acc)[2]) const {
         const float g = grad(dy[e], x[e], st.m, st.k, st.b);
         acc[0] += g;
@@ -186,16 +189,14 @@ struct DxOp {
     int32_t c;
     float* dx;
     OutputGrad grad;
-    struct State { float m, k, c1, c2, ka, b; };
+    struct State { float m, k, c1, c2, b; };
     struct Vals { float g, v; };
     __device__ State load(int64_t, int32_t col) const {
-        State st{mean[col], coef[col], coef[c + col], coef[2 * c + col], 0.0f, 0.0f};
-        grad.channel(col, st.ka, st.b);
-        return st;
+        return {mean[col], coef[col], coef[c + col], coef[2 * c + col], grad.shift(col)};
     }
     __device__ Vals read(const State& st, int64_t e) const {
         const float v = x[e];
-        return {grad(dy[e], v, st.m, st.ka, st.b), v};
+        return {grad(dy[e], v, st.m, st.k, st.b), v};
     }
     __device__ void write(const State& st, int64_t e, const Vals& v) const {
         dx[e] = fmaf(st.k, v.g, -fmaf(st.c2, v.v - st.m, st.c1));
@@ -210,12 +211,10 @@ __global__ void given_stats_kernel(int64_t rows, int32_t c, const float* gamma, 
     const int64_t col = grid_index();
     if (col >= c) return;
     const float var = batch_var[col];
-    scale[col] = gamma[col] * (1.0f / sqrtf(var + eps));
-    if (running_mean != nullptr && running_var != nullptr && momentum != 0.0f) {
-        const double n = double(rows);
-        running_mean[col] = (1.0f - momentum) * running_mean[col] + momentum * batch_mean[col];
-        running_var[col] = (1.0f - momentum) * running_var[col] + momentum * float(double(var) * n / (n - 1.0));
-    }
+    scale[col] = bn_scale(gamma[col], var, eps);
+    if (running_mean != nullptr && running_var != nullptr && momentum != 0.0f)
+        update_running(running_mean, running_var, col, momentum, batch_mean[col],
+                       float(double(var) * double(rows) / double(rows - 1)));
 }
 
 }  // namespace

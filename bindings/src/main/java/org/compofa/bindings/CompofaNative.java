@@ -35,16 +35,6 @@ public final class CompofaNative {
     public static final int BACKEND_CPU = 1;
     /** {@code compofa_backend_kind}: CUDA. */
     public static final int BACKEND_CUDA = 2;
-    /** {@code compofa_precision}: fp32 GEMMs (the default). */
-    public static final int PRECISION_FP32 = 0;
-    /** {@code compofa_precision}: tensor-core GEMMs with TF32 operands (CUDA; host backends compute fp32). */
-    public static final int PRECISION_TF32 = 1;
-    /** {@code compofa_precision}: tensor-core GEMMs with BF16 operands (CUDA; host backends compute fp32). */
-    public static final int PRECISION_BF16 = 2;
-    /** {@code compofa_gemm_library}: our GEMM kernels (the default). */
-    public static final int GEMM_OURS = 0;
-    /** {@code compofa_gemm_library}: cuBLAS, loaded at run time (CUDA contexts). */
-    public static final int GEMM_CUBLAS = 1;
     /** {@code compofa_kernel_transform}: centre crop only. */
     public static final int TRANSFORM_NONE = 0;
     /** {@code compofa_kernel_transform}: OFA 7->5->3 matrix chain. */
@@ -59,16 +49,14 @@ public final class CompofaNative {
 
     /**
      * Every symbol of the ABI's core (library, contexts, memory, streams, depthwise convolution, GEMM,
-     * slices); the network ops are {@link CompofaNnNative#SYMBOLS}. The loader refuses a library that
-     * lacks one of either list.
+     * slices); the network ops, fused ops and context settings have their own tables
+     * ({@link NativeLibrary#allSymbols()}). The loader refuses a library that lacks one.
      */
     static final List<String> SYMBOLS = List.of(
             "compofa_abi_version", "compofa_status_name", "compofa_last_error", "compofa_clear_error",
             "compofa_backend_available", "compofa_cuda_device_count", "compofa_backend_describe",
             "compofa_context_create", "compofa_context_destroy", "compofa_context_backend",
             "compofa_context_synchronize", "compofa_context_set_threads",
-            "compofa_context_set_precision", "compofa_context_precision",
-            "compofa_context_set_gemm_library", "compofa_context_gemm_library",
             "compofa_buffer_alloc", "compofa_buffer_free", "compofa_buffer_address",
             "compofa_copy_to_buffer", "compofa_copy_from_buffer", "compofa_copy_buffer",
             "compofa_stream_create", "compofa_stream_wrap", "compofa_stream_destroy",
@@ -103,12 +91,6 @@ public final class CompofaNative {
         static final MethodHandle CONTEXT_SYNCHRONIZE = bind("compofa_context_synchronize", ST_A);
         static final MethodHandle CONTEXT_SET_THREADS = bind("compofa_context_set_threads",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-        static final MethodHandle CONTEXT_SET_PRECISION = bind("compofa_context_set_precision",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-        static final MethodHandle CONTEXT_PRECISION = bind("compofa_context_precision", ST_AA);
-        static final MethodHandle CONTEXT_SET_GEMM_LIBRARY = bind("compofa_context_set_gemm_library",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-        static final MethodHandle CONTEXT_GEMM_LIBRARY = bind("compofa_context_gemm_library", ST_AA);
 
         static final MethodHandle BUFFER_ALLOC = bind("compofa_buffer_alloc",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
@@ -340,53 +322,6 @@ public final class CompofaNative {
     public static void contextSetThreads(MemorySegment ctx, int threads) {
         try {
             Status.check((int) H.CONTEXT_SET_THREADS.invokeExact(ctx, threads));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    /** {@code compofa_context_set_precision}: a {@code PRECISION_*} code. */
-    public static void contextSetPrecision(MemorySegment ctx, int precision) {
-        try {
-            Status.check((int) H.CONTEXT_SET_PRECISION.invokeExact(ctx, precision));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    /** {@code compofa_context_set_gemm_library}: a {@code GEMM_*} code. */
-    public static void contextSetGemmLibrary(MemorySegment ctx, int library) {
-        try {
-            Status.check((int) H.CONTEXT_SET_GEMM_LIBRARY.invokeExact(ctx, library));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    /** {@code compofa_context_gemm_library}. */
-    public static int contextGemmLibrary(MemorySegment ctx) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(JAVA_INT);
-            Status.check((int) H.CONTEXT_GEMM_LIBRARY.invokeExact(ctx, out));
-            return out.get(JAVA_INT, 0);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    /** {@code compofa_context_precision}. */
-    public static int contextPrecision(MemorySegment ctx) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(JAVA_INT);
-            contextPrecisionInto(ctx, out);
-            return out.get(JAVA_INT, 0);
-        }
-    }
-
-    /** {@code compofa_context_precision} writing to {@code out} (an int32). */
-    public static void contextPrecisionInto(MemorySegment ctx, MemorySegment out) {
-        try {
-            Status.check((int) H.CONTEXT_PRECISION.invokeExact(ctx, out));
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -191,15 +191,14 @@ public final class CompofaNnNative {
      * statsGiven 1 = batchMean/batchVar already hold x's statistics.
      */
     public static void batchnormActForwardTrain(MemorySegment ctx, MemorySegment stream, long rows, int c,
-                                                int activation, int statsGiven, MemorySegment x, long xLen, MemorySegment gamma,
-                                                MemorySegment beta, MemorySegment runningMean,
+                                                int activation, int statsGiven, MemorySegment x, long xLen,
+                                                MemorySegment gamma, MemorySegment beta, MemorySegment runningMean,
                                                 MemorySegment runningVar, long paramLen, float momentum, float eps,
                                                 MemorySegment y, long yLen, MemorySegment batchMean,
                                                 MemorySegment batchVar, long batchLen) {
         try {
             Status.check((int) H.BN_ACT_TRAIN.invokeExact(ctx, stream, rows, c, activation, statsGiven, x, xLen, gamma,
-                    beta,
-                    runningMean, runningVar, paramLen, momentum, eps, y, yLen, batchMean, batchVar, batchLen));
+                    beta, runningMean, runningVar, paramLen, momentum, eps, y, yLen, batchMean, batchVar, batchLen));
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -59,24 +59,24 @@ public final class ContextHandle extends NativeHandle {
         CompofaNative.contextSetThreads(segment(), threads);
     }
 
-    /** The arithmetic of the context's GEMMs, a {@code CompofaNative.PRECISION_*} code. */
+    /** The arithmetic of the context's GEMMs, a {@code CompofaSettingsNative.PRECISION_*} code. */
     public void setPrecision(int precision) {
-        CompofaNative.contextSetPrecision(segment(), precision);
+        CompofaSettingsNative.contextSetPrecision(segment(), precision);
     }
 
-    /** Which library runs the plain GEMMs, a {@code CompofaNative.GEMM_*} code. */
+    /** Which library runs the plain GEMMs, a {@code CompofaSettingsNative.GEMM_*} code. */
     public void setGemmLibrary(int library) {
-        CompofaNative.contextSetGemmLibrary(segment(), library);
+        CompofaSettingsNative.contextSetGemmLibrary(segment(), library);
     }
 
-    /** The current {@code CompofaNative.GEMM_*} code. */
+    /** The current {@code CompofaSettingsNative.GEMM_*} code. */
     public int gemmLibrary() {
-        return CompofaNative.contextGemmLibrary(segment());
+        return CompofaSettingsNative.contextGemmLibrary(segment());
     }
 
-    /** The current {@code CompofaNative.PRECISION_*} code. */
+    /** The current {@code CompofaSettingsNative.PRECISION_*} code. */
     public int precision() {
-        return CompofaNative.contextPrecision(segment());
+        return CompofaSettingsNative.contextPrecision(segment());
     }
 
     @Override

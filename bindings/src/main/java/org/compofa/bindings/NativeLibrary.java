@@ -200,8 +200,7 @@ public final class NativeLibrary {
             throw new IOException("the dynamic loader cannot open " + file + " (" + e.getMessage()
                     + "); is it built for " + platform() + "?", e);
         }
-        List<String> missing = Stream.of(CompofaNative.SYMBOLS, CompofaNnNative.SYMBOLS,
-                CompofaFusedNative.SYMBOLS).flatMap(List::stream).filter(s -> lookup.find(s).isEmpty()).toList();
+        List<String> missing = allSymbols().stream().filter(s -> lookup.find(s).isEmpty()).toList();
         if (!missing.isEmpty()) {
             throw new IOException(file + " lacks the ABI symbols " + missing + " (an older or foreign build)");
         }
@@ -264,5 +263,11 @@ public final class NativeLibrary {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JDK", e);
         }
+    }
+
+    /** Every symbol of every downcall table (the loader refuses a library that lacks one). */
+    static List<String> allSymbols() {
+        return Stream.of(CompofaNative.SYMBOLS, CompofaNnNative.SYMBOLS, CompofaFusedNative.SYMBOLS,
+                CompofaSettingsNative.SYMBOLS).flatMap(List::stream).toList();
     }
 }

@@ -63,14 +63,13 @@ public final class RawNnOps {
      * batchMean/batchVar already hold x's statistics ({@link RawFusedOps#conv1x1StatsForward}), only normalise.
      */
     public static void batchnormActForwardTrain(ContextHandle ctx, StreamHandle stream, long rows, int c,
-                                                int activation, boolean statsGiven, long x, long xLen, long gamma, long beta,
-                                                long runningMean, long runningVar, long paramLen, float momentum,
-                                                float eps, long y, long yLen, long batchMean, long batchVar,
-                                                long batchLen) {
+                                                int activation, boolean statsGiven, long x, long xLen, long gamma,
+                                                long beta, long runningMean, long runningVar, long paramLen,
+                                                float momentum, float eps, long y, long yLen, long batchMean,
+                                                long batchVar, long batchLen) {
         CompofaNnNative.batchnormActForwardTrain(ctx.segment(), stream(ctx, stream), rows, c, activation,
-                statsGiven ? 1 : 0, ptr(x), xLen,
-                ptr(gamma), ptr(beta), ptr(runningMean), ptr(runningVar), paramLen, momentum, eps, ptr(y), yLen,
-                ptr(batchMean), ptr(batchVar), batchLen);
+                statsGiven ? 1 : 0, ptr(x), xLen, ptr(gamma), ptr(beta), ptr(runningMean), ptr(runningVar), paramLen,
+                momentum, eps, ptr(y), yLen, ptr(batchMean), ptr(batchVar), batchLen);
     }
 
     /** {@code compofa_batchnorm_forward_eval}: y = gamma (x - running_mean) / sqrt(running_var + eps) + beta. */

@@ -90,26 +90,26 @@ class RawAbiValidationTest {
 
     @Test
     void contextPrecision_roundTripsAndRefusesUnknownCodes() {
-        assertEquals(CompofaNative.PRECISION_FP32, ctx.precision());
-        ctx.setPrecision(CompofaNative.PRECISION_BF16);
-        assertEquals(CompofaNative.PRECISION_BF16, ctx.precision());
+        assertEquals(CompofaSettingsNative.PRECISION_FP32, ctx.precision());
+        ctx.setPrecision(CompofaSettingsNative.PRECISION_BF16);
+        assertEquals(CompofaSettingsNative.PRECISION_BF16, ctx.precision());
         expect(InvalidArgumentException.class, "precision 3: allowed 0 (fp32), 1 (tf32), 2 (bf16)",
                 () -> ctx.setPrecision(3));
         expect(InvalidArgumentException.class, "precision -1: allowed", () -> ctx.setPrecision(-1));
-        assertEquals(CompofaNative.PRECISION_BF16, ctx.precision(), "a refused setting leaves the last one");
+        assertEquals(CompofaSettingsNative.PRECISION_BF16, ctx.precision(), "a refused setting leaves the last one");
         expect(InvalidArgumentException.class, "precision must not be NULL",
-                () -> CompofaNative.contextPrecisionInto(ctx.segment(), NULL));
+                () -> CompofaSettingsNative.contextPrecisionInto(ctx.segment(), NULL));
     }
 
     @Test
     void contextGemmLibrary_cublasOnTheCpu_unsupported_andUnknownCodesInvalid() {
-        assertEquals(CompofaNative.GEMM_OURS, ctx.gemmLibrary());
+        assertEquals(CompofaSettingsNative.GEMM_OURS, ctx.gemmLibrary());
         expect(NotSupportedException.class, "cuBLAS runs on CUDA contexts only; this context's backend is CPU",
-                () -> ctx.setGemmLibrary(CompofaNative.GEMM_CUBLAS));
+                () -> ctx.setGemmLibrary(CompofaSettingsNative.GEMM_CUBLAS));
         expect(InvalidArgumentException.class, "gemm library 2: allowed 0 (ours), 1 (cuBLAS)",
                 () -> ctx.setGemmLibrary(2));
-        assertEquals(CompofaNative.GEMM_OURS, ctx.gemmLibrary(), "a refused setting leaves the last one");
-        ctx.setGemmLibrary(CompofaNative.GEMM_OURS);
+        assertEquals(CompofaSettingsNative.GEMM_OURS, ctx.gemmLibrary(), "a refused setting leaves the last one");
+        ctx.setGemmLibrary(CompofaSettingsNative.GEMM_OURS);
     }
 
     @Test

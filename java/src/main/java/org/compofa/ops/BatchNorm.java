@@ -100,8 +100,7 @@ public final class BatchNorm {
                 new String[] {"y", "runningMean", "runningVar", "batchMean", "batchVar"},
                 new Tensor[] {x, gamma, beta}, new String[] {"x", "gamma", "beta"});
         RawNnOps.batchnormActForwardTrain(ctx.handle(), null, rows, c, act.code(), statsGiven, x.address(), x.length(),
-                gamma.address(),
-                beta.address(), Args.address(runningMean), Args.address(runningVar),
+                gamma.address(), beta.address(), Args.address(runningMean), Args.address(runningVar),
                 Args.minLength(gamma, beta, runningMean, runningVar), params.momentum(), params.eps(),
                 y.address(), y.length(), batchMean.address(), batchVar.address(), Args.minLength(batchMean, batchVar));
     }
@@ -174,7 +173,7 @@ public final class BatchNorm {
         boolean useBeta = act != Activation.IDENTITY;
         RawNnOps.batchnormActBackward(ctx.handle(), null, rows, c, act.code(), x.address(), x.length(), dy.address(),
                 dy.length(), gamma.address(), useBeta ? beta.address() : 0,
-                useBeta ? Args.minLength(gamma, beta, dgamma, dbeta) : Args.minLength(gamma, dgamma, dbeta),
+                Args.minLength(gamma, useBeta ? beta : null, dgamma, dbeta),
                 batchMean.address(), batchVar.address(),
                 Args.minLength(batchMean, batchVar), params.eps(), Args.address(dx), Args.length(dx),
                 Args.address(dgamma), Args.address(dbeta));

@@ -61,12 +61,20 @@ public final class SliceGemm {
      * @param y activations whose last dimension is cout and with the same P, overwritten
      */
     public static void conv1x1Forward(ComputeContext ctx, Tensor x, Tensor w, int cin, int cout, Tensor y) {
-        Args.context(ctx);
-        MatrixSlice wSub = weightSlice(ctx, w, cin, cout);
-        MatrixSlice xs = activations("x", x, cin);
-        MatrixSlice ys = activations("y", y, cout);
-        samePositions(xs, ys);
-        gemm(ctx, 1f, xs, false, wSub, true, 0f, ys);
+        Conv1x1 c = Conv1x1.checked(ctx, x, w, cin, cout, y);
+        gemm(ctx, 1f, c.x(), false, c.w(), true, 0f, c.y());
+    }
+
+    /** The three operands of a 1x1 convolution forward, checked: W[:cout, :cin], x and y with the same positions. */
+    private record Conv1x1(MatrixSlice w, MatrixSlice x, MatrixSlice y) {
+        static Conv1x1 checked(ComputeContext ctx, Tensor x, Tensor w, int cin, int cout, Tensor y) {
+            Args.context(ctx);
+            MatrixSlice wSub = weightSlice(ctx, w, cin, cout);
+            MatrixSlice xs = activations("x", x, cin);
+            MatrixSlice ys = activations("y", y, cout);
+            samePositions(xs, ys);
+            return new Conv1x1(wSub, xs, ys);
+        }
     }
 
     /**
@@ -76,23 +84,19 @@ public final class SliceGemm {
      */
     public static void conv1x1ForwardWithStatistics(ComputeContext ctx, Tensor x, Tensor w, int cin, int cout,
                                                     Tensor y, Tensor batchMean, Tensor batchVar) {
-        Args.context(ctx);
-        MatrixSlice wSub = weightSlice(ctx, w, cin, cout);
-        MatrixSlice xs = activations("x", x, cin);
-        MatrixSlice ys = activations("y", y, cout);
-        ctx.checkOwns("x", x);
+        Conv1x1 c = Conv1x1.checked(ctx, x, w, cin, cout, y);
+        ctx.checkOwns("x", x);  // the native call below takes raw addresses (gemm checks this itself)
         ctx.checkOwns("y", y);
-        samePositions(xs, ys);
-        if (xs.rows() < 2) {
-            throw new InvalidArgumentException("x " + x.describeShape() + " has " + xs.rows()
+        if (c.x().rows() < 2) {
+            throw new InvalidArgumentException("x " + x.describeShape() + " has " + c.x().rows()
                     + " position(s); batch statistics need at least 2");
         }
         Args.vectorAtLeast(ctx, "batchMean", batchMean, cout);
         Args.vectorAtLeast(ctx, "batchVar", batchVar, cout);
         Args.allDistinct(new Tensor[] {y, batchMean, batchVar}, new String[] {"y", "batchMean", "batchVar"},
                 new Tensor[] {x, w}, new String[] {"x", "w"});
-        RawFusedOps.conv1x1StatsForward(ctx.handle(), null, xs.rows(), cin, cout, x.address(), x.length(),
-                w.address(), w.length(), wSub.ld(), y.address(), y.length(), batchMean.address(), batchVar.address(),
+        RawFusedOps.conv1x1StatsForward(ctx.handle(), null, c.x().rows(), cin, cout, x.address(), x.length(),
+                w.address(), w.length(), c.w().ld(), y.address(), y.length(), batchMean.address(), batchVar.address(),
                 Args.minLength(batchMean, batchVar));
     }
 

@@ -1,6 +1,6 @@
 package org.compofa.runtime;
 
-import org.compofa.bindings.CompofaNative;
+import org.compofa.bindings.CompofaSettingsNative;
 
 /**
  * Which library runs a CUDA context's plain GEMMs ({@code compofa_context_set_gemm_library}): the
@@ -11,9 +11,9 @@ import org.compofa.bindings.CompofaNative;
  */
 public enum GemmLibrary {
     /** compofa's own kernels (the default; every backend). */
-    OURS(CompofaNative.GEMM_OURS),
+    OURS(CompofaSettingsNative.GEMM_OURS),
     /** NVIDIA cuBLAS through cublasGemmEx (CUDA contexts where it is found). */
-    CUBLAS(CompofaNative.GEMM_CUBLAS);
+    CUBLAS(CompofaSettingsNative.GEMM_CUBLAS);
 
     private final int code;
 

@@ -1,6 +1,6 @@
 package org.compofa.runtime;
 
-import org.compofa.bindings.CompofaNative;
+import org.compofa.bindings.CompofaSettingsNative;
 
 /**
  * The arithmetic of a context's GEMMs ({@code compofa_context_set_precision}). TF32 and BF16 run the
@@ -11,11 +11,11 @@ import org.compofa.bindings.CompofaNative;
  */
 public enum Precision {
     /** IEEE fp32 products and sums (the default). */
-    FP32(CompofaNative.PRECISION_FP32),
+    FP32(CompofaSettingsNative.PRECISION_FP32),
     /** Operands rounded to TF32 (10-bit mantissa, fp32 range), fp32 sums. */
-    TF32(CompofaNative.PRECISION_TF32),
+    TF32(CompofaSettingsNative.PRECISION_TF32),
     /** Operands rounded to bfloat16 (7-bit mantissa, fp32 range), fp32 sums. */
-    BF16(CompofaNative.PRECISION_BF16);
+    BF16(CompofaSettingsNative.PRECISION_BF16);
 
     private final int code;
 
