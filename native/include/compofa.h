@@ -420,6 +420,20 @@ int32_t compofa_dwconv_fused_forward(compofa_context* ctx, compofa_stream* strea
                                      const float* t53, uint64_t t53_len,
                                      const compofa_epilogue* epilogue, float* y, uint64_t y_len);
 
+/* The training elastic depthwise convolution with the batch statistics of its output gathered in the
+ * same pass (each output row is summed while it is still in cache, or by the kernel on CUDA):
+ *   y = compofa_dwconv_forward(x, ...)   (same shape, weights and transforms, no epilogue)
+ *   batch_mean[j], batch_var[j] = mean and biased variance of channel j of y over n*ho*wo positions
+ * ready for compofa_batchnorm_act_forward_train with stats_given = 1. Allowed: n*ho*wo >= 2. */
+int32_t compofa_dwconv_stats_forward(compofa_context* ctx, compofa_stream* stream,
+                                     const compofa_dwconv_shape* shape,
+                                     const float* x, uint64_t x_len,
+                                     const float* weight, uint64_t weight_len,
+                                     const float* t75, uint64_t t75_len,
+                                     const float* t53, uint64_t t53_len,
+                                     float* y, uint64_t y_len, float* batch_mean, float* batch_var,
+                                     uint64_t batch_len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -399,6 +399,30 @@ void test_dwconv_fused(int n, int h, int w, int c, int c_max, int k, int k_max, 
     cmp("dwconv_fused " + tag, y2, y1, 1e-4, 1e-4);
 }
 
+// The training depthwise forward: y and its channel statistics against the reference's two passes.
+void test_dwconv_stats(int n, int h, int w, int c, int c_max, int k, int k_max, int stride, int tr, float offset) {
+    DwShape s{n, h, w, c, c_max, k, k_max, stride, tr, (h - 1) / stride + 1, (w - 1) / stride + 1, k / 2};
+    const std::string tag = dims({n, h, w, c, c_max, k, k_max, stride, tr}) + " off" + std::to_string(offset);
+    auto x = rnd(s.x_len());
+    for (float& v : x) v += offset;  // a large common offset: the variance must survive it
+    const auto wt = rnd(s.weight_len());
+    auto t75 = rnd(625, -0.3f, 0.3f), t53 = rnd(81, -0.4f, 0.4f);
+    const float* p75 = s.uses_t75() ? t75.data() : nullptr;
+    const float* p53 = s.uses_t53() ? t53.data() : nullptr;
+    std::vector<float> y1(s.y_len(), 7.f), y2 = y1, m1(c, 7.f), v1 = m1, m2 = m1, v2 = m1;
+    DwForward r{s, x.data(), wt.data(), p75, p53, y1.data()}, g{s, x.data(), wt.data(), p75, p53, y2.data()};
+    r.batch_mean = m1.data();
+    r.batch_var = v1.data();
+    g.batch_mean = m2.data();
+    g.batch_var = v2.data();
+    R().dwconv_fused(r, Epilogue{}, nullptr);
+    G().dwconv_fused(g, Epilogue{}, nullptr);
+    const double scale = 1.0 + std::fabs(offset) * k;
+    cmp("dwconv_stats y " + tag, y2, y1, 1e-4 * scale, 1e-4);
+    cmp("dwconv_stats mean " + tag, m2, m1, 1e-4 * scale, 1e-4);
+    cmp("dwconv_stats var " + tag, v2, v1, 1e-4 * scale * scale, 1e-4);
+}
+
 int run_nn_tests(bool quick) {
     test_im2col(2, 9, 7, 3, 3, 2, 1);
     test_im2col(1, 6, 5, 2, 5, 1, 2);
@@ -460,5 +484,9 @@ int run_nn_tests(bool quick) {
     test_dwconv_fused(2, 13, 11, 36, 40, 5, 7, 1, 1, 2, COMPOFA_ACT_HSWISH);  // float4 path, OFA transform
     test_dwconv_fused(1, 9, 9, 37, 48, 3, 3, 2, 0, 3, COMPOFA_ACT_RELU);     // scalar path
     test_dwconv_fused(1, 7, 7, 24, 24, 7, 7, 1, 0, 0, COMPOFA_ACT_IDENTITY);
+    test_dwconv_stats(2, 13, 11, 36, 40, 5, 7, 1, 1, 0.0f);    // float4, OFA transform, several blocks
+    test_dwconv_stats(1, 9, 9, 37, 48, 3, 3, 2, 0, 20.0f);     // scalar path, large common offset
+    test_dwconv_stats(2, 33, 33, 1024, 1024, 3, 7, 1, 0, 0.0f);  // 256 groups: each thread walks 2-3 pixels
+    if (!quick) test_dwconv_stats(1, 23, 23, 2052, 2052, 7, 7, 1, 0, 1.0f);  // groups > a block's threads
     return failures;
 }

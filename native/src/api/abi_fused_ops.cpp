@@ -1,5 +1,6 @@
-// ABI entry points of the fused inference ops (compofa.h, "fused inference ops"): the plain op's
-// checks plus the epilogue's, then dispatch to the context's NnKernelTable.
+// ABI entry points of the fused ops (compofa.h, "fused inference ops" and the training convolutions
+// that gather batch statistics): the plain op's checks plus the epilogue's or the statistics', then
+// dispatch to the context's NnKernelTable.
 #include <cstdint>
 #include <string>
 
@@ -36,6 +37,13 @@ void check_conv1x1(compofa_context* c, int64_t rows, int64_t min_rows, int32_t c
     check_disjoint(x, rows * cin, y, rows * cout);
 }
 
+// The two statistics outputs of a training op: c floats each, distinct.
+void check_statistics(compofa_context* c, float* batch_mean, float* batch_var, uint64_t batch_len, int32_t channels) {
+    check_tensor(c, "batch_mean", batch_mean, batch_len, channels);
+    check_tensor(c, "batch_var", batch_var, batch_len, channels);
+    if (batch_mean == batch_var) invalid("batch_mean and batch_var are the same buffer; give each its own");
+}
+
 }  // namespace
 
 extern "C" {
@@ -61,9 +69,7 @@ int32_t compofa_conv1x1_stats_forward(compofa_context* ctx, compofa_stream* stre
         compofa_context* c = context_of(ctx);
         void* native = native_stream_of(c, stream);
         check_conv1x1(c, rows, 2, cin, cout, x, x_len, w, w_len, ldw, y, y_len);
-        check_tensor(c, "batch_mean", batch_mean, batch_len, cout);
-        check_tensor(c, "batch_var", batch_var, batch_len, cout);
-        if (batch_mean == batch_var) invalid("batch_mean and batch_var are the same buffer; give each its own");
+        check_statistics(c, batch_mean, batch_var, batch_len, cout);
         FusedConv1x1 op{int32_t(rows), cin, cout, x, w, ldw, y, Epilogue{}, c->precision.load(), batch_mean, batch_var};
         nn_kernels_for(c).conv1x1_fused(op, native);
     });
@@ -83,6 +89,30 @@ int32_t compofa_dwconv_fused_forward(compofa_context* ctx, compofa_stream* strea
         const Epilogue e = checked_epilogue(c, epilogue, s.c);
         DwForward op{s, x, weight, s.uses_t75() ? t75 : nullptr, s.uses_t53() ? t53 : nullptr, y};
         nn_kernels_for(c).dwconv_fused(op, e, native);
+    });
+}
+
+int32_t compofa_dwconv_stats_forward(compofa_context* ctx, compofa_stream* stream, const compofa_dwconv_shape* shape,
+                                     const float* x, uint64_t x_len, const float* weight, uint64_t weight_len,
+                                     const float* t75, uint64_t t75_len, const float* t53, uint64_t t53_len,
+                                     float* y, uint64_t y_len, float* batch_mean, float* batch_var,
+                                     uint64_t batch_len) {
+    return guarded(__func__, [&] {
+        compofa_context* c = context_of(ctx);
+        void* native = native_stream_of(c, stream);
+        DwShape s = checked_dwconv_shape(shape);
+        check_dwconv_inputs(c, s, x, x_len, weight, weight_len, t75, t75_len, t53, t53_len);
+        check_tensor(c, "y", y, y_len, s.y_len());
+        check_disjoint(x, s.x_len(), y, s.y_len());
+        const int64_t positions = int64_t(s.n) * s.ho * s.wo;
+        if (positions < 2)
+            invalid("the output has " + std::to_string(positions) +
+                    " position (n*ho*wo); batch statistics need at least 2");
+        check_statistics(c, batch_mean, batch_var, batch_len, s.c);
+        DwForward op{s, x, weight, s.uses_t75() ? t75 : nullptr, s.uses_t53() ? t53 : nullptr, y};
+        op.batch_mean = batch_mean;
+        op.batch_var = batch_var;
+        nn_kernels_for(c).dwconv_fused(op, Epilogue{}, native);
     });
 }
 

@@ -37,6 +37,10 @@ struct DwForward {
     const float* t75;      // 625 floats or null when unused
     const float* t53;      // 81 floats or null when unused
     float* y;
+    // Training (compofa_dwconv_stats_forward): the mean and biased variance of y's channels, gathered
+    // while y is written. Both null = none.
+    float* batch_mean = nullptr;
+    float* batch_var = nullptr;
 };
 
 struct DwBackward {

@@ -107,8 +107,7 @@ void corr_rows(const CorrProblem& p, int threads) {
     const int64_t rows = (int64_t)p.batch * p.out_h;
     const AxisTaps* row_taps = p.rows.data();
     const AxisTaps* col_taps = p.cols.data();
-#pragma omp parallel for num_threads(threads) schedule(static) if (rows > 1)
-    for (int64_t r = 0; r < rows; ++r) {
+    const auto row = [&](int64_t r) {
         const int64_t b = r / p.out_h;
         const AxisTaps rt = row_taps[r % p.out_h];
         const TapWalk t{in_row, c, rt.tap_step * p.w_row, p.w_col};
@@ -140,6 +139,22 @@ void corr_rows(const CorrProblem& p, int threads) {
             ++o;
         }
         if (p.epilogue) apply_folded(out_r, p.out_w, c, *p.epilogue);  // the row is still in L1/L2
+    };
+    if (p.statistics == nullptr) {
+#pragma omp parallel for num_threads(threads) schedule(static) if (rows > 1)
+        for (int64_t r = 0; r < rows; ++r) row(r);
+        return;
+    }
+    ColumnParts& st = *p.statistics;
+    const int64_t parts = int64_t(st.counts.size());
+#pragma omp parallel for num_threads(threads) schedule(static) if (parts > 1)
+    for (int64_t q = 0; q < parts; ++q) {
+        ColumnSums sums(c);
+        for (int64_t r = q * st.part_rows; r < std::min(rows, (q + 1) * st.part_rows); ++r) {
+            row(r);
+            sums.add(p.out + r * p.out_w * c, p.out_w);  // the row is still in L1/L2
+        }
+        st.counts[q] = sums.finish(st.parts.data() + q * 2 * c);
     }
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/epilogue.h"
+#include "cpu/column_statistics.h"
 
 namespace compofa::cpu {
 
@@ -40,6 +41,7 @@ struct CorrProblem {
     std::vector<AxisTaps> rows;       // [out_h]
     std::vector<AxisTaps> cols;       // [out_w]
     const FoldedEpilogue* epilogue = nullptr;  // applied to each finished output row; null = none
+    ColumnParts* statistics = nullptr;         // training: each finished row's column sums; null = none
 };
 
 using CorrKernel = void (*)(const CorrProblem&, int threads);

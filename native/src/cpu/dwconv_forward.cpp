@@ -18,7 +18,14 @@ void dwconv_forward_epilogue(const DwForward& op, const FoldedEpilogue* epilogue
     p.cols.resize(s.wo);
     for (int o = 0; o < s.ho; ++o) p.rows[o] = forward_taps(o, s.stride, s.pad, s.k, s.h);
     for (int o = 0; o < s.wo; ++o) p.cols[o] = forward_taps(o, s.stride, s.pad, s.k, s.w);
+    if (op.batch_mean == nullptr) {
+        select_corr_kernel(CorrPass::forward, s.k, s.stride)(p, threads());
+        return;
+    }
+    ColumnParts statistics(int64_t(s.n) * s.ho, s.c);  // training: y's statistics, per part of output rows
+    p.statistics = &statistics;
     select_corr_kernel(CorrPass::forward, s.k, s.stride)(p, threads());
+    merge_column_statistics(statistics.parts, statistics.counts, s.c, op.batch_mean, op.batch_var);
 }
 
 }  // namespace compofa::cpu

@@ -4,6 +4,7 @@
 // norm that follows, compofa_conv1x1_stats_forward). The 1x1 convolution is split into row blocks
 // shared by our OpenMP threads, each running a single-threaded GEMM on its block: the GEMM then uses every core without
 // OpenBLAS's own thread pool, whose workers and ours spun against each other (benchmarks/RESULTS.md).
+#include "cpu/column_statistics.h"
 #include "cpu/epilogue_cpu.h"
 #include "cpu/nn_cpu_ops.h"
 
@@ -35,50 +36,6 @@ void block_gemm(const FusedConv1x1& op, int64_t r0, int64_t rows) {
     gemm(g, nullptr);
 }
 
-// The column means and sums of squared deviations of one block of y (rows x c, still in cache), in
-// double, shifted by the block's first row so a large common offset costs no precision.
-void block_statistics(const float* y, int64_t rows, int c, double* mean, double* m2) {
-    std::vector<double> s1(c, 0.0), s2(c, 0.0);
-    double* __restrict a = s1.data();
-    double* __restrict b = s2.data();
-    for (int64_t r = 0; r < rows; ++r) {
-        const float* yr = y + r * c;
-#pragma omp simd
-        for (int j = 0; j < c; ++j) {
-            const double d = double(yr[j]) - double(y[j]);
-            a[j] += d;
-            b[j] += d * d;
-        }
-    }
-    for (int j = 0; j < c; ++j) {
-        mean[j] = double(y[j]) + a[j] / double(rows);
-        m2[j] = std::max(0.0, b[j] - a[j] * a[j] / double(rows));
-    }
-}
-
-// Chan et al.'s pairwise update, block by block in order (deterministic): the batch's mean and
-// biased variance from the blocks' (count, mean, m2).
-void merge_statistics(const FusedConv1x1& op, const std::vector<double>& stats, int64_t block, int64_t blocks) {
-    const int c = op.cout;
-    std::vector<double> mean(stats.begin(), stats.begin() + c), m2(stats.begin() + c, stats.begin() + 2 * c);
-    double n = double(std::min<int64_t>(block, op.rows));
-    for (int64_t q = 1; q < blocks; ++q) {
-        const double nb = double(std::min(block, op.rows - q * block));
-        const double* mb = stats.data() + q * 2 * c;
-        const double total = n + nb;
-        for (int j = 0; j < c; ++j) {
-            const double delta = mb[j] - mean[j];
-            mean[j] += delta * nb / total;
-            m2[j] += mb[c + j] + delta * delta * n * nb / total;
-        }
-        n = total;
-    }
-    for (int j = 0; j < c; ++j) {
-        op.batch_mean[j] = float(mean[j]);
-        op.batch_var[j] = float(m2[j] / n);
-    }
-}
-
 }  // namespace
 
 void conv1x1_fused(const FusedConv1x1& op, void*) {
@@ -91,24 +48,28 @@ void conv1x1_fused(const FusedConv1x1& op, void*) {
     if (one_gemm) block_gemm(op, 0, op.rows);
     const int64_t block = std::min<int64_t>(kMaxBlockRows, (op.rows + nt - 1) / nt);
     const int64_t blocks = (op.rows + block - 1) / block;
-    std::vector<double> stats(op.batch_mean != nullptr ? std::size_t(blocks * 2 * op.cout) : 0);
+    const bool statistics = op.batch_mean != nullptr;
+    std::vector<double> parts(statistics ? std::size_t(blocks * 2 * op.cout) : 0);
+    std::vector<int64_t> counts(statistics ? std::size_t(blocks) : 0);
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
     for (int64_t q = 0; q < blocks; ++q) {
         const int64_t r0 = q * block, rows = std::min(block, op.rows - r0);
         if (!one_gemm) block_gemm(op, r0, rows);
         float* y = op.y + r0 * op.cout;
         if (epilogue) apply_folded(y, rows, op.cout, f);
-        if (!stats.empty()) {
-            double* s = stats.data() + q * 2 * op.cout;
-            block_statistics(y, rows, op.cout, s, s + op.cout);
+        if (statistics) {
+            ColumnSums sums(op.cout);
+            sums.add(y, rows);
+            counts[q] = sums.finish(parts.data() + q * 2 * op.cout);
         }
     }
-    if (!stats.empty()) merge_statistics(op, stats, block, blocks);
+    if (statistics) merge_column_statistics(parts, counts, op.cout, op.batch_mean, op.batch_var);
 }
 
 void dwconv_fused(const DwForward& op, const Epilogue& e, void*) {
     const FoldedEpilogue f = fold_epilogue(e, op.s.c);
-    dwconv_forward_epilogue(op, &f);
+    // Training (batch_mean set, e the identity): the forward gathers the output's statistics instead.
+    dwconv_forward_epilogue(op, op.batch_mean != nullptr ? nullptr : &f);
 }
 
 }  // namespace compofa::cpu

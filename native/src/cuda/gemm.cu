@@ -113,7 +113,7 @@ void launch_gemm(const Gemm& op, const Epilogue& e, bool epilogue, void* stream,
     check_launch("gemm_kernel");
 }
 
-__global__ void column_statistics_kernel(const double* stats, int32_t n, int32_t rows, float* mean, float* var) {
+__global__ void column_statistics_kernel(const double* stats, int32_t n, int64_t rows, float* mean, float* var) {
     const int64_t j = grid_index();
     if (j >= n) return;
     const double m = stats[j] / double(rows);
@@ -123,6 +123,12 @@ __global__ void column_statistics_kernel(const double* stats, int32_t n, int32_t
 }
 
 }  // namespace
+
+void finish_column_statistics(const double* stats, int32_t n, int64_t rows, float* mean, float* var,
+                              cudaStream_t stream) {
+    column_statistics_kernel<<<grid_for(n, 256), 256, 0, stream>>>(stats, n, rows, mean, var);
+    check_launch("column_statistics_kernel");
+}
 
 void gemm(const Gemm& op, void* stream) { launch_gemm(op, Epilogue{}, false, stream); }
 
@@ -140,8 +146,7 @@ void conv1x1_fused(const FusedConv1x1& op, void* stream) {
     double* stats = reinterpret_cast<double*>(scratch.get());
     check(cudaMemsetAsync(stats, 0, 2 * size_t(op.cout) * sizeof(double), s), "cudaMemsetAsync (column sums)");
     launch_gemm(g, Epilogue{}, false, stream, stats);
-    column_statistics_kernel<<<grid_for(op.cout, 256), 256, 0, s>>>(stats, op.cout, op.rows, op.batch_mean, op.batch_var);
-    check_launch("column_statistics_kernel");
+    finish_column_statistics(stats, op.cout, op.rows, op.batch_mean, op.batch_var, s);
     scratch.release();
 }
 

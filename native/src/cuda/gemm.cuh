@@ -13,6 +13,11 @@ void gemm(const Gemm& op, void* stream);
 // stats (2 x n doubles, zeroed) non-null: the columns' sums and sums of squares of C are added there.
 void launch_gemm_tensor_cores(const Gemm& op, const Epilogue& e, bool epilogue, void* stream, double* stats);
 
+// The mean and biased variance of n columns of `rows` rows from their sums and sums of squares
+// (stats[j], stats[n + j], doubles), into mean[j] and var[j]; for the training convolutions.
+void finish_column_statistics(const double* stats, int32_t n, int64_t rows, float* mean, float* var,
+                              cudaStream_t stream);
+
 // Stores v (alpha times the accumulated product) at C[i][j]: the fused op's epilogue (it always
 // overwrites), else beta C + v, where beta == 0 overwrites without reading C (NaN there does not propagate).
 __device__ inline void store_c(const Gemm& g, const Epilogue& e, bool epilogue, int i, int j, float v) {

@@ -19,7 +19,8 @@ import java.util.List;
 /**
  * The downcall table of the "fused inference ops" section of {@code compofa.h}: a 1x1 convolution or
  * an elastic depthwise convolution with a per-channel epilogue (bias, eval batch norm, activation)
- * applied before the output is written. Same rules as {@link CompofaNnNative}.
+ * applied before the output is written, or, for training, with the batch statistics of its output
+ * gathered while it is written. Same rules as {@link CompofaNnNative}.
  */
 public final class CompofaFusedNative {
     private CompofaFusedNative() {}
@@ -34,7 +35,7 @@ public final class CompofaFusedNative {
 
     /** The symbols of the fused ops; the loader refuses a library that lacks one. */
     static final List<String> SYMBOLS = List.of("compofa_conv1x1_fused_forward", "compofa_dwconv_fused_forward",
-            "compofa_conv1x1_stats_forward");
+            "compofa_conv1x1_stats_forward", "compofa_dwconv_stats_forward");
 
     private static final MemoryLayout A = ADDRESS;
     private static final MemoryLayout I = JAVA_INT;
@@ -47,6 +48,8 @@ public final class CompofaFusedNative {
                 FunctionDescriptor.of(JAVA_INT, A, A, L, I, I, A, L, A, L, I, A, L, A, A, L));
         static final MethodHandle DWCONV = bind("compofa_dwconv_fused_forward",
                 FunctionDescriptor.of(JAVA_INT, A, A, A, A, L, A, L, A, L, A, L, A, A, L));
+        static final MethodHandle DWCONV_STATS = bind("compofa_dwconv_stats_forward",
+                FunctionDescriptor.of(JAVA_INT, A, A, A, A, L, A, L, A, L, A, L, A, L, A, A, L));
     }
 
     private static VarHandle field(String name) {
@@ -113,6 +116,20 @@ public final class CompofaFusedNative {
         try {
             Status.check((int) H.DWCONV.invokeExact(ctx, stream, shape, x, xLen, weight, weightLen, t75, t75Len,
                     t53, t53Len, epilogue, y, yLen));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code compofa_dwconv_stats_forward}: y and the batch statistics of its channels. */
+    public static void dwconvStatsForward(MemorySegment ctx, MemorySegment stream, MemorySegment shape,
+                                          MemorySegment x, long xLen, MemorySegment weight, long weightLen,
+                                          MemorySegment t75, long t75Len, MemorySegment t53, long t53Len,
+                                          MemorySegment y, long yLen, MemorySegment batchMean,
+                                          MemorySegment batchVar, long batchLen) {
+        try {
+            Status.check((int) H.DWCONV_STATS.invokeExact(ctx, stream, shape, x, xLen, weight, weightLen, t75,
+                    t75Len, t53, t53Len, y, yLen, batchMean, batchVar, batchLen));
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -7,8 +7,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The fused inference ops on raw addresses, with the conventions of {@link RawOps}: an op and its
- * per-channel epilogue ({@link RawEpilogue}) in one pass, for inference only (no backward).
+ * The fused ops on raw addresses, with the conventions of {@link RawOps}: an op and its per-channel
+ * epilogue ({@link RawEpilogue}) in one pass, for inference only (no backward), or a training
+ * convolution that gathers its output's batch statistics in the same pass.
  */
 public final class RawFusedOps {
     private RawFusedOps() {}
@@ -46,6 +47,22 @@ public final class RawFusedOps {
         try (Arena arena = Arena.ofConfined()) {
             CompofaFusedNative.dwconvFusedForward(ctx.segment(), s, shape.write(arena), ptr(x), xLen, ptr(weight),
                     weightLen, ptr(t75), t75Len, ptr(t53), t53Len, epilogue.write(arena), ptr(y), yLen);
+        }
+    }
+
+    /**
+     * {@code compofa_dwconv_stats_forward}: the training {@link RawOps#dwconvForward} with the mean and
+     * biased variance of y's channels gathered in the same pass (batchMean, batchVar).
+     */
+    public static void dwconvStatsForward(ContextHandle ctx, StreamHandle stream, RawDwconvShape shape,
+                                          long x, long xLen, long weight, long weightLen, long t75, long t75Len,
+                                          long t53, long t53Len, long y, long yLen, long batchMean, long batchVar,
+                                          long batchLen) {
+        MemorySegment s = stream(ctx, stream);
+        try (Arena arena = Arena.ofConfined()) {
+            CompofaFusedNative.dwconvStatsForward(ctx.segment(), s, shape.write(arena), ptr(x), xLen, ptr(weight),
+                    weightLen, ptr(t75), t75Len, ptr(t53), t53Len, ptr(y), yLen, ptr(batchMean), ptr(batchVar),
+                    batchLen);
         }
     }
 }

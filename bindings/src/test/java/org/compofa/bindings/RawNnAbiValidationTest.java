@@ -197,6 +197,38 @@ class RawNnAbiValidationTest {
     }
 
     @Test
+    void rawDepthwiseStatistics_onePositionSharedOrShortOutputs_typedErrors() {
+        RawDwconvShape one = new RawDwconvShape(1, 1, 1, 8, 8, 3, 3, 1, CompofaNative.TRANSFORM_NONE);
+        RawDwconvShape shape = new RawDwconvShape(1, 5, 5, 8, 8, 3, 3, 1, CompofaNative.TRANSFORM_NONE);
+        long pa = a.dataAddress();
+        long pb = b.dataAddress();
+        long pc = c.dataAddress();
+        long pd = d.dataAddress();
+        expect(InvalidArgumentException.class, "the output has 1 position (n*ho*wo); batch statistics need at least 2",
+                () -> RawFusedOps.dwconvStatsForward(ctx, null, one, pa, N, pb, N, 0, 0, 0, 0, pc, N, pd, pd + 64, 16));
+        expect(InvalidArgumentException.class, "batch_mean and batch_var are the same buffer",
+                () -> RawFusedOps.dwconvStatsForward(ctx, null, shape, pa, N, pb, N, 0, 0, 0, 0, pc, N, pd, pd, 16));
+        expect(BufferTooSmallException.class, "batch_mean holds 7 floats; this op needs 8",
+                () -> RawFusedOps.dwconvStatsForward(ctx, null, shape, pa, N, pb, N, 0, 0, 0, 0, pc, N, pd, pd + 64, 7));
+        expect(InvalidArgumentException.class, "batch_mean is NULL",
+                () -> RawFusedOps.dwconvStatsForward(ctx, null, shape, pa, N, pb, N, 0, 0, 0, 0, pc, N, 0, pd, 16));
+        expect(InvalidArgumentException.class, "overlaps",
+                () -> RawFusedOps.dwconvStatsForward(ctx, null, shape, pa, N, pb, N, 0, 0, 0, 0, pa, N, pd, pd + 64, 16));
+        // a valid call: x and w all ones, so every output is its in-bounds tap count (4, 6 or 9)
+        RawOps.fill(ctx, null, pa, N, 1f);
+        RawOps.fill(ctx, null, pb, N, 1f);
+        RawFusedOps.dwconvStatsForward(ctx, null, shape, pa, N, pb, N, 0, 0, 0, 0, pc, N, pd, pd + 64, 16);
+        float[] stats = new float[24];
+        d.copyTo(0, stats, 0, 24);
+        double mean = (4 * 4 + 12 * 6 + 9 * 9) / 25.0;  // 4 corners, 12 edge pixels, 9 interior ones
+        double var = (4 * 16 + 12 * 36 + 9 * 81) / 25.0 - mean * mean;
+        for (int j = 0; j < 8; j++) {
+            assertEquals(mean, stats[j], 1e-5, "batch_mean[" + j + "]");
+            assertEquals(var, stats[16 + j], 1e-4, "batch_var[" + j + "]");
+        }
+    }
+
+    @Test
     void rawElementwise_badKindLenAndPointers_typedErrors() {
         expect(InvalidArgumentException.class, "activation kind 4: allowed 0 (identity), 1 (relu), 2 (h_swish), 3 (h_sigmoid)",
                 () -> RawNnOps.activationForward(ctx, null, 4, a.dataAddress(), b.dataAddress(), N));

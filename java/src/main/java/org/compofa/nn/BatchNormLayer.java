@@ -48,7 +48,7 @@ final class BatchNormLayer implements Layer {
 
     /**
      * Borrows this layer's batch-statistics vectors from the pass, for a producer that fills them
-     * ({@link Conv1x1BnLayer}) before {@link #forwardWithStatistics} runs.
+     * ({@link ConvBnLayer}) before {@link #forwardWithStatistics} runs.
      */
     void takeStatistics(Pass pass) {
         batchMean = pass.take(Layout.VECTOR, c);

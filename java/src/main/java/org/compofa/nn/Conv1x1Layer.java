@@ -11,7 +11,7 @@ import org.compofa.runtime.Tensor;
  * supernet weight MATRIX [coutMax][cinMax] in place, with an optional bias {@code b[:cout]}; or, for
  * inference only, fused with the batch norm and activation that follow it ({@link #fused}).
  */
-final class Conv1x1Layer implements Layer {
+final class Conv1x1Layer implements StatisticsConvLayer {
     private final Parameter weight;
     private final Parameter bias;
     private final int cin;
@@ -54,7 +54,8 @@ final class Conv1x1Layer implements Layer {
     }
 
     /** The training forward that also writes y's batch statistics (no bias, no epilogue). */
-    Tensor forwardWithStatistics(Pass pass, Tensor x, Tensor batchMean, Tensor batchVar) {
+    @Override
+    public Tensor forwardWithStatistics(Pass pass, Tensor x, Tensor batchMean, Tensor batchVar) {
         if (epilogue != null || bias != null) {
             throw new IllegalStateException("batch statistics are gathered by a plain 1x1 convolution only");
         }

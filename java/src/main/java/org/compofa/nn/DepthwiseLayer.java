@@ -10,9 +10,10 @@ import org.compofa.runtime.Tensor;
 /**
  * The elastic depthwise convolution: first c channels and centre k x k taps (or OFA's transform
  * chain) of the stored [kMax][kMax][cMax] kernel, read in place; padding k/2. With an epilogue
- * (inference only) the batch norm and activation that follow it run in the same pass.
+ * (inference only) the batch norm and activation that follow it run in the same pass; in training it
+ * can gather the batch statistics of its output instead ({@link ConvBnLayer}).
  */
-final class DepthwiseLayer implements Layer {
+final class DepthwiseLayer implements StatisticsConvLayer {
     private final Parameter weight;
     private final Parameter t75;
     private final Parameter t53;
@@ -39,16 +40,24 @@ final class DepthwiseLayer implements Layer {
 
     @Override
     public Tensor forward(Pass pass, Tensor x) {
-        this.x = x;
-        int kMax = weight.value().dim(0);
-        shape = new DepthwiseShape(x.dim(0), x.dim(1), x.dim(2), c, weight.value().dim(2), k, kMax, stride,
-                transform);
-        Tensor y = pass.take(Layout.NHWC, shape.outputShape());
+        Tensor y = takeOutput(pass, x);
         if (epilogue != null) {
             FusedInference.depthwise(pass.ctx(), shape, x, weight.value(), value(t75), value(t53), epilogue, y);
             return y;
         }
         ElasticDepthwiseConv.forward(pass.ctx(), shape, x, weight.value(), value(t75), value(t53), y);
+        return y;
+    }
+
+    /** The training forward that also writes y's batch statistics (no epilogue). */
+    @Override
+    public Tensor forwardWithStatistics(Pass pass, Tensor x, Tensor batchMean, Tensor batchVar) {
+        if (epilogue != null) {
+            throw new IllegalStateException("batch statistics are gathered by the plain depthwise convolution only");
+        }
+        Tensor y = takeOutput(pass, x);
+        ElasticDepthwiseConv.forwardWithStatistics(pass.ctx(), shape, x, weight.value(), value(t75), value(t53), y,
+                batchMean, batchVar);
         return y;
     }
 
@@ -59,6 +68,15 @@ final class DepthwiseLayer implements Layer {
         ElasticDepthwiseConv.backward(pass.ctx(), shape, x, weight.value(), value(t75), value(t53), dy, dx,
                 weight.grad(), grad(t75), grad(t53));
         return dx;
+    }
+
+    /** Records x and its shape for the backward; the output tensor. */
+    private Tensor takeOutput(Pass pass, Tensor x) {
+        this.x = x;
+        int kMax = weight.value().dim(0);
+        shape = new DepthwiseShape(x.dim(0), x.dim(1), x.dim(2), c, weight.value().dim(2), k, kMax, stride,
+                transform);
+        return pass.take(Layout.NHWC, shape.outputShape());
     }
 
     private static Tensor value(Parameter p) {

@@ -7,8 +7,8 @@ import org.compofa.ops.KernelTransform;
 
 /**
  * How the network lays out "convolution, batch norm, activation", per {@link Fusion}: one fused
- * inference layer; in training the batch norm and activation as one layer (and, after a 1x1
- * convolution, that convolution gathering the statistics: {@link Conv1x1BnLayer}); or three layers.
+ * inference layer; in training the batch norm and activation as one layer (and, after a 1x1 or
+ * depthwise convolution, that convolution gathering the statistics: {@link ConvBnLayer}); or three layers.
  */
 final class FusedLayers {
     private FusedLayers() {}
@@ -17,7 +17,7 @@ final class FusedLayers {
     enum Fusion {
         /** Separate ops (the *_UNFUSED modes). */
         NONE,
-        /** Batch statistics: BN + activation fused, statistics gathered by 1x1 convolutions. */
+        /** Batch statistics: BN + activation fused, statistics gathered by 1x1 and depthwise convolutions. */
         TRAINING,
         /** Running statistics: BN and activation in the convolutions' epilogues. */
         INFERENCE;
@@ -52,7 +52,7 @@ final class FusedLayers {
             out.add(conv);
             addBnAct(out, fuse, bn, cout, act);
         } else {
-            out.add(new Conv1x1BnLayer(conv, new BatchNormLayer(bn, cout, act)));
+            out.add(new ConvBnLayer(conv, new BatchNormLayer(bn, cout, act)));
         }
     }
 
@@ -61,8 +61,13 @@ final class FusedLayers {
                                Activation act) {
         KernelTransform tr = w.t75() == null ? KernelTransform.NONE : KernelTransform.OFA;
         Epilogue fused = fuse == Fusion.INFERENCE ? Epilogue.of(eval(w.depthwiseBn()), act) : null;
-        out.add(new DepthwiseLayer(w.depthwise(), w.t75(), w.t53(), mid, k, stride, tr, fused));
-        if (fuse != Fusion.INFERENCE) {
+        DepthwiseLayer conv = new DepthwiseLayer(w.depthwise(), w.t75(), w.t53(), mid, k, stride, tr, fused);
+        if (fuse == Fusion.TRAINING) {
+            out.add(new ConvBnLayer(conv, new BatchNormLayer(w.depthwiseBn(), mid, act)));
+            return;
+        }
+        out.add(conv);
+        if (fuse == Fusion.NONE) {
             addBnAct(out, fuse, w.depthwiseBn(), mid, act);
         }
     }

@@ -1,5 +1,6 @@
 package org.compofa.ops;
 
+import org.compofa.bindings.RawFusedOps;
 import org.compofa.bindings.RawOps;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.runtime.Layout;
@@ -32,6 +33,32 @@ public final class ElasticDepthwiseConv {
         RawOps.dwconvForward(ctx.handle(), null, shape.toRaw(), x.address(), x.length(),
                 weight.address(), weight.length(), Args.address(m75), Args.length(m75),
                 Args.address(m53), Args.length(m53), y.address(), y.length());
+    }
+
+    /**
+     * {@link #forward} for training, with the mean and biased variance of y's channels written to
+     * {@code batchMean[:c]}/{@code batchVar[:c]} in the same pass, for the batch norm after it
+     * ({@link BatchNorm#forwardTrainWithStatistics}); y needs at least 2 positions (n*ho*wo).
+     */
+    public static void forwardWithStatistics(ComputeContext ctx, DepthwiseShape shape, Tensor x, Tensor weight,
+                                             Tensor t75, Tensor t53, Tensor y, Tensor batchMean, Tensor batchVar) {
+        checkForward(ctx, shape, x, weight, t75, t53, y);
+        int[] out = shape.outputShape();
+        long positions = (long) out[0] * out[1] * out[2];
+        if (positions < 2) {
+            throw new org.compofa.bindings.InvalidArgumentException("y " + y.describeShape() + " has " + positions
+                    + " position(s); batch statistics need at least 2");
+        }
+        Args.vectorAtLeast(ctx, "batchMean", batchMean, shape.c());
+        Args.vectorAtLeast(ctx, "batchVar", batchVar, shape.c());
+        Args.allDistinct(new Tensor[] {y, batchMean, batchVar}, new String[] {"y", "batchMean", "batchVar"},
+                new Tensor[] {x, weight}, new String[] {"x", "weight"});
+        Tensor m75 = shape.usesT75() ? t75 : null;
+        Tensor m53 = shape.usesT53() ? t53 : null;
+        RawFusedOps.dwconvStatsForward(ctx.handle(), null, shape.toRaw(), x.address(), x.length(),
+                weight.address(), weight.length(), Args.address(m75), Args.length(m75),
+                Args.address(m53), Args.length(m53), y.address(), y.length(), batchMean.address(),
+                batchVar.address(), Args.minLength(batchMean, batchVar));
     }
 
     /** The forward's checks (shared with {@link FusedInference#depthwise}); y distinct from x and weight. */

@@ -3,16 +3,16 @@ package org.compofa.nn;
 import org.compofa.runtime.Tensor;
 
 /**
- * A 1x1 convolution and the batch norm (+ activation) after it, fused for batch statistics: the
- * convolution gathers the statistics of its output while writing it
- * ({@code SliceGemm.conv1x1ForwardWithStatistics}) and the batch norm only normalises (one pass
- * over the tensor instead of two). With running statistics (eval) the two layers run as they are.
+ * A convolution and the batch norm (+ activation) after it, fused for batch statistics: the
+ * convolution (1x1 or depthwise) gathers the statistics of its output while writing it and the batch
+ * norm only normalises (one pass over the tensor instead of two). With running statistics (eval) the
+ * two layers run as they are.
  */
-final class Conv1x1BnLayer implements Layer {
-    private final Conv1x1Layer conv;
+final class ConvBnLayer implements Layer {
+    private final StatisticsConvLayer conv;
     private final BatchNormLayer bn;
 
-    Conv1x1BnLayer(Conv1x1Layer conv, BatchNormLayer bn) {
+    ConvBnLayer(StatisticsConvLayer conv, BatchNormLayer bn) {
         this.conv = conv;
         this.bn = bn;
     }

@@ -1,0 +1,95 @@
+// Batch statistics of an output's columns (channels) gathered while the output is still in cache, for
+// the batch norm after a training convolution (compofa_conv1x1_stats_forward,
+// compofa_dwconv_stats_forward). The rows are split into a fixed sequence of parts; each part sums its
+// rows as they are written (ColumnSums, shifted by the part's first row so a large common offset costs
+// no precision), and the parts are merged in order by Chan et al.'s pairwise update, so the result does
+// not depend on which thread ran which part.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+namespace compofa::cpu {
+
+// One part's running sums over c columns, in double.
+class ColumnSums {
+public:
+    explicit ColumnSums(int c) : c_(c), shift_(c), a_(c, 0.0), b_(c, 0.0) {}
+
+    // Adds `rows` rows of c floats at y (contiguous).
+    void add(const float* y, int64_t rows) {
+        if (rows <= 0) return;
+        if (count_ == 0) std::copy(y, y + c_, shift_.begin());
+        const float* __restrict s = shift_.data();
+        double* __restrict a = a_.data();
+        double* __restrict b = b_.data();
+        for (int64_t r = 0; r < rows; ++r) {
+            const float* yr = y + r * c_;
+#pragma omp simd
+            for (int j = 0; j < c_; ++j) {
+                const double d = double(yr[j]) - double(s[j]);
+                a[j] += d;
+                b[j] += d * d;
+            }
+        }
+        count_ += rows;
+    }
+
+    // The part's row count, then its column means and sums of squared deviations (m2), into part[0..2c).
+    int64_t finish(double* part) const {
+        for (int j = 0; j < c_; ++j) {
+            const double n = double(std::max<int64_t>(count_, 1));
+            part[j] = double(shift_[j]) + a_[j] / n;
+            part[c_ + j] = std::max(0.0, b_[j] - a_[j] * a_[j] / n);
+        }
+        return count_;
+    }
+
+private:
+    int c_;
+    std::vector<float> shift_;
+    std::vector<double> a_, b_;
+    int64_t count_ = 0;
+};
+
+// The parts of a problem's output rows: part q covers rows [q*part_rows, (q+1)*part_rows) and leaves
+// its count and (mean, m2) block in counts[q] and parts[q*2c ..). Sized independently of the thread
+// count so the merged statistics are the same however many threads ran.
+struct ColumnParts {
+    int64_t part_rows;
+    std::vector<double> parts;
+    std::vector<int64_t> counts;
+
+    ColumnParts(int64_t rows, int c, int64_t max_parts = 64) {
+        const int64_t n = std::max<int64_t>(1, std::min(rows, max_parts));
+        part_rows = (rows + n - 1) / n;
+        counts.assign(std::size_t((rows + part_rows - 1) / part_rows), 0);
+        parts.assign(counts.size() * 2 * std::size_t(c), 0.0);
+    }
+};
+
+// The parts' (count, mean, m2) merged in order: the mean and biased variance of all their rows.
+// parts holds counts.size() blocks of 2c doubles (means, then m2s); empty parts are skipped.
+inline void merge_column_statistics(const std::vector<double>& parts, const std::vector<int64_t>& counts, int c,
+                                    float* mean_out, float* var_out) {
+    std::vector<double> mean(c, 0.0), m2(c, 0.0);
+    double n = 0.0;
+    for (std::size_t q = 0; q < counts.size(); ++q) {
+        if (counts[q] == 0) continue;
+        const double nb = double(counts[q]);
+        const double* mb = parts.data() + q * 2 * std::size_t(c);
+        const double total = n + nb;
+        for (int j = 0; j < c; ++j) {
+            const double delta = mb[j] - mean[j];
+            mean[j] += delta * nb / total;
+            m2[j] += mb[c + j] + delta * delta * n * nb / total;
+        }
+        n = total;
+    }
+    for (int j = 0; j < c; ++j) {
+        mean_out[j] = float(mean[j]);
+        var_out[j] = float(n > 0.0 ? m2[j] / n : 0.0);
+    }
+}
+
+}  // namespace compofa::cpu
