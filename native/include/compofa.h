@@ -323,6 +323,27 @@ int32_t compofa_channel_scale_backward(compofa_context* ctx, compofa_stream* str
                                        const float* dy, uint64_t dy_len, float* dx, uint64_t dx_len,
                                        float* ds, uint64_t ds_len);
 
+/* Squeeze-and-excitation in one op over x (n, hw, c), reading the supernet's SE weights in place:
+ *   pooled[b][j] = mean_p x[b][p][j]
+ *   hidden[b][i] = relu(sum_j pooled[b][j] * w1[i*ld1 + j] + b1[i])     i < se  (W1 = reduce[:se, :c])
+ *   gate[b][j]   = h_sigmoid(sum_i hidden[b][i] * w2[j*ld2 + i] + b2[j])         (W2 = expand[:c, :se])
+ *   y[b][p][j]   = x[b][p][j] * gate[b][j]
+ * saved: NULL (inference) or n*(2c + se) floats that receive pooled, hidden and gate for the backward.
+ * Backward, from the same x, weights and saved: dx overwritten; dw1, db1, dw2, db2 accumulated (+=),
+ * dw1/dw2 laid out as w1/w2 and as long (w1_len, w2_len; only the slices are touched). The gates'
+ * derivatives are PyTorch's: h_sigmoid' = 1/6 where 0 < gate < 1, relu' = 1 where hidden > 0.
+ * Allowed: n, hw, c, se >= 1; ld1 >= c; ld2 >= se; x, y (and dx, dy) distinct. */
+int32_t compofa_se_forward(compofa_context* ctx, compofa_stream* stream, int32_t n, int32_t hw, int32_t c,
+                           int32_t se, const float* x, uint64_t x_len, const float* w1, uint64_t w1_len,
+                           int32_t ld1, const float* b1, uint64_t b1_len, const float* w2, uint64_t w2_len,
+                           int32_t ld2, const float* b2, uint64_t b2_len, float* y, uint64_t y_len, float* saved,
+                           uint64_t saved_len);
+int32_t compofa_se_backward(compofa_context* ctx, compofa_stream* stream, int32_t n, int32_t hw, int32_t c,
+                            int32_t se, const float* x, uint64_t x_len, const float* w1, uint64_t w1_len,
+                            int32_t ld1, const float* w2, uint64_t w2_len, int32_t ld2, const float* saved,
+                            uint64_t saved_len, const float* dy, uint64_t dy_len, float* dx, uint64_t dx_len,
+                            float* dw1, float* db1, uint64_t db1_len, float* dw2, float* db2, uint64_t db2_len);
+
 /* y = alpha * x + beta * y (residual add: alpha = beta = 1; beta == 0 overwrites y). */
 int32_t compofa_axpby(compofa_context* ctx, compofa_stream* stream, uint64_t len, float alpha, const float* x,
                       float beta, float* y);

@@ -423,6 +423,37 @@ void test_dwconv_stats(int n, int h, int w, int c, int c_max, int k, int k_max, 
     cmp("dwconv_stats var " + tag, v2, v1, 1e-4 * scale * scale, 1e-4);
 }
 
+// Squeeze-and-excitation in one op: forward (y, saved) and backward (dx, accumulated weight grads)
+// against the reference, on the supernet's weight slices (ld1 > c, ld2 > se).
+void test_se(int n, int hw, int c, int se, int ld1, int ld2) {
+    const std::string tag = dims({n, hw, c, se, ld1, ld2});
+    const auto x = rnd(size_t(n) * hw * c, -2.0f, 2.0f), dy = rnd(x.size());
+    const auto w1 = rnd(size_t(se) * ld1), b1 = rnd(se), w2 = rnd(size_t(c) * ld2, -2.0f, 2.0f), b2 = rnd(c);
+    const SeWeights w{w1.data(), ld1, b1.data(), w2.data(), ld2, b2.data()};
+    const size_t saved_len = size_t(se_saved_len(n, c, se));
+    std::vector<float> y1(x.size(), 7.f), y2 = y1, s1(saved_len, 7.f), s2 = s1;
+    R().se_forward(SeForward{n, hw, c, se, x.data(), w, y1.data(), s1.data()}, nullptr);
+    G().se_forward(SeForward{n, hw, c, se, x.data(), w, y2.data(), s2.data()}, nullptr);
+    cmp("se_forward y " + tag, y2, y1, 1e-5, 1e-4);
+    cmp("se_forward saved " + tag, s2, s1, 1e-5, 1e-4);
+    std::vector<float> y3(x.size(), 7.f);  // inference: no saved buffer, same y
+    G().se_forward(SeForward{n, hw, c, se, x.data(), w, y3.data(), nullptr}, nullptr);
+    cmp("se_forward inference y " + tag, y3, y1, 1e-5, 1e-4);
+
+    auto dw1a = rnd(w1.size()), db1a = rnd(se), dw2a = rnd(w2.size()), db2a = rnd(c);
+    auto dw1b = dw1a, db1b = db1a, dw2b = dw2a, db2b = db2a;
+    std::vector<float> dx1(x.size(), 7.f), dx2 = dx1;
+    R().se_backward(SeBackward{n, hw, c, se, x.data(), w, s1.data(), dy.data(), dx1.data(), dw1a.data(), db1a.data(),
+                               dw2a.data(), db2a.data()}, nullptr);
+    G().se_backward(SeBackward{n, hw, c, se, x.data(), w, s1.data(), dy.data(), dx2.data(), dw1b.data(), db1b.data(),
+                               dw2b.data(), db2b.data()}, nullptr);
+    cmp("se_backward dx " + tag, dx2, dx1, 1e-5, 1e-4);
+    cmp("se_backward dw1 " + tag, dw1b, dw1a, 1e-5, 1e-4);
+    cmp("se_backward db1 " + tag, db1b, db1a, 1e-5, 1e-4);
+    cmp("se_backward dw2 " + tag, dw2b, dw2a, 1e-5, 1e-4);
+    cmp("se_backward db2 " + tag, db2b, db2a, 1e-5, 1e-4);
+}
+
 int run_nn_tests(bool quick) {
     test_im2col(2, 9, 7, 3, 3, 2, 1);
     test_im2col(1, 6, 5, 2, 5, 1, 2);
@@ -484,6 +515,9 @@ int run_nn_tests(bool quick) {
     test_dwconv_fused(2, 13, 11, 36, 40, 5, 7, 1, 1, 2, COMPOFA_ACT_HSWISH);  // float4 path, OFA transform
     test_dwconv_fused(1, 9, 9, 37, 48, 3, 3, 2, 0, 3, COMPOFA_ACT_RELU);     // scalar path
     test_dwconv_fused(1, 7, 7, 24, 24, 7, 7, 1, 0, 0, COMPOFA_ACT_IDENTITY);
+    test_se(3, 7 * 5, 37, 9, 48, 12);     // odd sizes, slices of larger weights
+    test_se(2, 1, 70, 17, 70, 17);        // hw 1, more outputs than a warp's lanes
+    test_se(1, 9 * 9, 300, 75, 320, 80);  // several warps per output loop
     test_dwconv_stats(2, 13, 11, 36, 40, 5, 7, 1, 1, 0.0f);    // float4, OFA transform, several blocks
     test_dwconv_stats(1, 9, 9, 37, 48, 3, 3, 2, 0, 20.0f);     // scalar path, large common offset
     test_dwconv_stats(2, 33, 33, 1024, 1024, 3, 7, 1, 0, 0.0f);  // 256 groups: each thread walks 2-3 pixels

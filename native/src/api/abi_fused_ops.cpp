@@ -16,13 +16,6 @@ namespace {
 
 [[noreturn]] void invalid(const std::string& message) { fail(COMPOFA_ERR_INVALID_ARGUMENT, message); }
 
-// The kernels write y while they still read x: the two must not share memory.
-void check_disjoint(const float* x, int64_t x_need, const float* y, int64_t y_need) {
-    const auto xa = reinterpret_cast<uintptr_t>(x), ya = reinterpret_cast<uintptr_t>(y);
-    if (xa < ya + uint64_t(y_need) * sizeof(float) && ya < xa + uint64_t(x_need) * sizeof(float))
-        invalid("y overlaps x: the fused ops do not run in place; give y its own buffer");
-}
-
 // The 1x1 convolution's sizes and buffers: rows >= min_rows (2 when statistics are gathered).
 void check_conv1x1(compofa_context* c, int64_t rows, int64_t min_rows, int32_t cin, int32_t cout, const float* x,
                    uint64_t x_len, const float* w, uint64_t w_len, int32_t ldw, const float* y, uint64_t y_len) {
@@ -34,7 +27,7 @@ void check_conv1x1(compofa_context* c, int64_t rows, int64_t min_rows, int32_t c
     check_tensor(c, "x", x, x_len, rows * cin);
     check_tensor(c, "w", w, w_len, int64_t(cout - 1) * ldw + cin);
     check_tensor(c, "y", y, y_len, rows * cout);
-    check_disjoint(x, rows * cin, y, rows * cout);
+    check_disjoint("y", y, rows * cout, "x", x, rows * cin);
 }
 
 // The two statistics outputs of a training op: c floats each, distinct.
@@ -85,7 +78,7 @@ int32_t compofa_dwconv_fused_forward(compofa_context* ctx, compofa_stream* strea
         DwShape s = checked_dwconv_shape(shape);
         check_dwconv_inputs(c, s, x, x_len, weight, weight_len, t75, t75_len, t53, t53_len);
         check_tensor(c, "y", y, y_len, s.y_len());
-        check_disjoint(x, s.x_len(), y, s.y_len());
+        check_disjoint("y", y, s.y_len(), "x", x, s.x_len());
         const Epilogue e = checked_epilogue(c, epilogue, s.c);
         DwForward op{s, x, weight, s.uses_t75() ? t75 : nullptr, s.uses_t53() ? t53 : nullptr, y};
         nn_kernels_for(c).dwconv_fused(op, e, native);
@@ -103,7 +96,7 @@ int32_t compofa_dwconv_stats_forward(compofa_context* ctx, compofa_stream* strea
         DwShape s = checked_dwconv_shape(shape);
         check_dwconv_inputs(c, s, x, x_len, weight, weight_len, t75, t75_len, t53, t53_len);
         check_tensor(c, "y", y, y_len, s.y_len());
-        check_disjoint(x, s.x_len(), y, s.y_len());
+        check_disjoint("y", y, s.y_len(), "x", x, s.x_len());
         const int64_t positions = int64_t(s.n) * s.ho * s.wo;
         if (positions < 2)
             invalid("the output has " + std::to_string(positions) +

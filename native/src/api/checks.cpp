@@ -75,6 +75,14 @@ void check_tensor(compofa_context* ctx, const char* name, const void* ptr, uint6
     check_location(ctx, name, ptr);
 }
 
+void check_disjoint(const char* out_name, const float* out, int64_t out_need, const char* in_name, const float* in,
+                    int64_t in_need) {
+    const auto o = reinterpret_cast<uintptr_t>(out), i = reinterpret_cast<uintptr_t>(in);
+    if (o < i + uint64_t(in_need) * sizeof(float) && i < o + uint64_t(out_need) * sizeof(float))
+        fail(COMPOFA_ERR_INVALID_ARGUMENT, std::string(out_name) + " overlaps " + in_name +
+                                               ": this op does not run in place; give " + out_name + " its own buffer");
+}
+
 int64_t slice_span(int32_t d0, int32_t d1, int32_t d2, int64_t s0, int64_t s1) {
     return (int64_t)(d0 - 1) * s0 + (int64_t)(d1 - 1) * s1 + d2;
 }

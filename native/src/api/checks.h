@@ -17,6 +17,10 @@ DwShape checked_dwconv_shape(const compofa_dwconv_shape* shape);
 void check_tensor(compofa_context* ctx, const char* name, const void* ptr, uint64_t len, int64_t need,
                   bool optional = false);
 
+// An output the kernels write while they still read an input: the two must not share memory.
+void check_disjoint(const char* out_name, const float* out, int64_t out_need, const char* in_name, const float* in,
+                    int64_t in_need);
+
 // Where the memory lives must match the backend: device memory for CUDA, host memory otherwise.
 void check_location(compofa_context* ctx, const char* name, const void* ptr);
 

@@ -51,6 +51,8 @@ const NnKernelTable& cuda_nn_kernels() {
         nn_absent<const SgdStep&, void*>,
         nn_absent<const FusedConv1x1&, void*>,
         nn_absent<const DwForward&, const Epilogue&, void*>,
+        nn_absent<const SeForward&, void*>,
+        nn_absent<const SeBackward&, void*>,
     };
     return table;
 }

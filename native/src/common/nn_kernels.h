@@ -74,6 +74,27 @@ struct FusedConv1x1 {
     float* batch_var = nullptr;
 };
 
+// Squeeze-and-excitation in one op (compofa_se_forward / compofa_se_backward) over x (n, hw, c):
+// W1 = reduce[:se, :c] at w1[i*ld1 + j] and W2 = expand[:c, :se] at w2[j*ld2 + i], read in place.
+// `saved` holds n*(2c + se) floats: pooled [n][c], hidden [n][se] (after the relu), gate [n][c].
+struct SeWeights {
+    const float* w1; int32_t ld1; const float* b1;
+    const float* w2; int32_t ld2; const float* b2;
+};
+struct SeForward {
+    int32_t n, hw, c, se;
+    const float* x; SeWeights w;
+    float* y;       // [n][hw][c], overwritten
+    float* saved;   // written for the backward; null = inference
+};
+struct SeBackward {
+    int32_t n, hw, c, se;
+    const float* x; SeWeights w; const float* saved; const float* dy;
+    float* dx;                            // overwritten
+    float* dw1; float* db1; float* dw2; float* db2;  // += (dw1/dw2 laid out as w1/w2)
+};
+inline int64_t se_saved_len(int32_t n, int32_t c, int32_t se) { return int64_t(n) * (2 * int64_t(c) + se); }
+
 struct NnKernelTable {
     void (*im2col)(const ConvShape&, const float* x, float* col, void* stream);
     void (*col2im_add)(const ConvShape&, const float* dcol, float* dx, void* stream);
@@ -100,6 +121,9 @@ struct NnKernelTable {
     // fused inference ops (compofa_conv1x1_fused_forward, compofa_dwconv_fused_forward)
     void (*conv1x1_fused)(const FusedConv1x1&, void* stream);
     void (*dwconv_fused)(const DwForward&, const Epilogue&, void* stream);
+    // squeeze-and-excitation in one op
+    void (*se_forward)(const SeForward&, void* stream);
+    void (*se_backward)(const SeBackward&, void* stream);
 };
 
 const NnKernelTable& reference_nn_kernels();  // src/ref

@@ -11,6 +11,7 @@ const NnKernelTable& cpu_nn_kernels() {
         cpu::scale_backward,  cpu::axpby,            cpu::dropout_forward, cpu::dropout_backward,
         cpu::cross_entropy,   cpu::soft_cross_entropy, cpu::resize_bilinear, cpu::sgd_step,
         cpu::conv1x1_fused,   cpu::dwconv_fused,
+        cpu::se_forward,      cpu::se_backward,
     };
     return table;
 }

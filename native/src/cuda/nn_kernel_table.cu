@@ -13,6 +13,7 @@ const NnKernelTable& cuda_nn_kernels() {
         &cuda::scale_backward,  &cuda::axpby,            &cuda::dropout_forward, &cuda::dropout_backward,
         &cuda::cross_entropy,   &cuda::soft_cross_entropy, &cuda::resize_bilinear, &cuda::sgd_step,
         &cuda::conv1x1_fused,   &cuda::dwconv_fused,
+        &cuda::se_forward,      &cuda::se_backward,
     };
     return table;
 }

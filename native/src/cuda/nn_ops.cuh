@@ -11,6 +11,10 @@ namespace compofa::cuda {
 void conv1x1_fused(const FusedConv1x1& op, void* stream);
 void dwconv_fused(const DwForward& op, const Epilogue& e, void* stream);
 
+// nn_se.cu: squeeze-and-excitation in one op
+void se_forward(const SeForward& op, void* stream);
+void se_backward(const SeBackward& op, void* stream);
+
 // nn_conv_im2col.cu
 void im2col(const ConvShape& s, const float* x, float* col, void* stream);
 void col2im_add(const ConvShape& s, const float* dcol, float* dx, void* stream);

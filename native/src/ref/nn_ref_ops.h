@@ -13,6 +13,10 @@ namespace compofa::ref {
 void conv1x1_fused(const FusedConv1x1& op, void* stream);
 void dwconv_fused(const DwForward& op, const Epilogue& e, void* stream);
 
+// nn_se_ref.cpp
+void se_forward(const SeForward& op, void* stream);
+void se_backward(const SeBackward& op, void* stream);
+
 // nn_conv_ref.cpp
 void im2col(const ConvShape& s, const float* x, float* col, void* stream);
 void col2im_add(const ConvShape& s, const float* dcol, float* dx, void* stream);

@@ -11,6 +11,7 @@ const NnKernelTable& reference_nn_kernels() {
         ref::scale_backward,  ref::axpby,            ref::dropout_forward, ref::dropout_backward,
         ref::cross_entropy,   ref::soft_cross_entropy, ref::resize_bilinear, ref::sgd_step,
         ref::conv1x1_fused,   ref::dwconv_fused,
+        ref::se_forward,      ref::se_backward,
     };
     return table;
 }

@@ -20,7 +20,7 @@ import java.util.List;
  * The downcall table of the "fused inference ops" section of {@code compofa.h}: a 1x1 convolution or
  * an elastic depthwise convolution with a per-channel epilogue (bias, eval batch norm, activation)
  * applied before the output is written, or, for training, with the batch statistics of its output
- * gathered while it is written. Same rules as {@link CompofaNnNative}.
+ * gathered while it is written; and squeeze-and-excitation in one op. Same rules as {@link CompofaNnNative}.
  */
 public final class CompofaFusedNative {
     private CompofaFusedNative() {}
@@ -35,7 +35,8 @@ public final class CompofaFusedNative {
 
     /** The symbols of the fused ops; the loader refuses a library that lacks one. */
     static final List<String> SYMBOLS = List.of("compofa_conv1x1_fused_forward", "compofa_dwconv_fused_forward",
-            "compofa_conv1x1_stats_forward", "compofa_dwconv_stats_forward");
+            "compofa_conv1x1_stats_forward", "compofa_dwconv_stats_forward", "compofa_se_forward",
+            "compofa_se_backward");
 
     private static final MemoryLayout A = ADDRESS;
     private static final MemoryLayout I = JAVA_INT;
@@ -48,6 +49,11 @@ public final class CompofaFusedNative {
                 FunctionDescriptor.of(JAVA_INT, A, A, L, I, I, A, L, A, L, I, A, L, A, A, L));
         static final MethodHandle DWCONV = bind("compofa_dwconv_fused_forward",
                 FunctionDescriptor.of(JAVA_INT, A, A, A, A, L, A, L, A, L, A, L, A, A, L));
+        static final MethodHandle SE_FORWARD = bind("compofa_se_forward",
+                FunctionDescriptor.of(JAVA_INT, A, A, I, I, I, I, A, L, A, L, I, A, L, A, L, I, A, L, A, L, A, L));
+        static final MethodHandle SE_BACKWARD = bind("compofa_se_backward",
+                FunctionDescriptor.of(JAVA_INT, A, A, I, I, I, I, A, L, A, L, I, A, L, I, A, L, A, L, A, L, A, A, L,
+                        A, A, L));
         static final MethodHandle DWCONV_STATS = bind("compofa_dwconv_stats_forward",
                 FunctionDescriptor.of(JAVA_INT, A, A, A, A, L, A, L, A, L, A, L, A, L, A, A, L));
     }
@@ -130,6 +136,34 @@ public final class CompofaFusedNative {
         try {
             Status.check((int) H.DWCONV_STATS.invokeExact(ctx, stream, shape, x, xLen, weight, weightLen, t75,
                     t75Len, t53, t53Len, y, yLen, batchMean, batchVar, batchLen));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code compofa_se_forward}: squeeze-and-excitation in one op; saved may be NULL (inference). */
+    public static void seForward(MemorySegment ctx, MemorySegment stream, int n, int hw, int c, int se,
+                                 MemorySegment x, long xLen, MemorySegment w1, long w1Len, int ld1,
+                                 MemorySegment b1, long b1Len, MemorySegment w2, long w2Len, int ld2,
+                                 MemorySegment b2, long b2Len, MemorySegment y, long yLen, MemorySegment saved,
+                                 long savedLen) {
+        try {
+            Status.check((int) H.SE_FORWARD.invokeExact(ctx, stream, n, hw, c, se, x, xLen, w1, w1Len, ld1, b1, b1Len,
+                    w2, w2Len, ld2, b2, b2Len, y, yLen, saved, savedLen));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code compofa_se_backward}: dx overwritten, the weight gradients accumulated. */
+    public static void seBackward(MemorySegment ctx, MemorySegment stream, int n, int hw, int c, int se,
+                                  MemorySegment x, long xLen, MemorySegment w1, long w1Len, int ld1,
+                                  MemorySegment w2, long w2Len, int ld2, MemorySegment saved, long savedLen,
+                                  MemorySegment dy, long dyLen, MemorySegment dx, long dxLen, MemorySegment dw1,
+                                  MemorySegment db1, long db1Len, MemorySegment dw2, MemorySegment db2, long db2Len) {
+        try {
+            Status.check((int) H.SE_BACKWARD.invokeExact(ctx, stream, n, hw, c, se, x, xLen, w1, w1Len, ld1, w2, w2Len,
+                    ld2, saved, savedLen, dy, dyLen, dx, dxLen, dw1, db1, db1Len, dw2, db2, db2Len));
         } catch (Throwable t) {
             throw rethrow(t);
         }

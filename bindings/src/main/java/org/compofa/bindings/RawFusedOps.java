@@ -65,4 +65,29 @@ public final class RawFusedOps {
                     batchLen);
         }
     }
+
+    /**
+     * {@code compofa_se_forward}: y = x * h_sigmoid(W2 relu(W1 mean_hw(x) + b1) + b2) per image and
+     * channel, with W1 = w1[:se, :c] (row stride ld1) and W2 = w2[:c, :se] (ld2) read in place;
+     * saved (n*(2c+se) floats, or 0 for inference) receives what the backward needs.
+     */
+    public static void seForward(ContextHandle ctx, StreamHandle stream, int n, int hw, int c, int se, long x,
+                                 long xLen, long w1, long w1Len, int ld1, long b1, long b1Len, long w2, long w2Len,
+                                 int ld2, long b2, long b2Len, long y, long yLen, long saved, long savedLen) {
+        CompofaFusedNative.seForward(ctx.segment(), stream(ctx, stream), n, hw, c, se, ptr(x), xLen, ptr(w1), w1Len,
+                ld1, ptr(b1), b1Len, ptr(w2), w2Len, ld2, ptr(b2), b2Len, ptr(y), yLen, ptr(saved), savedLen);
+    }
+
+    /**
+     * {@code compofa_se_backward}: dx (overwritten) and dw1, db1, dw2, db2 (accumulated; dw1/dw2 laid
+     * out and as long as w1/w2) from the forward's x, weights and saved buffer.
+     */
+    public static void seBackward(ContextHandle ctx, StreamHandle stream, int n, int hw, int c, int se, long x,
+                                  long xLen, long w1, long w1Len, int ld1, long w2, long w2Len, int ld2, long saved,
+                                  long savedLen, long dy, long dyLen, long dx, long dxLen, long dw1, long db1,
+                                  long db1Len, long dw2, long db2, long db2Len) {
+        CompofaFusedNative.seBackward(ctx.segment(), stream(ctx, stream), n, hw, c, se, ptr(x), xLen, ptr(w1), w1Len,
+                ld1, ptr(w2), w2Len, ld2, ptr(saved), savedLen, ptr(dy), dyLen, ptr(dx), dxLen, ptr(dw1), ptr(db1),
+                db1Len, ptr(dw2), ptr(db2), db2Len);
+    }
 }

@@ -197,6 +197,41 @@ class RawNnAbiValidationTest {
     }
 
     @Test
+    void rawSqueezeExcite_badSizesStridesAndBuffers_typedErrors() {
+        long pa = a.dataAddress();
+        long pb = b.dataAddress();
+        long pc = c.dataAddress();
+        long pd = d.dataAddress();
+        // x (2, 9, 8): W1 = w1[:2, :8] (ld1 8), W2 = w2[:8, :2] (ld2 2); saved 2*(16+2) = 36 floats
+        expect(InvalidArgumentException.class, "n=2 hw=9 c=8 se=0: allowed >= 1 each",
+                () -> RawFusedOps.seForward(ctx, null, 2, 9, 8, 0, pa, N, pb, N, 8, pb, N, pb, N, 2, pb, N, pc, N, 0, 0));
+        expect(InvalidArgumentException.class, "ld1=7: allowed >= c=8",
+                () -> RawFusedOps.seForward(ctx, null, 2, 9, 8, 2, pa, N, pb, N, 7, pb, N, pb, N, 2, pb, N, pc, N, 0, 0));
+        expect(BufferTooSmallException.class, "w2 holds 15 floats; this op needs 16",
+                () -> RawFusedOps.seForward(ctx, null, 2, 9, 8, 2, pa, N, pb, N, 8, pb, N, pb, 15, 2, pb, N, pc, N, 0, 0));
+        expect(BufferTooSmallException.class, "saved holds 35 floats; this op needs 36",
+                () -> RawFusedOps.seForward(ctx, null, 2, 9, 8, 2, pa, N, pb, N, 8, pb, N, pb, N, 2, pb, N, pc, N, pd, 35));
+        expect(InvalidArgumentException.class, "y overlaps x",
+                () -> RawFusedOps.seForward(ctx, null, 2, 9, 8, 2, pa, N, pb, N, 8, pb, N, pb, N, 2, pb, N, pa + 4, N - 1,
+                        0, 0));
+        expect(InvalidArgumentException.class, "dx overlaps dy",
+                () -> RawFusedOps.seBackward(ctx, null, 2, 9, 8, 2, pa, N, pb, N, 8, pb, N, 2, pd, N, pc, N, pc, N, pb,
+                        pb, N, pb, pb, N));
+        expect(InvalidArgumentException.class, "saved is NULL",
+                () -> RawFusedOps.seBackward(ctx, null, 2, 9, 8, 2, pa, N, pb, N, 8, pb, N, 2, 0, N, pc, N, pd, N, pb,
+                        pb, N, pb, pb, N));
+        // a valid forward: zero weights and biases give gate h_sigmoid(0) = 1/2, so y = x / 2
+        RawOps.fill(ctx, null, pa, N, 3f);
+        RawOps.fill(ctx, null, pb, N, 0f);
+        RawFusedOps.seForward(ctx, null, 2, 9, 8, 2, pa, N, pb, N, 8, pb, N, pb, N, 2, pb, N, pc, N, pd, N);
+        float[] y = new float[144];
+        c.copyTo(0, y, 0, 144);
+        for (float v : y) {
+            assertEquals(1.5f, v, 0f);
+        }
+    }
+
+    @Test
     void rawDepthwiseStatistics_onePositionSharedOrShortOutputs_typedErrors() {
         RawDwconvShape one = new RawDwconvShape(1, 1, 1, 8, 8, 3, 3, 1, CompofaNative.TRANSFORM_NONE);
         RawDwconvShape shape = new RawDwconvShape(1, 5, 5, 8, 8, 3, 3, 1, CompofaNative.TRANSFORM_NONE);

@@ -312,7 +312,8 @@ public final class Network implements AutoCloseable {
         }
         FusedLayers.depthwiseBnAct(body, fuse, w, mid, k, b.stride(), act);
         if (w.se() != null) {
-            body.add(new SqueezeExciteLayer(w.se(), mid, MobileNetV3Geometry.seWidth(mid)));
+            body.add(new SqueezeExciteLayer(w.se(), mid, MobileNetV3Geometry.seWidth(mid),
+                    fuse != FusedLayers.Fusion.NONE));
         }
         FusedLayers.convBnAct(body, fuse, w.project(), mid, b.outChannels(), w.projectBn(), Activation.IDENTITY);
         Layer seq = new Sequential(body);
