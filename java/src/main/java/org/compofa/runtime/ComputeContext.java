@@ -25,6 +25,7 @@ public final class ComputeContext implements AutoCloseable {
     private final Backend backend;
     private final ContextHandle handle;
     private final Set<Tensor> tensors = ConcurrentHashMap.newKeySet();
+    private long allocations;
     private final Set<DeviceTimer> timers = ConcurrentHashMap.newKeySet();
     private boolean closed;  // guarded by this
 
@@ -139,6 +140,14 @@ public final class ComputeContext implements AutoCloseable {
     }
 
     /**
+     * Owning tensors (buffers) created from this context so far, views not counted: a training step
+     * that runs on a warm {@code Workspace} leaves it unchanged (its memory plan allocates nothing).
+     */
+    public synchronized long tensorsAllocated() {
+        return allocations;
+    }
+
+    /**
      * Checks that {@code tensor} can be used by an op of this context.
      *
      * @param name the argument's name, for the message
@@ -163,6 +172,7 @@ public final class ComputeContext implements AutoCloseable {
             throw new InvalidHandleException("the " + backend + " context is closed; cannot create tensors");
         }
         tensors.add(tensor);
+        allocations++;
     }
 
     void unregister(Tensor tensor) {

@@ -132,6 +132,9 @@ public final class StepThroughput {
 
         @Override
         public void close() {
+            if (step != null) {
+                step.close();
+            }
             if (momentum != null) {
                 momentum.values().forEach(Tensor::close);
             }

@@ -200,6 +200,7 @@ public final class SupernetTrainer {
                 }
             }
         } finally {
+            stepper.close();
             prefetch.shutdownNow();
         }
         elapsed += (System.nanoTime() - t0) / 1e9;

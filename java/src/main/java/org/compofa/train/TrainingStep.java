@@ -1,5 +1,6 @@
 package org.compofa.train;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ import org.compofa.space.Subnet;
  * backward whose gradients add up in the shared weights; then one SGD step (Nesterov, weight decay
  * except on names containing bn or bias) on every parameter.
  */
-public final class TrainingStep {
+public final class TrainingStep implements AutoCloseable {
     private static final long DROPOUT_STREAM = 0x44524f50L; // "DROP"
 
     private final Network student;
@@ -35,6 +36,7 @@ public final class TrainingStep {
     private final Workspace ws;
     private final ParameterGroups groups;
     private final boolean fused;
+    private Tensor labels;
 
     /** The loss and training top-1 (%) of a step, averaged over its subnets. */
     public record Stats(double loss, double top1) {
@@ -95,13 +97,18 @@ public final class TrainingStep {
         int classes = student.spec().geometry().numClasses();
         double kd = config.kdRatio();
         float scale = kd > 0 ? (float) (2.0 / (kd + 1.0)) : 1f;
-        try (Tensor images = Tensor.of(ctx, Layout.NHWC, batch.images(), n, r, r, batch.channels());
-             Tensor labels = Tensor.labels(ctx, batch.labels());
-             Tensor teacherLogits = kd > 0 ? Tensor.zeros(ctx, Layout.MATRIX, n, classes) : null;
-             Tensor loss = Tensor.zeros(ctx, Layout.VECTOR, n);
-             Tensor kdLoss = Tensor.zeros(ctx, Layout.VECTOR, n);
-             Tensor dlogits = Tensor.zeros(ctx, Layout.MATRIX, n, classes);
-             Tensor dkd = Tensor.zeros(ctx, Layout.MATRIX, n, classes)) {
+        // Every buffer comes from the workspace (and the labels from one kept tensor), so a repeated
+        // (subnets, resolution, batch) step allocates nothing.
+        List<Tensor> taken = new ArrayList<>();
+        try {
+            Tensor images = take(taken, Layout.NHWC, n, r, r, batch.channels());
+            images.copyFrom(batch.images());
+            Tensor targets = labels(batch.labels());
+            Tensor teacherLogits = kd > 0 ? take(taken, Layout.MATRIX, n, classes) : null;
+            Tensor loss = take(taken, Layout.VECTOR, n);
+            Tensor kdLoss = take(taken, Layout.VECTOR, n);
+            Tensor dlogits = take(taken, Layout.MATRIX, n, classes);
+            Tensor dkd = take(taken, Layout.MATRIX, n, classes);
             if (teacherLogits != null) {
                 try (Pass p = Pass.teacher(ws)) {
                     Tensor t = teacher.forward(p, teacher.largestSubnet(r), images);
@@ -116,7 +123,7 @@ public final class TrainingStep {
                 try (Pass p = fused ? Pass.train(ws, (float) config.dropout(), dropoutSeed)
                         : Pass.trainUnfused(ws, (float) config.dropout(), dropoutSeed)) {
                     Tensor logits = student.forward(p, subnets.get(k), images);
-                    CrossEntropy.softmax(ctx, logits, labels, (float) config.labelSmoothing(), scale / n, loss,
+                    CrossEntropy.softmax(ctx, logits, targets, (float) config.labelSmoothing(), scale / n, loss,
                             dlogits);
                     double l = mean(loss.toArray());
                     if (teacherLogits != null) {
@@ -135,6 +142,34 @@ public final class TrainingStep {
                 Sgd.step(ctx, sp, prm.value(), prm.grad(), momentum.get(prm.name()));
             }
             return new Stats(lossSum / subnets.size(), top1Sum / subnets.size());
+        } finally {
+            taken.forEach(ws::release);
+        }
+    }
+
+    private Tensor take(List<Tensor> taken, Layout layout, int... shape) {
+        Tensor t = ws.take(layout, shape);
+        taken.add(t);
+        return t;
+    }
+
+    /** The labels on the device, in the tensor kept from the last step when the batch size is the same. */
+    private Tensor labels(int[] values) {
+        if (labels == null || labels.length() != values.length) {
+            close();
+            labels = Tensor.labels(student.context(), values);
+        } else {
+            labels.copyFrom(values);
+        }
+        return labels;
+    }
+
+    /** Frees the kept labels tensor (the workspace and networks belong to the caller). */
+    @Override
+    public void close() {
+        if (labels != null) {
+            labels.close();
+            labels = null;
         }
     }
 

@@ -74,7 +74,7 @@ class TorchCompoundStepTest {
             TorchCompoundStep torchStep = new TorchCompoundStep(torchStudent, new TorchSupernet(teacher), config);
             Map<String, org.compofa.runtime.Tensor> momentum = TrainingStep.zeroMomentum(student);
             try {
-                TrainingStep ours = new TrainingStep(student, teacher, config, momentum, ws);
+                TrainingStep ours = new TrainingStep(student, teacher, config, momentum, ws);  // labels freed with ctx
                 SearchSpace space = SearchSpaces.compOfa(0.5, ResolutionSet.of(R));
                 SplittableRandom rnd = new SplittableRandom(7);
                 for (int step = 0; step < 2; step++) {
