@@ -21,9 +21,8 @@ import org.compofa.space.MobileNetV3Geometry;
 import org.compofa.space.Subnet;
 import org.compofa.testing.BackendContexts;
 import org.compofa.testing.Numerics;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -35,17 +34,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ChannelSorterTest {
     private static final List<Integer> EXPANDS = List.of(3, 4, 6);
 
-    private static BackendContexts contexts;
-
-    @BeforeAll
-    static void open() {
-        contexts = new BackendContexts();
-    }
-
-    @AfterAll
-    static void close() {
-        contexts.close();
-    }
+    @RegisterExtension
+    static final BackendContexts contexts = new BackendContexts();  // closed after the class's tests
 
     private static Network randomSupernet(ComputeContext ctx, long seed) {
         Network net = new Network(ctx, NetworkSpec.supernet(NetFixtures.threeStages(), 2, KernelTransform.OFA), seed);

@@ -16,9 +16,8 @@ import org.compofa.space.MobileNetV3Geometry;
 import org.compofa.space.Subnet;
 import org.compofa.testing.BackendContexts;
 import org.compofa.testing.Numerics;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -40,17 +39,8 @@ class CudaSubnetConformanceTest {
     private static final int SUBNETS = 4;
     private static final int MAX_DRAWS = 16;
 
-    private static BackendContexts contexts;
-
-    @BeforeAll
-    static void open() {
-        contexts = new BackendContexts();
-    }
-
-    @AfterAll
-    static void close() {
-        contexts.close();
-    }
+    @RegisterExtension
+    static final BackendContexts contexts = new BackendContexts();  // closed after the class's tests
 
     @ParameterizedTest(name = "CUDA == CPU, transform {0}")
     @EnumSource(KernelTransform.class)

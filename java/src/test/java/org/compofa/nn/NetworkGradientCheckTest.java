@@ -17,10 +17,9 @@ import org.compofa.space.MobileNetV3Geometry;
 import org.compofa.space.Subnet;
 import org.compofa.testing.BackendContexts;
 import org.compofa.testing.Numerics;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole network's backward checked by central finite differences in float: L = sum(logits * R)
@@ -42,17 +41,8 @@ class NetworkGradientCheckTest {
     /** Draws per parameter kind before giving up on finding COORDS smooth coordinates. */
     private static final int DRAWS = 4 * COORDS;
 
-    private static BackendContexts contexts;
-
-    @BeforeAll
-    static void open() {
-        contexts = new BackendContexts();
-    }
-
-    @AfterAll
-    static void close() {
-        contexts.close();
-    }
+    @RegisterExtension
+    static final BackendContexts contexts = new BackendContexts();  // closed after the class's tests
 
     @ParameterizedTest(name = "single block gradcheck {0}")
     @EnumSource(value = Backend.class, names = {"REFERENCE", "CPU"})

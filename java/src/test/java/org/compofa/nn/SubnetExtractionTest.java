@@ -15,10 +15,9 @@ import org.compofa.space.MobileNetV3Geometry;
 import org.compofa.space.Subnet;
 import org.compofa.testing.BackendContexts;
 import org.compofa.testing.Numerics;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An extracted subnet computes what the supernet computes when it runs that subnet: in eval mode
@@ -31,17 +30,8 @@ class SubnetExtractionTest {
     private static final double ATOL = 1e-4;
     private static final double RTOL = 1e-3;
 
-    private static BackendContexts contexts;
-
-    @BeforeAll
-    static void open() {
-        contexts = new BackendContexts();
-    }
-
-    @AfterAll
-    static void close() {
-        contexts.close();
-    }
+    @RegisterExtension
+    static final BackendContexts contexts = new BackendContexts();  // closed after the class's tests
 
     @ParameterizedTest(name = "extracted subnet == supernet {0}")
     @EnumSource(value = Backend.class, names = {"REFERENCE", "CPU"})

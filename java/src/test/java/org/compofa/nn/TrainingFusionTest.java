@@ -17,9 +17,8 @@ import org.compofa.space.MobileNetV3Geometry;
 import org.compofa.space.Subnet;
 import org.compofa.testing.BackendContexts;
 import org.compofa.testing.Numerics;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -33,17 +32,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @Tag("cuda") // the CUDA case is SKIPPED without a device
 class TrainingFusionTest {
-    private static BackendContexts contexts;
-
-    @BeforeAll
-    static void open() {
-        contexts = new BackendContexts();
-    }
-
-    @AfterAll
-    static void close() {
-        contexts.close();
-    }
+    @RegisterExtension
+    static final BackendContexts contexts = new BackendContexts();  // closed after the class's tests
 
     record Outcome(float[] logits, Map<String, float[]> gradients, Map<String, float[]> values) {}
 

@@ -15,10 +15,9 @@ import org.compofa.runtime.Layout;
 import org.compofa.runtime.Tensor;
 import org.compofa.testing.BackendContexts;
 import org.compofa.testing.Numerics;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,17 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Tag("cuda") // also runs CUDA cases (SKIPPED without a device)
 class BatchNormActivationTest {
     private static final BatchNorm.Params P = BatchNorm.Params.PYTORCH;
-    private static BackendContexts contexts;
-
-    @BeforeAll
-    static void open() {
-        contexts = new BackendContexts();
-    }
-
-    @AfterAll
-    static void close() {
-        contexts.close();
-    }
+    @RegisterExtension
+    static final BackendContexts contexts = new BackendContexts();  // closed after the class's tests
 
     record Case(int[] xShape, int cMax) {
         int c() {

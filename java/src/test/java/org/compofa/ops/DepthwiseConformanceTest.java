@@ -12,11 +12,10 @@ import java.util.stream.Stream;
 import org.compofa.runtime.Backend;
 import org.compofa.testing.BackendContexts;
 import org.compofa.testing.Numerics;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,17 +36,8 @@ class DepthwiseConformanceTest {
     static final double RED_RTOL = 1e-4;
     static final double RED_ATOL_PER_SCALE = 2e-5;
 
-    private static BackendContexts contexts;
-
-    @BeforeAll
-    static void open() {
-        contexts = new BackendContexts();
-    }
-
-    @AfterAll
-    static void close() {
-        contexts.close();
-    }
+    @RegisterExtension
+    static final BackendContexts contexts = new BackendContexts();  // closed after the class's tests
 
     static List<DepthwiseShape> shapes() {
         int[][] kernels = {{3, 5}, {5, 5}, {3, 7}, {5, 7}, {7, 7}, {3, 3}};

@@ -8,10 +8,9 @@ import java.util.stream.Stream;
 import org.compofa.runtime.Backend;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.testing.BackendContexts;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,17 +28,8 @@ class DepthwiseGradientCheckTest {
     private static final double RTOL = 2e-3;
     private static final int COORDS = 6;
 
-    private static BackendContexts contexts;
-
-    @BeforeAll
-    static void open() {
-        contexts = new BackendContexts();
-    }
-
-    @AfterAll
-    static void close() {
-        contexts.close();
-    }
+    @RegisterExtension
+    static final BackendContexts contexts = new BackendContexts();  // closed after the class's tests
 
     static Stream<Arguments> cases() {
         DepthwiseShape[] shapes = {

@@ -14,11 +14,10 @@ import org.compofa.runtime.Layout;
 import org.compofa.runtime.Tensor;
 import org.compofa.testing.BackendContexts;
 import org.compofa.testing.Numerics;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,17 +31,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Tag("cuda") // also runs CUDA cases (SKIPPED without a device)
 class DepthwiseStatisticsTest {
-    private static BackendContexts contexts;
-
-    @BeforeAll
-    static void open() {
-        contexts = new BackendContexts();
-    }
-
-    @AfterAll
-    static void close() {
-        contexts.close();
-    }
+    @RegisterExtension
+    static final BackendContexts contexts = new BackendContexts();  // closed after the class's tests
 
     static Stream<Arguments> cases() {
         Stream<DepthwiseShape> shapes = Stream.of(

@@ -15,10 +15,9 @@ import org.compofa.runtime.Precision;
 import org.compofa.runtime.Tensor;
 import org.compofa.testing.BackendContexts;
 import org.compofa.testing.Numerics;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,17 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Tag("cuda") // the tensor-core cases are SKIPPED without a device
 class GemmPrecisionTest {
-    private static BackendContexts contexts;
-
-    @BeforeAll
-    static void open() {
-        contexts = new BackendContexts();
-    }
-
-    @AfterAll
-    static void close() {
-        contexts.close();
-    }
+    @RegisterExtension
+    static final BackendContexts contexts = new BackendContexts();  // closed after the class's tests
 
     /** Rounds to {@code bits} significant bits: TF32 11 with ties away from zero, BF16 8 with ties to even. */
     static float round(float v, Precision p) {

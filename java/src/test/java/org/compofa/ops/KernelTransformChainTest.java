@@ -6,9 +6,8 @@ import java.util.stream.Stream;
 import org.compofa.runtime.Backend;
 import org.compofa.testing.BackendContexts;
 import org.compofa.testing.Numerics;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,17 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * padding k/2, zeros outside), compared with the library's REFERENCE backend (and CPU).
  */
 class KernelTransformChainTest {
-    private static BackendContexts contexts;
-
-    @BeforeAll
-    static void open() {
-        contexts = new BackendContexts();
-    }
-
-    @AfterAll
-    static void close() {
-        contexts.close();
-    }
+    @RegisterExtension
+    static final BackendContexts contexts = new BackendContexts();  // closed after the class's tests
 
     static Stream<Arguments> cases() {
         DepthwiseShape[] shapes = {

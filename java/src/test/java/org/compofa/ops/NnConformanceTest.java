@@ -11,10 +11,9 @@ import org.compofa.runtime.Backend;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.testing.BackendContexts;
 import org.compofa.testing.Numerics;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,17 +33,8 @@ class NnConformanceTest {
     static final double RED_ATOL_PER_SCALE = 2e-5;
     static final double RED_RTOL = 1e-4;
 
-    private static BackendContexts contexts;
-
-    @BeforeAll
-    static void open() {
-        contexts = new BackendContexts();
-    }
-
-    @AfterAll
-    static void close() {
-        contexts.close();
-    }
+    @RegisterExtension
+    static final BackendContexts contexts = new BackendContexts();  // closed after the class's tests
 
     private static Stream<Arguments> withBackends(List<?> cases) {
         return Stream.of(Backend.CPU, Backend.CUDA).flatMap(b -> cases.stream().map(c -> Arguments.of(b, c)));

@@ -10,9 +10,8 @@ import org.compofa.runtime.Backend;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.testing.BackendContexts;
 import org.compofa.testing.Numerics;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -33,17 +32,8 @@ class NnGradientCheckTest {
     /** Ops that are (piecewise) linear or quadratic in each coordinate: only float rounding of y remains. */
     private static final double LINEAR_ATOL = 1e-4;
 
-    private static BackendContexts contexts;
-
-    @BeforeAll
-    static void open() {
-        contexts = new BackendContexts();
-    }
-
-    @AfterAll
-    static void close() {
-        contexts.close();
-    }
+    @RegisterExtension
+    static final BackendContexts contexts = new BackendContexts();  // closed after the class's tests
 
     private static void check(ComputeContext ctx, String what, float[] v, float[] analytic, DoubleSupplier loss,
                               SplittableRandom rnd) {

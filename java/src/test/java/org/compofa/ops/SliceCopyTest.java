@@ -9,10 +9,9 @@ import org.compofa.runtime.Layout;
 import org.compofa.runtime.Tensor;
 import org.compofa.testing.BackendContexts;
 import org.compofa.testing.Numerics;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,17 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Slice gather and scatter-add against Java loops: depthwise crop, matrix block, generic 3-D slice. */
 @Tag("cuda") // also runs CUDA cases (SKIPPED without a device)
 class SliceCopyTest {
-    private static BackendContexts contexts;
-
-    @BeforeAll
-    static void open() {
-        contexts = new BackendContexts();
-    }
-
-    @AfterAll
-    static void close() {
-        contexts.close();
-    }
+    @RegisterExtension
+    static final BackendContexts contexts = new BackendContexts();  // closed after the class's tests
 
     /** A slice and the length of the strided tensor it lives in. */
     private record Case(StridedSlice slice, int srcLength) {}

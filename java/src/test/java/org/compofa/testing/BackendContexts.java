@@ -7,12 +7,15 @@ import java.util.Map;
 
 import org.compofa.runtime.Backend;
 import org.compofa.runtime.ComputeContext;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One open context per backend for a test class. Asking for CUDA where it is unavailable aborts the
- * test through an assumption, so it is reported SKIPPED (never passed).
+ * test through an assumption, so it is reported SKIPPED (never passed). Registered as a static
+ * {@code @RegisterExtension} field, it closes its contexts after the class's tests.
  */
-public final class BackendContexts implements AutoCloseable {
+public final class BackendContexts implements AutoCloseable, AfterAllCallback {
     private final Map<Backend, ComputeContext> open = new EnumMap<>(Backend.class);
 
     /** The context of a backend, opened on first use; CUDA without a device skips the calling test. */
@@ -21,6 +24,11 @@ public final class BackendContexts implements AutoCloseable {
             assumeTrue(Backend.CUDA.isAvailable(), () -> "SKIPPED: " + Backend.CUDA.describe());
         }
         return open.computeIfAbsent(backend, ComputeContext::open);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     @Override
