@@ -1,9 +1,9 @@
 package org.compofa.nn;
 
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.runtime.Layout;
 import org.compofa.runtime.Tensor;
@@ -23,14 +23,22 @@ public final class Workspace implements AutoCloseable {
      * (where blocks start to be freed and re-mapped every step).
      */
     public static final long DEFAULT_LIMIT_BYTES = 2L << 30;
+    /**
+     * How much larger than its size class a pooled block may be to serve a request. Measured on the
+     * ImageNet r224 batch-16 compound step (benchmarks/RESULTS.md): with exact classes only, the four
+     * subnets' block set outgrew the pool and ~75 blocks were freed and re-faulted every step.
+     */
+    static final long MAX_FIT = 2;
 
     private final ComputeContext ctx;
     private final long limitBytes;
-    private final Map<Long, ArrayDeque<Tensor>> free = new HashMap<>();
+    /** Pooled blocks by size (floats); no empty queues, so the ceiling entry has a block. */
+    private final TreeMap<Long, ArrayDeque<Tensor>> free = new TreeMap<>();
     private final Map<Tensor, Tensor> blockOfView = new IdentityHashMap<>();
     private long pooledBytes;
     private long lentBytes;
     private long peakLentBytes;
+    private long blocksAllocated;
 
     /** A pool on {@code ctx} keeping at most {@link #DEFAULT_LIMIT_BYTES}. */
     public Workspace(ComputeContext ctx) {
@@ -51,23 +59,37 @@ public final class Workspace implements AutoCloseable {
         return ctx;
     }
 
-    /** A tensor of that layout and shape with undefined contents; give it back with {@link #release}. */
+    /**
+     * A tensor of that layout and shape with undefined contents; give it back with {@link #release}.
+     * It is a view of the smallest pooled block of its size class or up to {@link #MAX_FIT} times
+     * larger, so the differently sized tensors of a step's subnets share blocks instead of each
+     * class keeping its own; a new block only when none fits.
+     */
     public Tensor take(Layout layout, int... shape) {
         long need = layout.validate(shape.clone());
         long size = sizeClass(need);
-        ArrayDeque<Tensor> q = free.get(size);
+        Map.Entry<Long, ArrayDeque<Tensor>> fit = free.ceilingEntry(size);
         Tensor block;
-        if (q != null && !q.isEmpty()) {
-            block = q.pop();
-            pooledBytes -= size * Float.BYTES;
+        if (fit != null && fit.getKey() <= size * MAX_FIT) {
+            block = fit.getValue().pop();
+            if (fit.getValue().isEmpty()) {
+                free.remove(fit.getKey());
+            }
+            pooledBytes -= block.length() * Float.BYTES;
         } else {
             block = Tensor.zeros(ctx, Layout.VECTOR, Math.toIntExact(size));
+            blocksAllocated++;
         }
         Tensor view = block.view(layout, shape);
         blockOfView.put(view, block);
-        lentBytes += size * Float.BYTES;
+        lentBytes += block.length() * Float.BYTES;
         peakLentBytes = Math.max(peakLentBytes, lentBytes);
         return view;
+    }
+
+    /** Blocks allocated so far: a repeated step on a warm pool adds none. */
+    public long blocksAllocated() {
+        return blocksAllocated;
     }
 
     /** Gives a tensor from {@link #take} back for reuse (its block is freed when the pool is full). */
@@ -82,9 +104,10 @@ public final class Workspace implements AutoCloseable {
             return;
         }
         long bytes = block.length() * Float.BYTES;
-        // The limit grows to the largest working set seen: a step that needs more than the limit would
-        // otherwise unmap and re-fault its blocks every time (27 % of an ImageNet r224 step in the kernel).
-        if (pooledBytes + bytes > Math.max(limitBytes, peakLentBytes)) {
+        // The limit grows to the largest working set seen, plus a quarter: a step's blocks are not all
+        // lent at once, and a step that needs more than the pool keeps would unmap and re-fault blocks
+        // every time (27 % of an ImageNet r224 step in the kernel; 11 blocks a step without the quarter).
+        if (pooledBytes + bytes > Math.max(limitBytes, peakLentBytes + peakLentBytes / 4)) {
             block.close();
             return;
         }

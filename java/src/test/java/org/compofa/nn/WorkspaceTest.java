@@ -68,6 +68,37 @@ class WorkspaceTest {
     }
 
     @Test
+    void theSmallestPooledBlockUpToTwiceTheClassServesARequest() {
+        try (ComputeContext ctx = ComputeContext.open(Backend.CPU); Workspace ws = new Workspace(ctx)) {
+            Tensor big = ws.take(Layout.VECTOR, 2000);       // class 2048
+            Tensor mid = ws.take(Layout.VECTOR, 1500);       // class 1536
+            long bigAddress = big.address();
+            long midAddress = mid.address();
+            ws.release(big);
+            ws.release(mid);
+            assertEquals(2, ws.blocksAllocated());
+            Tensor a = ws.take(Layout.VECTOR, 1000);         // class 1024: the 1536 block is the best fit
+            assertEquals(midAddress, a.address());
+            Tensor b = ws.take(Layout.VECTOR, 1000);         // then the 2048 block (2x the class)
+            assertEquals(bigAddress, b.address());
+            Tensor c = ws.take(Layout.VECTOR, 1000);         // nothing pooled: a new block
+            long cAddress = c.address();
+            assertEquals(3, ws.blocksAllocated());
+            assertEquals((2048L + 1536 + 1024) * Float.BYTES, ws.peakLentBytes(), "lent bytes count whole blocks");
+            ws.release(a);
+            ws.release(b);
+            ws.release(c);
+            Tensor d = ws.take(Layout.VECTOR, 500);          // class 512: the 1024 block is within 2x
+            assertEquals(cAddress, d.address());
+            assertEquals(3, ws.blocksAllocated());
+            ws.release(d);
+            Tensor e = ws.take(Layout.VECTOR, 300);          // class 320: no block within 640 floats
+            assertEquals(4, ws.blocksAllocated());
+            ws.release(e);
+        }
+    }
+
+    @Test
     void releasedBlocksBeyondTheLimitAndThePeakAreFreed() {
         try (ComputeContext ctx = ComputeContext.open(Backend.CPU); Workspace ws = new Workspace(ctx, 10_000)) {
             ws.release(ws.take(Layout.VECTOR, 1000));       // class 1024 floats = 4096 bytes: kept
