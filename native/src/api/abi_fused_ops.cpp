@@ -75,12 +75,9 @@ int32_t compofa_dwconv_fused_forward(compofa_context* ctx, compofa_stream* strea
     return guarded(__func__, [&] {
         compofa_context* c = context_of(ctx);
         void* native = native_stream_of(c, stream);
-        DwShape s = checked_dwconv_shape(shape);
-        check_dwconv_inputs(c, s, x, x_len, weight, weight_len, t75, t75_len, t53, t53_len);
-        check_tensor(c, "y", y, y_len, s.y_len());
-        check_disjoint("y", y, s.y_len(), "x", x, s.x_len());
-        const Epilogue e = checked_epilogue(c, epilogue, s.c);
-        DwForward op{s, x, weight, s.uses_t75() ? t75 : nullptr, s.uses_t53() ? t53 : nullptr, y};
+        const DwForward op = checked_dwconv_forward(c, shape, x, x_len, weight, weight_len, t75, t75_len, t53,
+                                                    t53_len, y, y_len);
+        const Epilogue e = checked_epilogue(c, epilogue, op.s.c);
         nn_kernels_for(c).dwconv_fused(op, e, native);
     });
 }
@@ -93,16 +90,13 @@ int32_t compofa_dwconv_stats_forward(compofa_context* ctx, compofa_stream* strea
     return guarded(__func__, [&] {
         compofa_context* c = context_of(ctx);
         void* native = native_stream_of(c, stream);
-        DwShape s = checked_dwconv_shape(shape);
-        check_dwconv_inputs(c, s, x, x_len, weight, weight_len, t75, t75_len, t53, t53_len);
-        check_tensor(c, "y", y, y_len, s.y_len());
-        check_disjoint("y", y, s.y_len(), "x", x, s.x_len());
-        const int64_t positions = int64_t(s.n) * s.ho * s.wo;
+        DwForward op = checked_dwconv_forward(c, shape, x, x_len, weight, weight_len, t75, t75_len, t53, t53_len,
+                                              y, y_len);
+        const int64_t positions = int64_t(op.s.n) * op.s.ho * op.s.wo;
         if (positions < 2)
             invalid("the output has " + std::to_string(positions) +
                     " position (n*ho*wo); batch statistics need at least 2");
-        check_statistics(c, batch_mean, batch_var, batch_len, s.c);
-        DwForward op{s, x, weight, s.uses_t75() ? t75 : nullptr, s.uses_t53() ? t53 : nullptr, y};
+        check_statistics(c, batch_mean, batch_var, batch_len, op.s.c);
         op.batch_mean = batch_mean;
         op.batch_var = batch_var;
         nn_kernels_for(c).dwconv_fused(op, Epilogue{}, native);

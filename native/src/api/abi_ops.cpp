@@ -28,10 +28,8 @@ int32_t compofa_dwconv_forward(compofa_context* ctx, compofa_stream* stream, con
     return guarded(__func__, [&] {
         compofa_context* c = context_of(ctx);
         void* native = native_stream_of(c, stream);
-        DwShape s = checked_dwconv_shape(shape);
-        check_dwconv_inputs(c, s, x, x_len, weight, weight_len, t75, t75_len, t53, t53_len);
-        check_tensor(c, "y", y, y_len, s.y_len());
-        DwForward op{s, x, weight, s.uses_t75() ? t75 : nullptr, s.uses_t53() ? t53 : nullptr, y};
+        const DwForward op = checked_dwconv_forward(c, shape, x, x_len, weight, weight_len, t75, t75_len, t53,
+                                                    t53_len, y, y_len);
         kernels_for(c).dwconv_forward(op, native);
     });
 }

@@ -31,6 +31,14 @@ int64_t checked_se_sizes(int32_t n, int32_t hw, int32_t c, int32_t se, int32_t l
 int64_t w1_need(int32_t c, int32_t se, int32_t ld1) { return int64_t(se - 1) * ld1 + c; }
 int64_t w2_need(int32_t c, int32_t se, int32_t ld2) { return int64_t(c - 1) * ld2 + se; }
 
+// The inputs both directions read: x (n*hw*c floats) and the weight slices.
+void check_se_inputs(compofa_context* cx, int64_t len, int32_t c, int32_t se, const float* x, uint64_t x_len,
+                     const float* w1, uint64_t w1_len, int32_t ld1, const float* w2, uint64_t w2_len, int32_t ld2) {
+    check_tensor(cx, "x", x, x_len, len);
+    check_tensor(cx, "w1", w1, w1_len, w1_need(c, se, ld1));
+    check_tensor(cx, "w2", w2, w2_len, w2_need(c, se, ld2));
+}
+
 }  // namespace
 
 extern "C" {
@@ -44,10 +52,8 @@ int32_t compofa_se_forward(compofa_context* ctx, compofa_stream* stream, int32_t
         compofa_context* cx = context_of(ctx);
         void* native = native_stream_of(cx, stream);
         const int64_t len = checked_se_sizes(n, hw, c, se, ld1, ld2);
-        check_tensor(cx, "x", x, x_len, len);
-        check_tensor(cx, "w1", w1, w1_len, w1_need(c, se, ld1));
+        check_se_inputs(cx, len, c, se, x, x_len, w1, w1_len, ld1, w2, w2_len, ld2);
         check_tensor(cx, "b1", b1, b1_len, se);
-        check_tensor(cx, "w2", w2, w2_len, w2_need(c, se, ld2));
         check_tensor(cx, "b2", b2, b2_len, c);
         check_tensor(cx, "y", y, y_len, len);
         check_tensor(cx, "saved", saved, saved_len, se_saved_len(n, c, se), true);
@@ -66,9 +72,7 @@ int32_t compofa_se_backward(compofa_context* ctx, compofa_stream* stream, int32_
         compofa_context* cx = context_of(ctx);
         void* native = native_stream_of(cx, stream);
         const int64_t len = checked_se_sizes(n, hw, c, se, ld1, ld2);
-        check_tensor(cx, "x", x, x_len, len);
-        check_tensor(cx, "w1", w1, w1_len, w1_need(c, se, ld1));
-        check_tensor(cx, "w2", w2, w2_len, w2_need(c, se, ld2));
+        check_se_inputs(cx, len, c, se, x, x_len, w1, w1_len, ld1, w2, w2_len, ld2);
         check_tensor(cx, "saved", saved, saved_len, se_saved_len(n, c, se));
         check_tensor(cx, "dy", dy, dy_len, len);
         check_tensor(cx, "dx", dx, dx_len, len);

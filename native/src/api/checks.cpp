@@ -83,6 +83,16 @@ void check_disjoint(const char* out_name, const float* out, int64_t out_need, co
                                                ": this op does not run in place; give " + out_name + " its own buffer");
 }
 
+DwForward checked_dwconv_forward(compofa_context* ctx, const compofa_dwconv_shape* shape, const float* x,
+                                 uint64_t x_len, const float* weight, uint64_t weight_len, const float* t75,
+                                 uint64_t t75_len, const float* t53, uint64_t t53_len, float* y, uint64_t y_len) {
+    const DwShape s = checked_dwconv_shape(shape);
+    check_dwconv_inputs(ctx, s, x, x_len, weight, weight_len, t75, t75_len, t53, t53_len);
+    check_tensor(ctx, "y", y, y_len, s.y_len());
+    check_disjoint("y", y, s.y_len(), "x", x, s.x_len());
+    return DwForward{s, x, weight, s.uses_t75() ? t75 : nullptr, s.uses_t53() ? t53 : nullptr, y};
+}
+
 int64_t slice_span(int32_t d0, int32_t d1, int32_t d2, int64_t s0, int64_t s1) {
     return (int64_t)(d0 - 1) * s0 + (int64_t)(d1 - 1) * s1 + d2;
 }

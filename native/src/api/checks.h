@@ -33,6 +33,12 @@ void check_dwconv_inputs(compofa_context* ctx, const DwShape& s, const float* x,
                          const float* weight, uint64_t weight_len, const float* t75, uint64_t t75_len,
                          const float* t53, uint64_t t53_len);
 
+// A depthwise forward's shape, inputs and output y (disjoint from x): the op for the kernels, with the
+// transform matrices the chain does not use set to null.
+DwForward checked_dwconv_forward(compofa_context* ctx, const compofa_dwconv_shape* shape, const float* x,
+                                 uint64_t x_len, const float* weight, uint64_t weight_len, const float* t75,
+                                 uint64_t t75_len, const float* t53, uint64_t t53_len, float* y, uint64_t y_len);
+
 // A fused op's epilogue over `channels` output channels; returns the kernels' view of it.
 Epilogue checked_epilogue(compofa_context* ctx, const compofa_epilogue* epilogue, int32_t channels);
 

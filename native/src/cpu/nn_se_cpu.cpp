@@ -49,6 +49,25 @@ void scale_rows(const float* in, const float* gates, const float* adds, int64_t 
     }
 }
 
+// A dense layer's weight gradient over the batch: dW[r][k] += sum_b dz[b][r] act[b][k] (rows of dW
+// ld apart) and db[r] += sum_b dz[b][r], for dz (n, rows) and act (n, cols); threads own output rows.
+void dense_weight_grad(const float* dz, const float* act, int64_t n, int64_t rows, int64_t cols, float* dw,
+                       int64_t ld, float* db) {
+#pragma omp parallel for num_threads(threads()) schedule(static) if (rows * cols * n >= (1 << 15))
+    for (int64_t r = 0; r < rows; ++r) {
+        float* row = dw + r * ld;
+        float bias = 0.0f;
+        for (int64_t b = 0; b < n; ++b) {
+            const float g = dz[b * rows + r];
+            const float* a = act + b * cols;
+            bias += g;
+#pragma omp simd
+            for (int64_t k = 0; k < cols; ++k) row[k] += g * a[k];
+        }
+        db[r] += bias;
+    }
+}
+
 }  // namespace
 
 void se_forward(const SeForward& op, void*) {
@@ -111,33 +130,8 @@ void se_backward(const SeBackward& op, void*) {
         for (int64_t j = 0; j < c; ++j) dp[j] /= float(hw);
     }
     scale_rows(op.dy, v.gate(0), dpool.data(), n, hw, c, op.dx);
-    // dW2[j][i] += sum_b dz2[b][j] hidden[b][i]; dW1[i][j] += sum_b dz1[b][i] pooled[b][j]
-#pragma omp parallel for num_threads(threads()) schedule(static) if (c * se * n >= (1 << 15))
-    for (int64_t j = 0; j < c; ++j) {
-        float* row = op.dw2 + j * op.w.ld2;
-        float bias = 0.0f;
-        for (int64_t b = 0; b < n; ++b) {
-            const float g = dz2[b * c + j];
-            const float* h = v.hidden(b);
-            bias += g;
-#pragma omp simd
-            for (int64_t i = 0; i < se; ++i) row[i] += g * h[i];
-        }
-        op.db2[j] += bias;
-    }
-#pragma omp parallel for num_threads(threads()) schedule(static) if (c * se * n >= (1 << 15))
-    for (int64_t i = 0; i < se; ++i) {
-        float* row = op.dw1 + i * op.w.ld1;
-        float bias = 0.0f;
-        for (int64_t b = 0; b < n; ++b) {
-            const float g = dz1[b * se + i];
-            const float* pooled = v.pooled(b);
-            bias += g;
-#pragma omp simd
-            for (int64_t j = 0; j < c; ++j) row[j] += g * pooled[j];
-        }
-        op.db1[i] += bias;
-    }
+    dense_weight_grad(dz2.data(), v.hidden(0), n, c, se, op.dw2, op.w.ld2, op.db2);  // W2: c x se
+    dense_weight_grad(dz1.data(), v.pooled(0), n, se, c, op.dw1, op.w.ld1, op.db1);  // W1: se x c
 }
 
 }  // namespace compofa::cpu

@@ -26,26 +26,26 @@ struct SavedView {
 
 __device__ inline float h_sigmoid(float v) { return fminf(fmaxf(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f); }
 
+// The dot product of a and b (len floats) by one warp, lanes along the vectors; every lane gets it.
+__device__ inline float warp_dot(const float* a, const float* b, int len, int lane) {
+    float s = 0.0f;
+    for (int k = lane; k < len; k += kWarp) s = fmaf(a[k], b[k], s);
+    return warp_sum(s);
+}
+
 // Block b: hidden[b] = relu(W1 pooled[b] + b1), then gate[b] = h_sigmoid(W2 hidden[b] + b2).
 __global__ void __launch_bounds__(kSeThreads) se_excite_kernel(SavedView v, SeWeights w) {
     const int64_t b = blockIdx.x;
     const int warp = int(threadIdx.x) / kWarp, lane = int(threadIdx.x) % kWarp, warps = int(blockDim.x) / kWarp;
-    const float* pooled = v.pooled() + b * v.c;
     float* hidden = v.hidden() + b * v.se;
+    float* gate = v.gate() + b * v.c;
     for (int i = warp; i < v.se; i += warps) {
-        const float* row = w.w1 + int64_t(i) * w.ld1;
-        float s = 0.0f;
-        for (int j = lane; j < v.c; j += kWarp) s = fmaf(pooled[j], row[j], s);
-        s = warp_sum(s);
+        const float s = warp_dot(v.pooled() + b * v.c, w.w1 + int64_t(i) * w.ld1, v.c, lane);
         if (lane == 0) hidden[i] = fmaxf(s + w.b1[i], 0.0f);
     }
     __syncthreads();  // hidden complete (global writes are visible to the block after the barrier)
-    float* gate = v.gate() + b * v.c;
     for (int j = warp; j < v.c; j += warps) {
-        const float* row = w.w2 + int64_t(j) * w.ld2;
-        float s = 0.0f;
-        for (int i = lane; i < v.se; i += kWarp) s = fmaf(hidden[i], row[i], s);
-        s = warp_sum(s);
+        const float s = warp_dot(hidden, w.w2 + int64_t(j) * w.ld2, v.se, lane);
         if (lane == 0) gate[j] = h_sigmoid(s + w.b2[j]);
     }
 }
