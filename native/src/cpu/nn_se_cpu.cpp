@@ -49,6 +49,24 @@ void scale_rows(const float* in, const float* gates, const float* adds, int64_t 
     }
 }
 
+// Per channel of one image (hw rows of c floats), in double: the sum of x, or of x * y when y is given.
+std::vector<double> channel_sums(const float* x, const float* y, int64_t hw, int64_t c) {
+    std::vector<double> acc(c, 0.0);
+    double* __restrict a = acc.data();
+    for (int64_t p = 0; p < hw; ++p) {
+        const float* xr = x + p * c;
+        if (y == nullptr) {
+#pragma omp simd
+            for (int64_t j = 0; j < c; ++j) a[j] += xr[j];
+        } else {
+            const float* yr = y + p * c;
+#pragma omp simd
+            for (int64_t j = 0; j < c; ++j) a[j] += double(yr[j]) * xr[j];
+        }
+    }
+    return acc;
+}
+
 // A dense layer's weight gradient over the batch: dW[r][k] += sum_b dz[b][r] act[b][k] (rows of dW
 // ld apart) and db[r] += sum_b dz[b][r], for dz (n, rows) and act (n, cols); threads own output rows.
 void dense_weight_grad(const float* dz, const float* act, int64_t n, int64_t rows, int64_t cols, float* dw,
@@ -76,13 +94,7 @@ void se_forward(const SeForward& op, void*) {
     const SavedView v{op.saved != nullptr ? op.saved : local.data(), n, c, se};
 #pragma omp parallel for num_threads(threads()) schedule(static) if (n > 1)
     for (int64_t b = 0; b < n; ++b) {
-        std::vector<double> acc(c, 0.0);
-        double* __restrict a = acc.data();
-        for (int64_t p = 0; p < hw; ++p) {
-            const float* xr = op.x + (b * hw + p) * c;
-#pragma omp simd
-            for (int64_t j = 0; j < c; ++j) a[j] += xr[j];
-        }
+        const std::vector<double> a = channel_sums(op.x + b * hw * c, nullptr, hw, c);
         float* pooled = v.pooled(b);
         for (int64_t j = 0; j < c; ++j) pooled[j] = float(a[j] / double(hw));
         float* hidden = v.hidden(b);
@@ -100,14 +112,7 @@ void se_backward(const SeBackward& op, void*) {
     std::vector<float> dz2(n * c), dz1(n * se), dpool(n * c);  // dpool already divided by hw
 #pragma omp parallel for num_threads(threads()) schedule(static) if (n > 1)
     for (int64_t b = 0; b < n; ++b) {
-        std::vector<double> acc(c, 0.0);
-        double* __restrict a = acc.data();
-        for (int64_t p = 0; p < hw; ++p) {
-            const float* xr = op.x + (b * hw + p) * c;
-            const float* dr = op.dy + (b * hw + p) * c;
-#pragma omp simd
-            for (int64_t j = 0; j < c; ++j) a[j] += double(dr[j]) * xr[j];
-        }
+        const std::vector<double> a = channel_sums(op.x + b * hw * c, op.dy + b * hw * c, hw, c);
         const float* gate = v.gate(b);
         float* d2 = dz2.data() + b * c;
         for (int64_t j = 0; j < c; ++j) d2[j] = gate[j] > 0.0f && gate[j] < 1.0f ? float(a[j] / 6.0) : 0.0f;
