@@ -112,5 +112,6 @@ private:
 void run_copy(Bench& b);
 void run_dwconv(Bench& b);
 void run_gemm(Bench& b);
+void run_se(Bench& b);
 
 }  // namespace bench

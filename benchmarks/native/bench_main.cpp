@@ -95,6 +95,7 @@ int main(int argc, char** argv) {
         bench::run_copy(b);   // first: the ceiling to read the kernel rows against
         bench::run_dwconv(b);
         bench::run_gemm(b);
+        bench::run_se(b);
         std::fprintf(stderr, "compofa_bench: %d rows, %d skipped (unsupported), %d failed\n", b.rows, b.skips, b.failures);
         return b.failures == 0 ? 0 : 1;
     } catch (const bench::Failure& e) {   // context, stream or event set-up

@@ -63,6 +63,7 @@ void dwconv_shape(Bench& b, const compofa_dwconv_shape& s, const std::string& la
     Buffer x = b.random(x_len), w = b.random(w_len), dy = b.random(y_len);
     Buffer t75 = b.random(625), t53 = b.random(81);
     Buffer y = b.zeros(y_len), dx = b.zeros(x_len), dw = b.zeros(w_len), dt75 = b.zeros(625), dt53 = b.zeros(81);
+    Buffer stats = b.zeros(2 * uint64_t(s.c));  // batch mean, batch var of the training forward
     const bool ofa = s.transform == COMPOFA_TRANSFORM_OFA;
 
     // Bytes: each activation read or written once plus the weight slice; flops: 2 per tap.
@@ -71,6 +72,11 @@ void dwconv_shape(Bench& b, const compofa_dwconv_shape& s, const std::string& la
     auto fwd = [&] {
         return compofa_dwconv_forward(b.ctx(), b.stream(), &s, x.ptr(), x.len(), w.ptr(), w.len(), t75.ptr(), t75.len(),
                                       t53.ptr(), t53.len(), y.ptr(), y.len());
+    };
+    auto fwd_stats = [&] {  // the training forward: the same pass also sums y's channels
+        return compofa_dwconv_stats_forward(b.ctx(), b.stream(), &s, x.ptr(), x.len(), w.ptr(), w.len(), t75.ptr(),
+                                            t75.len(), t53.ptr(), t53.len(), y.ptr(), y.len(), stats.ptr(),
+                                            stats.ptr() + s.c, uint64_t(s.c));
     };
     auto bwd = [&](bool want_dx, bool want_dw) {
         return compofa_dwconv_backward(b.ctx(), b.stream(), &s, x.ptr(), x.len(), w.ptr(), w.len(), t75.ptr(),
@@ -88,6 +94,7 @@ void dwconv_shape(Bench& b, const compofa_dwconv_shape& s, const std::string& la
     };
     const Op ops[] = {
         {"dwconv_fwd", fwd, f * (x_len + y_len + slice), flops, true},
+        {"dwconv_fwd_stats", fwd_stats, f * (x_len + y_len + slice), flops, true},
         {"dwconv_bwd_dx", [&] { return bwd(true, false); }, f * (y_len + x_len + slice), flops, false},
         {"dwconv_bwd_dw", [&] { return bwd(false, true); }, f * (x_len + y_len + slice), flops, false},
         {"dwconv_bwd", [&] { return bwd(true, true); }, f * (2 * x_len + y_len + slice), 2 * flops, false},
@@ -108,7 +115,7 @@ void dwconv_shape(Bench& b, const compofa_dwconv_shape& s, const std::string& la
 }  // namespace
 
 void run_dwconv(Bench& b) {
-    if (!any_selected(b, {"dwconv_fwd", "dwconv_bwd_dx", "dwconv_bwd_dw", "dwconv_bwd"})) return;
+    if (!any_selected(b, {"dwconv_fwd", "dwconv_fwd_stats", "dwconv_bwd_dx", "dwconv_bwd_dw", "dwconv_bwd"})) return;
     for (const Config& cfg : configs(b.options())) {
         for (int i = 0; i < 5; ++i) {
             const Stage& st = kStages[i];
@@ -163,6 +170,47 @@ void run_gemm(Bench& b) {
                           bytes + 8.0 * n * k, flops);
             } catch (const Failure& e) {
                 b.report_failure("gemm", label, e);
+            }
+        }
+    }
+}
+
+// Squeeze-and-excitation in one op after the depthwise conv of a stage's other blocks (c = the middle
+// width at e = 6, se = c / 4 rounded to 8 as MobileNetV3's), forward with the saved buffer (training)
+// and backward; bytes: x read twice and y written (forward), x and dy read twice and dx written (backward).
+void run_se(Bench& b) {
+    if (!any_selected(b, {"se_fwd", "se_bwd"})) return;
+    for (const Config& cfg : configs(b.options())) {
+        for (int i = 0; i < 5; ++i) {
+            const Stage& st = kStages[i];
+            const int hw = scaled(st.hw_rest, cfg.res), c = st.c_rest, se = (c / 4 + 4) / 8 * 8;
+            char label[96];
+            std::snprintf(label, sizeof label, "st%db_n%d_%dx%d_c%d_se%d", i + 1, cfg.batch, hw, hw, c, se);
+            try {
+                const uint64_t len = uint64_t(cfg.batch) * hw * hw * c;
+                Buffer x = b.random(len), dy = b.random(len), y = b.zeros(len), dx = b.zeros(len);
+                Buffer w1 = b.random(uint64_t(se) * c), b1 = b.random(se), w2 = b.random(uint64_t(c) * se);
+                Buffer b2 = b.random(c), g1 = b.zeros(w1.len()), gb1 = b.zeros(se), g2 = b.zeros(w2.len());
+                Buffer gb2 = b.zeros(c), saved = b.zeros(uint64_t(cfg.batch) * (2 * c + se));
+                auto fwd = [&] {
+                    return compofa_se_forward(b.ctx(), b.stream(), cfg.batch, hw * hw, c, se, x.ptr(), x.len(),
+                                              w1.ptr(), w1.len(), c, b1.ptr(), b1.len(), w2.ptr(), w2.len(), se,
+                                              b2.ptr(), b2.len(), y.ptr(), y.len(), saved.ptr(), saved.len());
+                };
+                check(fwd(), "compofa_se_forward");
+                const double f = 4.0, flops = 3.0 * double(len);
+                if (b.selected("se_fwd")) b.row("se_fwd", label, b.time(fwd), f * 3 * len, flops);
+                if (b.selected("se_bwd"))
+                    b.row("se_bwd", label, b.time([&] {
+                              return compofa_se_backward(b.ctx(), b.stream(), cfg.batch, hw * hw, c, se, x.ptr(),
+                                                         x.len(), w1.ptr(), w1.len(), c, w2.ptr(), w2.len(), se,
+                                                         saved.ptr(), saved.len(), dy.ptr(), dy.len(), dx.ptr(),
+                                                         dx.len(), g1.ptr(), gb1.ptr(), gb1.len(), g2.ptr(), gb2.ptr(),
+                                                         gb2.len());
+                          }),
+                          f * 5 * len, 2 * flops);
+            } catch (const Failure& e) {
+                b.report_failure("se", label, e);
             }
         }
     }

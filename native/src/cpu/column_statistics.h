@@ -11,25 +11,38 @@
 
 namespace compofa::cpu {
 
-// One part's running sums over c columns, in double.
+// One part's running sums over c columns: float partials over at most kBlock rows (SIMD-wide, no
+// conversions in the inner loop; shifted values, so <= 64 terms lose nothing that matters), folded
+// into double sums between blocks.
 class ColumnSums {
 public:
-    explicit ColumnSums(int c) : c_(c), shift_(c), a_(c, 0.0), b_(c, 0.0) {}
+    static constexpr int64_t kBlock = 64;
+
+    explicit ColumnSums(int c) : c_(c), shift_(c), fa_(c), fb_(c), a_(c, 0.0), b_(c, 0.0) {}
 
     // Adds `rows` rows of c floats at y (contiguous).
     void add(const float* y, int64_t rows) {
         if (rows <= 0) return;
         if (count_ == 0) std::copy(y, y + c_, shift_.begin());
         const float* __restrict s = shift_.data();
-        double* __restrict a = a_.data();
-        double* __restrict b = b_.data();
-        for (int64_t r = 0; r < rows; ++r) {
-            const float* yr = y + r * c_;
+        float* __restrict fa = fa_.data();
+        float* __restrict fb = fb_.data();
+        for (int64_t r0 = 0; r0 < rows; r0 += kBlock) {
+            const int64_t r1 = std::min(rows, r0 + kBlock);
+            std::fill(fa, fa + c_, 0.0f);
+            std::fill(fb, fb + c_, 0.0f);
+            for (int64_t r = r0; r < r1; ++r) {
+                const float* yr = y + r * c_;
 #pragma omp simd
+                for (int j = 0; j < c_; ++j) {
+                    const float d = yr[j] - s[j];
+                    fa[j] += d;
+                    fb[j] += d * d;
+                }
+            }
             for (int j = 0; j < c_; ++j) {
-                const double d = double(yr[j]) - double(s[j]);
-                a[j] += d;
-                b[j] += d * d;
+                a_[j] += fa[j];
+                b_[j] += fb[j];
             }
         }
         count_ += rows;
@@ -47,7 +60,7 @@ public:
 
 private:
     int c_;
-    std::vector<float> shift_;
+    std::vector<float> shift_, fa_, fb_;
     std::vector<double> a_, b_;
     int64_t count_ = 0;
 };
@@ -60,8 +73,11 @@ struct ColumnParts {
     std::vector<double> parts;
     std::vector<int64_t> counts;
 
-    ColumnParts(int64_t rows, int c, int64_t max_parts = 64) {
-        const int64_t n = std::max<int64_t>(1, std::min(rows, max_parts));
+    // rows of `row_floats` floats each: at most 64 parts of at least ~8K floats (fewer for small
+    // problems, where each part's set-up would cost more than its sums).
+    ColumnParts(int64_t rows, int c, int64_t row_floats) {
+        const int64_t by_work = rows * row_floats / (int64_t(1) << 13);
+        const int64_t n = std::max<int64_t>(1, std::min({rows, int64_t(64), by_work}));
         part_rows = (rows + n - 1) / n;
         counts.assign(std::size_t((rows + part_rows - 1) / part_rows), 0);
         parts.assign(counts.size() * 2 * std::size_t(c), 0.0);

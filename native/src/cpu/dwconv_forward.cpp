@@ -22,7 +22,7 @@ void dwconv_forward_epilogue(const DwForward& op, const FoldedEpilogue* epilogue
         select_corr_kernel(CorrPass::forward, s.k, s.stride)(p, threads());
         return;
     }
-    ColumnParts statistics(int64_t(s.n) * s.ho, s.c);  // training: y's statistics, per part of output rows
+    ColumnParts statistics(int64_t(s.n) * s.ho, s.c, int64_t(s.wo) * s.c);  // training: y's statistics, per part of output rows
     p.statistics = &statistics;
     select_corr_kernel(CorrPass::forward, s.k, s.stride)(p, threads());
     merge_column_statistics(statistics.parts, statistics.counts, s.c, op.batch_mean, op.batch_var);
