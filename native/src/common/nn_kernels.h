@@ -94,6 +94,14 @@ struct SeBackward {
     float* dw1; float* db1; float* dw2; float* db2;  // += (dw1/dw2 laid out as w1/w2)
 };
 inline int64_t se_saved_len(int32_t n, int32_t c, int32_t se) { return int64_t(n) * (2 * int64_t(c) + se); }
+// The saved buffer's three parts, [n][c], [n][se], [n][c] one after the other (constexpr, so the CUDA
+// kernels use the same layout; nvcc runs with --expt-relaxed-constexpr).
+struct SeSaved {
+    float* base; int64_t n, c, se;
+    constexpr float* pooled() const { return base; }
+    constexpr float* hidden() const { return base + n * c; }
+    constexpr float* gate() const { return base + n * c + n * se; }
+};
 
 struct NnKernelTable {
     void (*im2col)(const ConvShape&, const float* x, float* col, void* stream);

@@ -50,8 +50,8 @@ public:
 
     // The part's row count, then its column means and sums of squared deviations (m2), into part[0..2c).
     int64_t finish(double* part) const {
+        const double n = double(std::max<int64_t>(count_, 1));
         for (int j = 0; j < c_; ++j) {
-            const double n = double(std::max<int64_t>(count_, 1));
             part[j] = double(shift_[j]) + a_[j] / n;
             part[c_ + j] = std::max(0.0, b_[j] - a_[j] * a_[j] / n);
         }
@@ -68,44 +68,55 @@ private:
 // The parts of a problem's output rows: part q covers rows [q*part_rows, (q+1)*part_rows) and leaves
 // its count and (mean, m2) block in counts[q] and parts[q*2c ..). Sized independently of the thread
 // count so the merged statistics are the same however many threads ran.
-struct ColumnParts {
-    int64_t part_rows;
-    std::vector<double> parts;
-    std::vector<int64_t> counts;
+class ColumnParts {
+public:
+    // rows of c columns cut into parts of part_rows rows.
+    ColumnParts(int64_t rows, int c, int64_t part_rows)
+        : c_(c), part_rows_(part_rows), counts_(std::size_t((rows + part_rows - 1) / part_rows), 0),
+          parts_(counts_.size() * 2 * std::size_t(c), 0.0) {}
 
-    // rows of `row_floats` floats each: at most 64 parts of at least ~8K floats (fewer for small
-    // problems, where each part's set-up would cost more than its sums).
-    ColumnParts(int64_t rows, int c, int64_t row_floats) {
+    // Parts sized by work for rows of `row_floats` floats: at most 64 of at least ~8K floats (fewer for
+    // small problems, where each part's set-up would cost more than its sums).
+    static ColumnParts by_work(int64_t rows, int c, int64_t row_floats) {
         const int64_t by_work = rows * row_floats / (int64_t(1) << 13);
         const int64_t n = std::max<int64_t>(1, std::min({rows, int64_t(64), by_work}));
-        part_rows = (rows + n - 1) / n;
-        counts.assign(std::size_t((rows + part_rows - 1) / part_rows), 0);
-        parts.assign(counts.size() * 2 * std::size_t(c), 0.0);
+        return ColumnParts(rows, c, (rows + n - 1) / n);
     }
-};
 
-// The parts' (count, mean, m2) merged in order: the mean and biased variance of all their rows.
-// parts holds counts.size() blocks of 2c doubles (means, then m2s); empty parts are skipped.
-inline void merge_column_statistics(const std::vector<double>& parts, const std::vector<int64_t>& counts, int c,
-                                    float* mean_out, float* var_out) {
-    std::vector<double> mean(c, 0.0), m2(c, 0.0);
-    double n = 0.0;
-    for (std::size_t q = 0; q < counts.size(); ++q) {
-        if (counts[q] == 0) continue;
-        const double nb = double(counts[q]);
-        const double* mb = parts.data() + q * 2 * std::size_t(c);
-        const double total = n + nb;
-        for (int j = 0; j < c; ++j) {
-            const double delta = mb[j] - mean[j];
-            mean[j] += delta * nb / total;
-            m2[j] += mb[c + j] + delta * delta * n * nb / total;
+    int64_t count() const { return int64_t(counts_.size()); }
+    int64_t part_rows() const { return part_rows_; }
+
+    // Records part q's sums (each part is written by one thread).
+    void finish(int64_t q, const ColumnSums& sums) { counts_[q] = sums.finish(parts_.data() + q * 2 * c_); }
+
+    // The parts merged in order by Chan et al.'s pairwise update: the mean and biased variance of all
+    // their rows, into mean_out[0..c) and var_out[0..c). Empty parts are skipped.
+    void merge(float* mean_out, float* var_out) const {
+        std::vector<double> mean(c_, 0.0), m2(c_, 0.0);
+        double n = 0.0;
+        for (std::size_t q = 0; q < counts_.size(); ++q) {
+            if (counts_[q] == 0) continue;
+            const double nb = double(counts_[q]);
+            const double* mb = parts_.data() + q * 2 * std::size_t(c_);
+            const double total = n + nb;
+            for (int j = 0; j < c_; ++j) {
+                const double delta = mb[j] - mean[j];
+                mean[j] += delta * nb / total;
+                m2[j] += mb[c_ + j] + delta * delta * n * nb / total;
+            }
+            n = total;
         }
-        n = total;
+        for (int j = 0; j < c_; ++j) {
+            mean_out[j] = float(mean[j]);
+            var_out[j] = float(n > 0.0 ? m2[j] / n : 0.0);
+        }
     }
-    for (int j = 0; j < c; ++j) {
-        mean_out[j] = float(mean[j]);
-        var_out[j] = float(n > 0.0 ? m2[j] / n : 0.0);
-    }
-}
+
+private:
+    int c_;
+    int64_t part_rows_;
+    std::vector<int64_t> counts_;
+    std::vector<double> parts_;
+};
 
 }  // namespace compofa::cpu

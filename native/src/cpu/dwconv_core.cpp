@@ -146,15 +146,15 @@ void corr_rows(const CorrProblem& p, int threads) {
         return;
     }
     ColumnParts& st = *p.statistics;
-    const int64_t parts = int64_t(st.counts.size());
+    const int64_t parts = st.count(), part_rows = st.part_rows();
 #pragma omp parallel for num_threads(threads) schedule(static) if (parts > 1)
     for (int64_t q = 0; q < parts; ++q) {
         ColumnSums sums(c);
-        for (int64_t r = q * st.part_rows; r < std::min(rows, (q + 1) * st.part_rows); ++r) {
+        for (int64_t r = q * part_rows; r < std::min(rows, (q + 1) * part_rows); ++r) {
             row(r);
             sums.add(p.out + r * p.out_w * c, p.out_w);  // the row is still in L1/L2
         }
-        st.counts[q] = sums.finish(st.parts.data() + q * 2 * c);
+        st.finish(q, sums);
     }
 }
 

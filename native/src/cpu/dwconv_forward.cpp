@@ -22,10 +22,11 @@ void dwconv_forward_epilogue(const DwForward& op, const FoldedEpilogue* epilogue
         select_corr_kernel(CorrPass::forward, s.k, s.stride)(p, threads());
         return;
     }
-    ColumnParts statistics(int64_t(s.n) * s.ho, s.c, int64_t(s.wo) * s.c);  // training: y's statistics, per part of output rows
+    // Training: y's statistics, per part of output rows.
+    ColumnParts statistics = ColumnParts::by_work(int64_t(s.n) * s.ho, s.c, int64_t(s.wo) * s.c);
     p.statistics = &statistics;
     select_corr_kernel(CorrPass::forward, s.k, s.stride)(p, threads());
-    merge_column_statistics(statistics.parts, statistics.counts, s.c, op.batch_mean, op.batch_var);
+    statistics.merge(op.batch_mean, op.batch_var);
 }
 
 }  // namespace compofa::cpu

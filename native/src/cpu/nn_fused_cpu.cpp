@@ -49,8 +49,7 @@ void conv1x1_fused(const FusedConv1x1& op, void*) {
     const int64_t block = std::min<int64_t>(kMaxBlockRows, (op.rows + nt - 1) / nt);
     const int64_t blocks = (op.rows + block - 1) / block;
     const bool statistics = op.batch_mean != nullptr;
-    std::vector<double> parts(statistics ? std::size_t(blocks * 2 * op.cout) : 0);
-    std::vector<int64_t> counts(statistics ? std::size_t(blocks) : 0);
+    ColumnParts parts(statistics ? op.rows : 0, op.cout, block);  // one part per block
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
     for (int64_t q = 0; q < blocks; ++q) {
         const int64_t r0 = q * block, rows = std::min(block, op.rows - r0);
@@ -60,10 +59,10 @@ void conv1x1_fused(const FusedConv1x1& op, void*) {
         if (statistics) {
             ColumnSums sums(op.cout);
             sums.add(y, rows);
-            counts[q] = sums.finish(parts.data() + q * 2 * op.cout);
+            parts.finish(q, sums);
         }
     }
-    if (statistics) merge_column_statistics(parts, counts, op.cout, op.batch_mean, op.batch_var);
+    if (statistics) parts.merge(op.batch_mean, op.batch_var);
 }
 
 void dwconv_fused(const DwForward& op, const Epilogue& e, void*) {

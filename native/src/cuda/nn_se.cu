@@ -16,16 +16,6 @@ namespace {
 constexpr int kSeThreads = 256;
 constexpr int64_t kMapRowsPerThread = 4;
 
-// pooled, hidden and gate of every image inside a saved buffer (compofa.h's layout).
-struct SavedView {
-    float* base; int32_t n, c, se;
-    __host__ __device__ float* pooled() const { return base; }
-    __host__ __device__ float* hidden() const { return base + int64_t(n) * c; }
-    __host__ __device__ float* gate() const { return base + int64_t(n) * c + int64_t(n) * se; }
-};
-
-__device__ inline float h_sigmoid(float v) { return fminf(fmaxf(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f); }
-
 // The dot product of a and b (len floats) by one warp, lanes along the vectors; every lane gets it.
 __device__ inline float warp_dot(const float* a, const float* b, int len, int lane) {
     float s = 0.0f;
@@ -34,7 +24,7 @@ __device__ inline float warp_dot(const float* a, const float* b, int len, int la
 }
 
 // Block b: hidden[b] = relu(W1 pooled[b] + b1), then gate[b] = h_sigmoid(W2 hidden[b] + b2).
-__global__ void __launch_bounds__(kSeThreads) se_excite_kernel(SavedView v, SeWeights w) {
+__global__ void __launch_bounds__(kSeThreads) se_excite_kernel(SeSaved v, SeWeights w) {
     const int64_t b = blockIdx.x;
     const int warp = int(threadIdx.x) / kWarp, lane = int(threadIdx.x) % kWarp, warps = int(blockDim.x) / kWarp;
     float* hidden = v.hidden() + b * v.se;
@@ -46,14 +36,14 @@ __global__ void __launch_bounds__(kSeThreads) se_excite_kernel(SavedView v, SeWe
     __syncthreads();  // hidden complete (global writes are visible to the block after the barrier)
     for (int j = warp; j < v.c; j += warps) {
         const float s = warp_dot(hidden, w.w2 + int64_t(j) * w.ld2, v.se, lane);
-        if (lane == 0) gate[j] = h_sigmoid(s + w.b2[j]);
+        if (lane == 0) gate[j] = apply_activation(COMPOFA_ACT_HSIGMOID, s + w.b2[j]);
     }
 }
 
 // Block b, from dz2[b] = d gate (sum_p dy * x): dz2 through h_sigmoid (in place), dz1 = relu'(hidden)
 // (dz2 W2), dpool = (dz1 W1) / hw. A thread per output, looping over the other index, so a warp
 // reads consecutive weights.
-__global__ void __launch_bounds__(kSeThreads) se_backward_image_kernel(SavedView v, SeWeights w, float* dz2,
+__global__ void __launch_bounds__(kSeThreads) se_backward_image_kernel(SeSaved v, SeWeights w, float* dz2,
                                                                        float* dz1, float* dpool, float inv_hw) {
     const int64_t b = blockIdx.x;
     const float* gate = v.gate() + b * v.c;
@@ -77,7 +67,7 @@ __global__ void __launch_bounds__(kSeThreads) se_backward_image_kernel(SavedView
 
 // dW2[j][i] += sum_b dz2[b][j] hidden[b][i] (and db2), then dW1[i][j] += sum_b dz1[b][i] pooled[b][j]
 // (and db1): one thread per weight, the faster index along the weight row.
-__global__ void se_weight_grad_kernel(SavedView v, const float* dz2, const float* dz1, SeBackward g) {
+__global__ void se_weight_grad_kernel(SeSaved v, const float* dz2, const float* dz1, SeBackward g) {
     const int64_t per = int64_t(v.c) * v.se;
     for (int64_t t = grid_index(); t < 2 * per; t += grid_stride()) {
         const bool second = t >= per;
@@ -120,7 +110,7 @@ struct ScaleAddOp {
 void se_forward(const SeForward& op, void* stream_ptr) {
     const cudaStream_t stream = as_stream(stream_ptr);
     StreamScratch local(op.saved == nullptr ? size_t(se_saved_len(op.n, op.c, op.se)) : 1, stream);
-    const SavedView v{op.saved != nullptr ? op.saved : local.get(), op.n, op.c, op.se};
+    const SeSaved v{op.saved != nullptr ? op.saved : local.get(), op.n, op.c, op.se};
     gap_forward(op.n, op.hw, op.c, op.x, v.pooled(), stream_ptr);
     se_excite_kernel<<<unsigned(op.n), kSeThreads, 0, stream>>>(v, op.w);
     check_launch("se_excite_kernel");
@@ -130,7 +120,7 @@ void se_forward(const SeForward& op, void* stream_ptr) {
 
 void se_backward(const SeBackward& op, void* stream_ptr) {
     const cudaStream_t stream = as_stream(stream_ptr);
-    const SavedView v{const_cast<float*>(op.saved), op.n, op.c, op.se};
+    const SeSaved v{const_cast<float*>(op.saved), op.n, op.c, op.se};
     const int64_t nc = int64_t(op.n) * op.c, nse = int64_t(op.n) * op.se;
     StreamScratch scratch(size_t(2 * nc + nse), stream);  // dz2 [n][c], dpool [n][c], dz1 [n][se]
     float* dz2 = scratch.get();

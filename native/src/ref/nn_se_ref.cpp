@@ -15,7 +15,11 @@ double h_sigmoid(double v) { return std::min(std::max(v + 3.0, 0.0), 6.0) / 6.0;
 
 void se_forward(const SeForward& op, void*) {
     const int64_t n = op.n, hw = op.hw, c = op.c, se = op.se;
-    std::vector<float> pooled(n * c), hidden(n * se), gate(n * c);
+    std::vector<float> local(op.saved == nullptr ? std::size_t(se_saved_len(op.n, op.c, op.se)) : 0);
+    const SeSaved v{op.saved != nullptr ? op.saved : local.data(), n, c, se};
+    float* pooled = v.pooled();
+    float* hidden = v.hidden();
+    float* gate = v.gate();
     for (int64_t b = 0; b < n; ++b) {
         for (int64_t j = 0; j < c; ++j) {
             double s = 0.0;
@@ -36,17 +40,14 @@ void se_forward(const SeForward& op, void*) {
             for (int64_t j = 0; j < c; ++j)
                 op.y[(b * hw + p) * c + j] = op.x[(b * hw + p) * c + j] * gate[b * c + j];
     }
-    if (op.saved == nullptr) return;
-    std::copy(pooled.begin(), pooled.end(), op.saved);
-    std::copy(hidden.begin(), hidden.end(), op.saved + n * c);
-    std::copy(gate.begin(), gate.end(), op.saved + n * c + n * se);
 }
 
 void se_backward(const SeBackward& op, void*) {
     const int64_t n = op.n, hw = op.hw, c = op.c, se = op.se;
-    const float* pooled = op.saved;
-    const float* hidden = op.saved + n * c;
-    const float* gate = op.saved + n * c + n * se;
+    const SeSaved v{const_cast<float*>(op.saved), n, c, se};
+    const float* pooled = v.pooled();
+    const float* hidden = v.hidden();
+    const float* gate = v.gate();
     for (int64_t b = 0; b < n; ++b) {
         std::vector<double> dz2(c), dz1(se);
         for (int64_t j = 0; j < c; ++j) {  // d gate = sum_p dy * x, through h_sigmoid

@@ -125,6 +125,20 @@ final class Args {
         }
     }
 
+    /**
+     * The outputs of a training convolution that gathers batch statistics: {@code t} (named
+     * {@code name}) has at least 2 positions, and batchMean/batchVar are supernet vectors of at least c.
+     */
+    static void batchStatistics(ComputeContext ctx, String name, Tensor t, long positions, Tensor batchMean,
+                                Tensor batchVar, int c) {
+        if (positions < 2) {
+            throw new InvalidArgumentException(name + " " + t.describeShape() + " has " + positions
+                    + " position(s); batch statistics need at least 2");
+        }
+        vectorAtLeast(ctx, "batchMean", batchMean, c);
+        vectorAtLeast(ctx, "batchVar", batchVar, c);
+    }
+
     /** A float tensor of any layout (not LABELS), owned by ctx. */
     static void floats(ComputeContext ctx, String name, Tensor t) {
         if (t == null) {

@@ -44,13 +44,7 @@ public final class ElasticDepthwiseConv {
                                              Tensor t75, Tensor t53, Tensor y, Tensor batchMean, Tensor batchVar) {
         checkForward(ctx, shape, x, weight, t75, t53, y);
         int[] out = shape.outputShape();
-        long positions = (long) out[0] * out[1] * out[2];
-        if (positions < 2) {
-            throw new org.compofa.bindings.InvalidArgumentException("y " + y.describeShape() + " has " + positions
-                    + " position(s); batch statistics need at least 2");
-        }
-        Args.vectorAtLeast(ctx, "batchMean", batchMean, shape.c());
-        Args.vectorAtLeast(ctx, "batchVar", batchVar, shape.c());
+        Args.batchStatistics(ctx, "y", y, (long) out[0] * out[1] * out[2], batchMean, batchVar, shape.c());
         Args.allDistinct(new Tensor[] {y, batchMean, batchVar}, new String[] {"y", "batchMean", "batchVar"},
                 new Tensor[] {x, weight}, new String[] {"x", "weight"});
         Tensor m75 = shape.usesT75() ? t75 : null;

@@ -87,12 +87,7 @@ public final class SliceGemm {
         Conv1x1 c = Conv1x1.checked(ctx, x, w, cin, cout, y);
         ctx.checkOwns("x", x);  // the native call below takes raw addresses (gemm checks this itself)
         ctx.checkOwns("y", y);
-        if (c.x().rows() < 2) {
-            throw new InvalidArgumentException("x " + x.describeShape() + " has " + c.x().rows()
-                    + " position(s); batch statistics need at least 2");
-        }
-        Args.vectorAtLeast(ctx, "batchMean", batchMean, cout);
-        Args.vectorAtLeast(ctx, "batchVar", batchVar, cout);
+        Args.batchStatistics(ctx, "x", x, c.x().rows(), batchMean, batchVar, cout);
         Args.allDistinct(new Tensor[] {y, batchMean, batchVar}, new String[] {"y", "batchMean", "batchVar"},
                 new Tensor[] {x, w}, new String[] {"x", "w"});
         RawFusedOps.conv1x1StatsForward(ctx.handle(), null, c.x().rows(), cin, cout, x.address(), x.length(),
