@@ -1,13 +1,15 @@
 // Row-major GEMM on sub-blocks, C = alpha * op(A) * op(B) + beta * C, on the CPU.
 // With CBLAS (COMPOFA_HAVE_CBLAS) the leading dimensions pass straight through to cblas_sgemm, which
 // is what makes a supernet weight slice zero-copy; beta == 0 is passed as 0, so C is not read.
-// When OpenBLAS runs on the calling thread only (OPENBLAS_NUM_THREADS=1, as ci/compofa.sh sets it:
-// its own pool and our OpenMP workers fight for the cores), a large GEMM is split into one block of
-// C per OpenMP thread, each a single-threaded cblas_sgemm, so GEMMs use every core too.
+// OpenBLAS runs on the calling thread only (its own pool and our OpenMP workers fight for the cores):
+// the library sets that itself when it is loaded, unless the user chose OPENBLAS_NUM_THREADS. A large
+// GEMM is then split into one block of C per OpenMP thread, each a single-threaded cblas_sgemm, so
+// GEMMs use every core too.
 // Without CBLAS (COMPOFA_BLAS=OFF builds) the built-in blocked kernel of gemm_blocked.cpp runs.
 #include <omp.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "cpu/cpu_ops.h"
 
@@ -19,6 +21,12 @@ namespace compofa::cpu {
 
 #ifdef COMPOFA_HAVE_CBLAS
 namespace {
+
+// Runs when libcompofa is loaded (after OpenBLAS's own constructor), for every caller: Java, Python,
+// C. A user's explicit OPENBLAS_NUM_THREADS wins (the per-thread split then steps aside).
+__attribute__((constructor)) void blas_on_calling_thread() {
+    if (std::getenv("OPENBLAS_NUM_THREADS") == nullptr) openblas_set_num_threads(1);
+}
 
 constexpr int64_t kSplitWork = int64_t(1) << 20;  // m*n*k below this: one call (threads cost more)
 

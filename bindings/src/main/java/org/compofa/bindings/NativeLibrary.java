@@ -193,12 +193,14 @@ public final class NativeLibrary {
         if (!Files.isRegularFile(file)) {
             throw new IOException("no file " + file);
         }
+        ThreadingDefaults.applyBeforeLoad();
         SymbolLookup lookup;
         try {
             lookup = SymbolLookup.libraryLookup(file, arena);
         } catch (IllegalArgumentException e) {
-            throw new IOException("the dynamic loader cannot open " + file + " (" + e.getMessage()
-                    + "); is it built for " + platform() + "?", e);
+            String reason = ThreadingDefaults.loaderError(file);
+            throw new IOException("the dynamic loader cannot open " + file + ": "
+                    + (reason != null ? reason : e.getMessage() + " (is it built for " + platform() + "?)"), e);
         }
         List<String> missing = allSymbols().stream().filter(s -> lookup.find(s).isEmpty()).toList();
         if (!missing.isEmpty()) {

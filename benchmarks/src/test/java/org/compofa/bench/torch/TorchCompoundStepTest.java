@@ -43,6 +43,12 @@ import org.junit.jupiter.api.Test;
  * reason the batch is 17, not 5-9: at batch 9 the first layers' gradients agree only to ~4e-3, at 17
  * to ~4e-4 for the draws of this seed.
  *
+ * <p>libtorch runs with oneDNN (mkldnn) switched off, so its convolutions are ATen's plain kernels: on a
+ * 2-vCPU AMD EPYC (Zen 5, family 26) oneDNN 3.7.1's f32 convolutions ({@code brgconv_1x1}, {@code brdgmm_dw},
+ * {@code jit:avx512_core}) gave a step-0 loss of 4.640142 where our CPU backend, our double-precision
+ * REFERENCE backend and libtorch without oneDNN all give 4.6457438 (to 1.5e-8), measured 2026-12-07. On
+ * Intel Xeon the oneDNN path had agreed; an oracle must not depend on which CPU-specific kernel it picks.
+ *
  * <p>The gradient and update tolerance is 2e-2 of the norm: measured on 2026-11-28, our engine of commit
  * 5823ffe (before the training fusion) agreed to 7e-4 with these draws but only to 1.4e-2 at batch 33 or
  * 1e-2 at 62 px, and the fused training layers (which agree with our separate ops to ~3e-6,
@@ -60,6 +66,16 @@ class TorchCompoundStepTest {
     @Test
     void compoundStepMatchesLibtorch() {
         torch.set_num_threads(1);
+        boolean mkldnn = torch.globalContext().userEnabledMkldnn();
+        torch.globalContext().setUserEnabledMkldnn(false);  // the oracle is ATen's plain kernels (class comment)
+        try {
+            compareSteps();
+        } finally {
+            torch.globalContext().setUserEnabledMkldnn(mkldnn);
+        }
+    }
+
+    private void compareSteps() {
         MobileNetV3Geometry g = MobileNetV3Geometry.smallInput(0.5, 1, 10);
         NetworkSpec spec = NetworkSpec.supernet(g, 4, KernelTransform.NONE);
         try (ComputeContext ctx = ComputeContext.open(Backend.CPU);
@@ -77,6 +93,7 @@ class TorchCompoundStepTest {
                 TrainingStep ours = new TrainingStep(student, teacher, config, momentum, ws);  // labels freed with ctx
                 SearchSpace space = SearchSpaces.compOfa(0.5, ResolutionSet.of(R));
                 SplittableRandom rnd = new SplittableRandom(7);
+                Map<String, Double> stepScales = new HashMap<>();  // per layer, the largest gradient norm so far
                 for (int step = 0; step < 2; step++) {
                     Batch batch = randomBatch(rnd, step, g.numClasses());
                     List<Subnet> subnets = IntStream.range(0, 4).mapToObj(k -> space.sample(rnd, R)).toList();
@@ -86,8 +103,11 @@ class TorchCompoundStepTest {
                     double torchLoss = torchStep.run(TorchCompoundStep.images(batch.images(), N, R, 1),
                             TorchCompoundStep.labels(batch.labels()), subnets, LR);
                     assertEquals(torchLoss, ourLoss, 1e-5 * Math.abs(torchLoss), "loss of step " + step);
-                    compareGradients(step, student, torchStudent);
-                    compareValues(step, before, values(student), torchStudent);
+                    Map<String, float[]> theirGradients = torchGradients(student, torchStudent);
+                    Map<String, Double> layerNorms = layerNorms(theirGradients);
+                    compareGradients(step, student, theirGradients, layerNorms);
+                    layerNorms.forEach((layer, norm) -> stepScales.merge(layer, norm, Math::max));
+                    compareValues(step, before, values(student), torchStudent, stepScales);
                 }
             } finally {
                 momentum.values().forEach(org.compofa.runtime.Tensor::close);
@@ -95,25 +115,39 @@ class TorchCompoundStepTest {
         }
     }
 
-    /** Every gradient within GRADIENT_RTOL of its norm (float32 through ~20 layers of train-mode BN), + 1e-6 for the
-     * ones that are zero in exact arithmetic (a BN shift before another train-mode BN). */
-    private static void compareGradients(int step, Network student, TorchSupernet torchStudent) {
+    /**
+     * Every gradient within GRADIENT_RTOL of its layer's gradient scale: the larger of its own norm and the
+     * norm of all gradients of its layer (a BN's gamma and beta together; a convolution's weight alone).
+     *
+     * <p>Why the layer and not the tensor alone: some gradients are zero in exact arithmetic, e.g. the beta of
+     * {@code first_block.project.bn} (a per-channel shift whose only consumer, through the identity shortcut,
+     * is a 1x1 convolution followed by a train-mode BN, which subtracts any per-channel shift again). Both
+     * engines then return rounding noise of the BN's incoming gradient (measured ~1.6e-6 for either on an AMD
+     * EPYC, where gamma's gradient is orders larger), and which noise depends on the CPU's BLAS kernels. A
+     * tolerance relative to the noise itself fails on one CPU and passes on another; relative to the layer's
+     * gradient it means the same everywhere, and a wrong formula (errors of order 1 of that scale) still fails.
+     */
+    private static void compareGradients(int step, Network student, Map<String, float[]> theirs,
+                                         Map<String, Double> layerNorms) {
         for (NamedArray ours : student.parameters().gradients()) {
-            String name = ours.name().substring(0, ours.name().length() - ".grad".length());
-            float[] theirs = torchStudent.gradientInOurLayout(name);
-            double diff = distance(ours.values(), theirs);
-            double norm = norm(theirs);
-            assertTrue(diff <= GRADIENT_RTOL * norm + 1e-6, "step " + step + " gradient of " + name + ": |ours - libtorch| "
-                    + diff + ", |libtorch| " + norm);
+            String name = parameterName(ours);
+            float[] t = theirs.get(name);
+            double diff = distance(ours.values(), t);
+            double scale = Math.max(norm(t), layerNorms.get(layerOf(name)));
+            assertTrue(diff <= GRADIENT_RTOL * scale, "step " + step + " gradient of " + name + ": |ours - libtorch| "
+                    + diff + ", |libtorch| " + norm(t) + ", layer scale " + scale);
         }
     }
 
     /**
-     * Every parameter's change within GRADIENT_RTOL of the change (plus an ulp-level floor: both engines round
-     * the new weights to float; and the step of a gradient that is zero in exact arithmetic) and every running statistic within 2e-5 of its norm (+1e-5: some means are zero in exact arithmetic).
+     * Every parameter's change within GRADIENT_RTOL of the larger of the change and the step its layer's
+     * gradients ask for ({@code LR x} the largest gradient norm of the layer in this or an earlier step, which
+     * momentum carries; see {@link #compareGradients}), plus an
+     * ulp-level floor (both engines round the new weights to float); every running statistic within 2e-5 of
+     * its norm (+1e-5: some means are zero in exact arithmetic).
      */
     private static void compareValues(int step, Map<String, float[]> before, Map<String, float[]> after,
-                                      TorchSupernet torchStudent) {
+                                      TorchSupernet torchStudent, Map<String, Double> layerScales) {
         int changed = 0;
         for (var e : after.entrySet()) {
             float[] ours = e.getValue();
@@ -123,12 +157,42 @@ class TorchCompoundStepTest {
             double delta = distance(theirs, before.get(e.getKey()));
             changed += delta > 0 ? 1 : 0;
             boolean runningStat = e.getKey().contains(".running_");
-            double allowed = runningStat ? 2e-5 * norm(theirs) + 1e-5 : GRADIENT_RTOL * delta + 2.4e-7 * norm(theirs) + 2 * LR * 1e-6;
+            double layerStep = LR * layerScales.getOrDefault(layerOf(e.getKey()), 0.0);
+            double allowed = runningStat ? 2e-5 * norm(theirs) + 1e-5
+                    : GRADIENT_RTOL * Math.max(delta, layerStep) + 2.4e-7 * norm(theirs);
             assertTrue(diff <= allowed, "step " + step + " " + e.getKey() + ": |ours - libtorch| " + diff
                     + ", |update| " + delta + ", allowed " + allowed);
         }
         assertTrue(changed > after.size() / 2, "step " + step + ": only " + changed + " of " + after.size()
                 + " tensors changed");
+    }
+
+    private static String parameterName(NamedArray gradient) {
+        return gradient.name().substring(0, gradient.name().length() - ".grad".length());
+    }
+
+    /** {@code a.b.bn.beta} -> {@code a.b.bn}: the layer a parameter belongs to. */
+    private static String layerOf(String parameter) {
+        return parameter.substring(0, Math.max(0, parameter.lastIndexOf('.')));
+    }
+
+    /** The norm of all of a layer's gradients together, per layer. */
+    private static Map<String, Double> layerNorms(Map<String, float[]> gradients) {
+        Map<String, Double> squares = new HashMap<>();
+        gradients.forEach((name, g) -> squares.merge(layerOf(name), Math.pow(norm(g), 2), Double::sum));
+        Map<String, Double> norms = new HashMap<>();
+        squares.forEach((layer, sq) -> norms.put(layer, Math.sqrt(sq)));
+        return norms;
+    }
+
+    /** libtorch's gradient of every parameter, in our layout, by our parameter name. */
+    private static Map<String, float[]> torchGradients(Network student, TorchSupernet torchStudent) {
+        Map<String, float[]> theirs = new HashMap<>();
+        for (NamedArray ours : student.parameters().gradients()) {
+            String name = parameterName(ours);
+            theirs.put(name, torchStudent.gradientInOurLayout(name));
+        }
+        return theirs;
     }
 
     private static double distance(float[] a, float[] b) {
