@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # The one prepared script for a lent GPU machine (H100/H200: nvcc, cmake, PyTorch; no network, no
-# Java, maybe no OpenBLAS). In one call it: prints the machine; builds libcompofa for sm_90 only;
-# runs the native tests (ctest); runs the Java tests on the CUDA build when a JRE bundle was carried
-# (.jre/, made by ci/make-jre-bundle.sh); compares our CUDA kernels with PyTorch
-# (ci/device/compare_torch.py); times the compound training step in PyTorch (eager, torch.compile;
-# ci/device/compound_step_torch.py) and ours (`compofa step-bench`, JRE bundle); benchmarks the
-# kernels (compofa_bench --backend cuda); prints a summary
-# table LAST. A failing stage is recorded and reported; later stages still run. Exit 0 only when no
-# stage failed (a skipped stage is not a failure).
+# Java, maybe no OpenBLAS). In one call it: checks that the Python scripts start
+# (ci/device/check_scripts.py; a failure stops everything here, before the build: fix it, see
+# ci/check-device-script.sh); prints the machine; builds libcompofa for sm_90 only; checks the ctypes
+# binding on the build's CPU and CUDA backends (ci/device/check_binding.py); runs the native tests
+# (ctest); runs the Java tests on the CUDA build when a JRE bundle was carried (.jre/, made by
+# ci/make-jre-bundle.sh); compares our CUDA kernels with PyTorch (ci/device/compare_torch.py); times
+# the compound training step in PyTorch (eager, torch.compile; ci/device/compound_step_torch.py) and
+# ours (`compofa step-bench`, JRE bundle); benchmarks the kernels (compofa_bench --backend cuda);
+# prints a summary table LAST. A failing stage is recorded and reported; later stages still run.
+# Exit 0 only when no stage failed (a skipped stage is not a failure).
 #
 # Files written to $OUT (or ./device-out): device-check.log, bench-cuda.csv, torch-compare.csv,
-# step-torch.csv, step-ours.csv, step-ours-tf32.csv, step-ours-tf32-cublas.csv (when cuBLAS is found), summary.txt. Budget: COMPOFA_DEVICE_BUDGET_S seconds in all (default 470, about 8 minutes on an
-# H100); each stage has its own cap too. Typical device call (see .library/device/README.md):
+# step-torch.csv, step-ours.csv, step-ours-tf32.csv, step-ours-tf32-cublas.csv (when cuBLAS is
+# found), summary.txt. Budget: COMPOFA_DEVICE_BUDGET_S seconds in all (default 470, about 8 minutes
+# on an H100); each stage has its own cap too. Typical device call (see .library/device/README.md):
 #   run(command="bash ci/device-check.sh", carry=[".jre"], timeout_s=560)
+# COMPOFA_DEVICE_PREFLIGHT=warn goes on after a failed start-up check. Sourced (as
+# ci/check-device-script.sh does in CI), it defines the stages and the runner and runs nothing.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -56,6 +61,11 @@ stage_build() {
   ls -l "$BUILD/lib/libcompofa.so"
 }
 
+stage_binding() {
+  # The ctypes binding (compare_torch's) against this build, on the host and device backends: seconds.
+  python3 "$ROOT/ci/device/check_binding.py" "$BUILD/lib/libcompofa.so" --backends "${COMPOFA_BINDING_BACKENDS:-cpu,cuda}"
+}
+
 stage_ctest() {
   # enable_testing() lives in native/, so the tests are registered there (zero tests is a failure).
   local dir="$BUILD"
@@ -72,6 +82,11 @@ unpack_bundle() {   # the carried JRE bundle into /tmp/compofa-java (fresh each 
   rm -rf /tmp/compofa-java && mkdir -p /tmp/compofa-java
   tar -C /tmp/compofa-java -xzf "$ROOT/.jre/jre.tar.gz"
   tar -C /tmp/compofa-java -xzf "$ROOT/.jre/tests.tar.gz"
+}
+bundle_java() {   # bundle_java ARGS...: the unpacked bundle's java on its test classpath, loading $BUILD/lib
+  local dir=/tmp/compofa-java cp
+  cp="$(sed "s|^|$dir/tests/|" "$dir/tests/classpath.txt" | paste -sd:)"
+  "$dir/jre/bin/java" --enable-native-access=ALL-UNNAMED -Xss4m -Dcompofa.library.path="$BUILD/lib" -cp "$cp" "$@"
 }
 stage_java() {
   unpack_bundle
@@ -100,19 +115,14 @@ stage_steptorch() {
 stage_step() {
   # Ours: `compofa step-bench` on the CUDA build, from the carried JRE bundle.
   unpack_bundle
-  local dir=/tmp/compofa-java cp
-  cp="$(sed "s|^|$dir/tests/|" "$dir/tests/classpath.txt" | paste -sd:)"
-  "$dir/jre/bin/java" --enable-native-access=ALL-UNNAMED -Xss4m -Dcompofa.library.path="$BUILD/lib" -cp "$cp" \
-    org.compofa.cli.Main step-bench --backend cuda --net imagenet --resolutions 128,224 --batches 64,256 \
+  bundle_java org.compofa.cli.Main step-bench --backend cuda --net imagenet --resolutions 128,224 --batches 64,256 \
     --steps 3 --warmup 1 --csv "$OUT/step-ours.csv"
   # The same with tensor cores (TF32 operands, fp32 sums): the peer of PyTorch's default TF32 convolutions.
-  "$dir/jre/bin/java" --enable-native-access=ALL-UNNAMED -Xss4m -Dcompofa.library.path="$BUILD/lib" -cp "$cp" \
-    org.compofa.cli.Main step-bench --backend cuda --net imagenet --resolutions 128,224 --batches 64,256 \
+  bundle_java org.compofa.cli.Main step-bench --backend cuda --net imagenet --resolutions 128,224 --batches 64,256 \
     --steps 3 --warmup 1 --precision tf32 --csv "$OUT/step-ours-tf32.csv"
   # cuBLAS for the plain GEMMs (an alternative path and a peer of ours), when the machine has it.
   if [ -n "${COMPOFA_CUBLAS_LIBRARY:-}" ]; then
-    "$dir/jre/bin/java" --enable-native-access=ALL-UNNAMED -Xss4m -Dcompofa.library.path="$BUILD/lib" -cp "$cp" \
-      org.compofa.cli.Main step-bench --backend cuda --net imagenet --resolutions 224 --batches 256 \
+    bundle_java org.compofa.cli.Main step-bench --backend cuda --net imagenet --resolutions 224 --batches 256 \
       --steps 3 --warmup 1 --precision tf32 --gemm cublas --csv "$OUT/step-ours-tf32-cublas.csv"
   fi
 }
@@ -135,7 +145,8 @@ run_stage() {   # run_stage NAME CAP_SECONDS
   fi
   echo "==== $name (limit ${cap}s, $((SECONDS - T0))s elapsed)"
   # The runner itself runs under set +e (see the end): a stage's failure is recorded, not fatal.
-  timeout -k 10 "$cap" bash -euo pipefail -c "$(declare -f "stage_$name" unpack_bundle); stage_$name" 2>&1 \
+  # Every function goes along (declare -f), so a stage may use any helper above.
+  timeout -k 10 "$cap" bash -euo pipefail -c "$(declare -f); stage_$name" 2>&1 \
     | tee "$STAGE_LOGS/$name.log"
   rc=${PIPESTATUS[0]}
   case $rc in
@@ -158,6 +169,7 @@ note() {   # a one-line note for the summary: the stage's own line, else its log
 stage_note() {
   case $1 in
     env) grep -m1 '^GPU 0' "$STAGE_LOGS/env.log" ;;
+    binding) grep -m1 '^check_binding: .* checks' "$STAGE_LOGS/binding.log" | sed 's/check_binding: //' ;;
     ctest) grep -m1 'tests passed' "$STAGE_LOGS/ctest.log" ;;
     java) grep -q '^SKIPPED' "$STAGE_LOGS/java.log" && { echo "no JRE bundle carried"; return 0; }
       # aborted = assumption failed: a CUDA test that found no device is aborted, never passed
@@ -201,13 +213,29 @@ EOF
   done
 }
 
+preflight() {   # the Python scripts start at all (syntax, imports, compofa.h); no library needed
+  if python3 "$ROOT/ci/device/check_scripts.py"; then return 0; fi
+  echo "!!!! PREFLIGHT FAILED: the device scripts above would fail (check here with bash ci/check-device-script.sh)"
+  if [ "${COMPOFA_DEVICE_PREFLIGHT:-}" = warn ]; then
+    echo "!!!! COMPOFA_DEVICE_PREFLIGHT=warn: going on"
+    return 0
+  fi
+  echo "!!!! stopping before the build, so the machine's time is not spent; COMPOFA_DEVICE_PREFLIGHT=warn goes on"
+  return 1
+}
+
 main() {
+  if ! preflight; then
+    echo "preflight FAILED (ci/device/check_scripts.py): nothing built or run; see device-check.log" >"$OUT/summary.txt"
+    return 1
+  fi
   run_stage env 30
   run_stage configure 90
   run_stage build 240
   local built=1
   [ -f "$BUILD/lib/libcompofa.so" ] || built=0
   if [ $built = 1 ]; then
+    run_stage binding 30
     run_stage ctest 60
     run_stage java 90
     run_stage torch 150
@@ -217,7 +245,7 @@ main() {
   else
     echo "==== no libcompofa.so: the test and benchmark stages are skipped"
     local st
-    for st in ctest java torch steptorch step bench; do
+    for st in binding ctest java torch steptorch step bench; do
       NAMES+=("$st") STATES+=("SKIPPED (no build)") SECS+=(0)
     done
   fi
@@ -227,6 +255,9 @@ main() {
     case $s in PASS | SKIPPED*) ;; *) return 1 ;; esac
   done
 }
+
+# Sourced: the functions above only (ci/check-device-script.sh runs stages and the summary on the CPU).
+if [ "${BASH_SOURCE[0]}" != "$0" ]; then return 0; fi
 
 set +e
 main 2>&1 | tee "$OUT/device-check.log"

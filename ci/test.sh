@@ -8,3 +8,4 @@ bash "$COMPOFA_ROOT/ci/build-native.sh"
 (cd "$COMPOFA_ROOT/build" && ctest --output-on-failure)
 cd "$COMPOFA_ROOT"
 mvn -B -ntp verify
+bash "$COMPOFA_ROOT/ci/check-device-script.sh"
