@@ -1,13 +1,27 @@
 package org.compofa.report;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** Writes a file through a temporary sibling and an atomic rename, so readers never see half a file. */
+/**
+ * Writes a file through a temporary sibling and an atomic rename, so readers never see half a file.
+ *
+ * <p>The temporary file is created the way any new file is ({@code open(O_CREAT|O_EXCL, 0666)}, so
+ * the umask applies: usually mode 0644), not with {@code Files.createTempFile}, whose owner-only
+ * mode 0600 would stick to the artifact after the rename.
+ */
 public final class AtomicFiles {
+    /** Suffix of the temporary siblings (a crashed writer may leave one behind). */
+    public static final String TEMP_SUFFIX = ".part";
+    private static final int NAME_TRIES = 16;
+
     private AtomicFiles() {
     }
 
@@ -15,9 +29,11 @@ public final class AtomicFiles {
     public static void write(Path target, byte[] data) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
+        Path tmp = createSibling(dir, target.getFileName().toString());
         try {
-            Files.write(tmp, data);
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE)) {
+                out.write(data);
+            }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
@@ -27,5 +43,22 @@ public final class AtomicFiles {
     /** {@link #write(Path, byte[])} of UTF-8 text. */
     public static void write(Path target, CharSequence text) throws IOException {
         write(target, text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A new empty file {@code .<name>.<random>.part} in {@code dir}, with the default (umask) mode. */
+    private static Path createSibling(Path dir, String name) throws IOException {
+        FileAlreadyExistsException last = null;
+        for (int i = 0; i < NAME_TRIES; i++) {
+            Path tmp = dir.resolve("." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()
+                    & Long.MAX_VALUE) + TEMP_SUFFIX);
+            try {
+                Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                return tmp;
+            } catch (FileAlreadyExistsException e) {
+                last = e;
+            }
+        }
+        throw new IOException("cannot create a temporary file next to " + dir.resolve(name) + " in " + NAME_TRIES
+                + " tries", last);
     }
 }

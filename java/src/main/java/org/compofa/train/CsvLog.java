@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.compofa.report.AtomicFiles;
 
 /**
  * An append-only CSV log (one row per epoch or step) that survives restarts.
@@ -77,6 +78,59 @@ public final class CsvLog implements AutoCloseable {
             log.writeLine(header);
         }
         return log;
+    }
+
+    /**
+     * Opens the log of a run that resumes after step {@code lastStep}: rows whose {@code stepColumn}
+     * is above it were written after the checkpoint the run resumes from and are about to be written
+     * again, so they are dropped first (the file is rewritten atomically) and no row appears twice.
+     * Otherwise as {@link #open}.
+     *
+     * @throws IOException if the file has another header or a row whose step is not a whole number
+     */
+    public static CsvLog openResumed(Path file, List<String> columns, String stepColumn, long lastStep)
+            throws IOException {
+        int key = columns.indexOf(stepColumn);
+        if (key < 0) {
+            throw new IllegalArgumentException("step column '" + stepColumn + "' is not one of " + columns);
+        }
+        if (Files.exists(file)) {
+            dropPartialLastLine(file);
+            dropRowsAfter(file, line(List.copyOf(columns)), key, lastStep);
+        }
+        return open(file, columns);
+    }
+
+    private static void dropRowsAfter(Path file, String header, int key, long lastStep) throws IOException {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        List<CsvRecords.Record> records = CsvRecords.parse(text);
+        if (records.isEmpty() || !records.getFirst().raw().equals(header + "\n")) {
+            return; // empty, or another header: open() refuses it with the right message
+        }
+        StringBuilder kept = new StringBuilder(text.length());
+        int dropped = 0;
+        for (int i = 0; i < records.size(); i++) {
+            CsvRecords.Record r = records.get(i);
+            if (i > 0) {
+                long step;
+                try {
+                    step = Long.parseLong(r.fields().get(key));
+                } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                    throw new IOException("CSV log " + file + ": record " + (i + 1) + " '" + r.raw().strip()
+                            + "' has no whole-number step in column " + (key + 1) + "; fix or move the file", e);
+                }
+                if (step > lastStep) {
+                    dropped++;
+                    continue;
+                }
+            }
+            kept.append(r.raw());
+        }
+        if (dropped > 0) {
+            LOG.log(Level.INFO, "CSV log {0}: dropping {1} rows after step {2}: the resumed run writes them again",
+                    file, dropped, lastStep);
+            AtomicFiles.write(file, kept);
+        }
     }
 
     /** Cuts the file after its last newline if it does not end with one. */

@@ -14,8 +14,10 @@ import java.util.function.LongSupplier;
  * {@value #REDRAW_MILLIS} ms, and always at the end); otherwise (CI logs, files) a full line is
  * printed each time progress crosses another {@code percentStep} percent, and once at the end, so a
  * log holds a handful of readable lines instead of thousands of carriage returns. The rate is the
- * average since construction; the ETA assumes it stays. Time comes from an injected nanosecond
- * clock, so tests control it. Not thread-safe: report from the training thread.
+ * average since construction of the items done since then: items an earlier process did (given to
+ * {@link #resumeAt}) show in the count but not in the rate. The ETA assumes the rate stays. Time
+ * comes from an injected nanosecond clock, so tests control it. Not thread-safe: report from the
+ * training thread.
  */
 public final class ProgressBar implements AutoCloseable {
     /** Default line interval for non-terminal output, in percent. */
@@ -33,6 +35,7 @@ public final class ProgressBar implements AutoCloseable {
     private final long startNanos;
     private final Map<String, Double> metrics = new LinkedHashMap<>();
     private long done;
+    private long doneBefore;
     private long lastBucket;
     private long lastDrawNanos;
     private boolean drawnOnce;
@@ -89,6 +92,27 @@ public final class ProgressBar implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Starts the count at {@code alreadyDone} items that an earlier (killed) process did: they show in
+     * the count and percentage but not in the rate, which counts only this process's items over this
+     * process's time (otherwise a resumed run shows millions of steps per second). Call before any
+     * other progress.
+     *
+     * @throws IllegalStateException when progress was already reported
+     * @throws IllegalArgumentException when {@code alreadyDone} is outside [0, total]
+     */
+    public ProgressBar resumeAt(long alreadyDone) {
+        if (done != 0 || drawnOnce || lastBucket != 0) {
+            throw new IllegalStateException("resumeAt must come before any progress (" + done + " done)");
+        }
+        if (alreadyDone < 0 || alreadyDone > total) {
+            throw new IllegalArgumentException("resumed progress " + alreadyDone + " must be in [0, " + total + "]");
+        }
+        doneBefore = alreadyDone;
+        lastBucket = alreadyDone * 100 / total / percentStep; // no line just for what was already done
+        return update(alreadyDone);
+    }
+
     /** One more item done. */
     public ProgressBar step() {
         return advance(1);
@@ -141,7 +165,8 @@ public final class ProgressBar implements AutoCloseable {
     /** The current line, without {@code \r} or newline. */
     public String render() {
         double elapsed = (nanoClock.getAsLong() - startNanos) / 1e9;
-        double rate = elapsed > 0 && done > 0 ? done / elapsed : Double.NaN;
+        long doneHere = done - doneBefore;
+        double rate = elapsed > 0 && doneHere > 0 ? doneHere / elapsed : Double.NaN;
         StringBuilder b = new StringBuilder();
         if (!label.isEmpty()) {
             b.append(label).append(' ');

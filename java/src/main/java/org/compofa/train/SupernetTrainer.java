@@ -31,10 +31,18 @@ import org.compofa.runtime.Tensor;
  * dropout mask by (seed, step, subnet). Checkpoints (weights, running statistics, momentum, state)
  * go through {@link CheckpointStore} (atomic, checksummed); {@link #run} resumes from the newest
  * valid one, so a killed run continues the same run without loss and ends with the same weights.
+ *
+ * <p>Resuming recomputes the steps done after that checkpoint, bit-identically: {@code log.csv}
+ * rows past the checkpoint's step are dropped before they are written again, and the partial
+ * averaging window of the log (loss and top-1 sums since the last row) is saved in the checkpoint,
+ * so the resumed log equals an uninterrupted run's in every column but the timing ones
+ * ({@code images_per_s}, {@code elapsed_s}).
  */
 public final class SupernetTrainer {
     private static final long RESOLUTION_STREAM = 0x5245534fL; // "RESO"
     private static final String MOMENTUM_PREFIX = "optimizer.momentum.";
+    private static final List<String> LOG_COLUMNS = List.of("step", "epoch", "batch", "lr", "loss", "top1",
+            "images_per_s", "elapsed_s");
 
     private final Network student;
     private final Network teacher;
@@ -110,6 +118,7 @@ public final class SupernetTrainer {
             momentum.putAll(TrainingStep.zeroMomentum(student));
             RunState state = RunState.start(config.seed());
             double elapsed = 0;
+            LogWindow window = LogWindow.EMPTY;
             Optional<LoadedCheckpoint> latest = store.latest();
             if (latest.isPresent()) {
                 Checkpoint c = latest.get().checkpoint();
@@ -125,17 +134,19 @@ public final class SupernetTrainer {
                 }
                 state = c.state();
                 elapsed = Double.parseDouble(c.attributes().getOrDefault("elapsed_seconds", "0"));
+                window = LogWindow.of(c.attributes());
                 out.println("compofa: resuming " + config.name() + " at epoch " + state.epoch() + " batch "
                         + state.batchIndex() + " (step " + state.globalStep() + ") from " + latest.get().file());
             }
-            return loop(phase, store, momentum, ws, state, elapsed, dir);
+            return loop(phase, store, momentum, ws, state, elapsed, window, dir);
         } finally {
             momentum.values().forEach(Tensor::close);
         }
     }
 
     private PhaseResult loop(Phase phase, CheckpointStore store, Map<String, Tensor> momentum, Workspace ws,
-                             RunState start, double elapsedBefore, Path dir) throws IOException {
+                             RunState start, double elapsedBefore, LogWindow resumedWindow, Path dir)
+            throws IOException {
         TrainingConfig config = phase.config();
         int perEpoch = loader.batchesPerEpoch();
         LearningRateSchedule schedule = config.schedule(perEpoch);
@@ -145,9 +156,10 @@ public final class SupernetTrainer {
         double elapsed = elapsedBefore;
         long t0 = System.nanoTime();
         long lastCheckpoint = t0;
-        double windowLoss = 0;
-        double windowTop1 = 0;
-        int windowCount = 0;
+        // Sums since the last log row; restored on resume so the next row averages the same steps.
+        double windowLoss = resumedWindow.loss();
+        double windowTop1 = resumedWindow.top1();
+        int windowCount = resumedWindow.count();
         double lastLoss = Double.NaN;
         double lastTop1 = Double.NaN;
         long windowStart = t0;
@@ -157,10 +169,9 @@ public final class SupernetTrainer {
             t.setDaemon(true);
             return t;
         });
-        try (CsvLog log = CsvLog.open(dir.resolve("log.csv"), List.of("step", "epoch", "batch", "lr", "loss", "top1",
-                "images_per_s", "elapsed_s"));
+        try (CsvLog log = CsvLog.openResumed(dir.resolve("log.csv"), LOG_COLUMNS, "step", state.globalStep());
              ProgressBar bar = ProgressBar.onStdout(config.name(), totalSteps, "step")) {
-            bar.update(state.globalStep());
+            bar.resumeAt(state.globalStep());
             CompletableFuture<Batch> next = state.globalStep() < totalSteps ? fetch(prefetch, config, state) : null;
             while (state.globalStep() < totalSteps && state.globalStep() < stopAfterSteps) {
                 Batch batch = next.join();
@@ -195,7 +206,8 @@ public final class SupernetTrainer {
                 }
                 if (epochEnd || (now - lastCheckpoint) / 1e9 >= checkpointEverySeconds
                         || state.globalStep() == totalSteps || state.globalStep() >= stopAfterSteps) {
-                    save(store, phase, state, momentum, elapsed + (now - t0) / 1e9);
+                    save(store, phase, state, momentum, elapsed + (now - t0) / 1e9,
+                            new LogWindow(windowLoss, windowTop1, windowCount));
                     lastCheckpoint = now;
                 }
             }
@@ -217,13 +229,47 @@ public final class SupernetTrainer {
     }
 
     private void save(CheckpointStore store, Phase phase, RunState state, Map<String, Tensor> momentum,
-                      double elapsed) throws IOException {
+                      double elapsed, LogWindow window) throws IOException {
         List<NamedArray> arrays = new ArrayList<>(student.parameters().toArrays());
         momentum.forEach((name, t) -> arrays.add(new NamedArray(MOMENTUM_PREFIX + name, t.shape(), t.toArray())));
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("elapsed_seconds", Double.toString(elapsed));
         attributes.put("phase", phase.config().name());
+        window.putInto(attributes);
         store.save(new Checkpoint(phase.config().name(), phase.spaceId(), state, phase.config(), attributes, arrays));
+    }
+
+    /**
+     * The log's averaging window at a checkpoint: loss and top-1 sums over the {@code count} steps
+     * since the last row. Stored as checkpoint attributes ({@link Double#toString} round-trips
+     * exactly); a checkpoint without them (older, or at a row) gives the empty window.
+     */
+    record LogWindow(double loss, double top1, int count) {
+        static final LogWindow EMPTY = new LogWindow(0, 0, 0);
+
+        static LogWindow of(Map<String, String> attributes) {
+            String n = attributes.get("log_window_steps");
+            if (n == null) {
+                return EMPTY;
+            }
+            try {
+                LogWindow w = new LogWindow(Double.parseDouble(attributes.getOrDefault("log_window_loss_sum", "0")),
+                        Double.parseDouble(attributes.getOrDefault("log_window_top1_sum", "0")), Integer.parseInt(n));
+                if (w.count < 0) {
+                    throw new NumberFormatException("negative step count " + w.count);
+                }
+                return w;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("checkpoint attributes log_window_*: " + e.getMessage()
+                        + "; allowed: a step count >= 0 and two decimal sums", e);
+            }
+        }
+
+        void putInto(Map<String, String> attributes) {
+            attributes.put("log_window_steps", Integer.toString(count));
+            attributes.put("log_window_loss_sum", Double.toString(loss));
+            attributes.put("log_window_top1_sum", Double.toString(top1));
+        }
     }
 
     /** Top-1 accuracy in percent of logits [n][classes] against labels. */

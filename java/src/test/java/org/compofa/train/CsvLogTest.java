@@ -35,6 +35,32 @@ class CsvLogTest {
     }
 
     @Test
+    void resumingDropsTheRowsAfterTheCheckpointStepSoNoneAppearsTwice() throws IOException {
+        Path file = dir.resolve("resume/log.csv");
+        List<String> cols = List.of("note", "step", "loss");
+        try (CsvLog log = CsvLog.openResumed(file, cols, "step", 0)) { // a fresh run: nothing to drop
+            log.append("a,\"b\"\nc", 20L, 2.5);
+            log.append(null, 40L, 2.25);
+            log.append("x", 60L, 2.0); // after the last checkpoint (step 50), then killed
+        }
+        Files.writeString(file, "y,8", StandardOpenOption.APPEND); // and a row cut by the kill
+        try (CsvLog log = CsvLog.openResumed(file, cols, "step", 50)) {
+            log.append("x", 60L, 2.0); // recomputed
+        }
+        assertEquals("note,step,loss\n\"a,\"\"b\"\"\nc\",20,2.5\n,40,2.25\nx,60,2.0\n", Files.readString(file));
+
+        try (CsvLog log = CsvLog.openResumed(file, cols, "step", 0)) { // killed before the first checkpoint
+            log.append("z", 20L, 9.0);
+        }
+        assertEquals(List.of("note,step,loss", "z,20,9.0"), Files.readAllLines(file));
+
+        Files.writeString(file, "note,step,loss\nq,twelve,1\n");
+        var e = assertThrows(IOException.class, () -> CsvLog.openResumed(file, cols, "step", 5));
+        assertTrue(e.getMessage().contains("no whole-number step in column 2"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> CsvLog.openResumed(file, cols, "epoch", 5));
+    }
+
+    @Test
     void fieldsAreQuotedWhenNeeded() throws IOException {
         Path file = dir.resolve("q.csv");
         try (CsvLog log = CsvLog.open(file, List.of("name", "value"))) {

@@ -38,6 +38,21 @@ class ProgressBarTest {
     }
 
     @Test
+    void aResumedBarRatesOnlyThisProcesssItemsOverThisProcesssTime() {
+        ProgressBar p = bar(100_000, false, 10);
+        p.resumeAt(60_000); // done by a killed process; no line printed for it
+        assertEquals("", printed());
+        clock.addAndGet(4 * SECOND);
+        p.update(60_020); // 20 steps here in 4 s: 5/s, not 15005/s; 39980 left at 5/s
+        assertEquals("epoch 3/125 60020/100000  60.0% | 5.00 img/s | ETA 2:13:16", p.render());
+        clock.addAndGet(SECOND);
+        p.update(70_000); // crosses 70 %: one line
+        assertTrue(printed().startsWith("epoch 3/125 70000/100000  70.0% | 2000 img/s |"), printed());
+        assertThrows(IllegalStateException.class, () -> p.resumeAt(10), "only before any progress");
+        assertThrows(IllegalArgumentException.class, () -> bar(10, false, 10).resumeAt(11));
+    }
+
+    @Test
     void rateAndDurationFormats() {
         assertEquals("7.89", ProgressBar.formatRate(7.891));
         assertEquals("45.7", ProgressBar.formatRate(45.67));

@@ -114,6 +114,46 @@ class SupernetTrainerTest {
         }
     }
 
+    /** The log's rows without the timing columns (images_per_s, elapsed_s), which differ between runs. */
+    private static List<String> logWithoutTimes(Path log) throws IOException {
+        return Files.readAllLines(log).stream().map(l -> String.join(",", List.of(l.split(",")).subList(0, 6)))
+                .toList();
+    }
+
+    @Test
+    void killedRunsRecomputeTheStepsAfterTheirCheckpointWithoutRepeatingLogRows(@TempDir Path dir)
+            throws IOException {
+        TrainingConfig c = config("compound", 2, 0.05, 0, 2);
+        Phase phase = new Phase(c, SubnetSource.uniform(space()), space().id());
+        try (ComputeContext ctx = ComputeContext.open(Backend.CPU)) {
+            try (Network a = new Network(ctx, tinySpec(), 8)) {
+                new SupernetTrainer(a, null, loader(96, 16), dir.resolve("a"), QUIET).logEvery(2).run(phase);
+            }
+            // Killed at step 5 (checkpoint at 5, halfway through a log window: rows at 2 and 4).
+            try (Network b = new Network(ctx, tinySpec(), 8)) {
+                new SupernetTrainer(b, null, loader(96, 16), dir.resolve("b"), QUIET).logEvery(2).stopAfterStep(5)
+                        .run(phase);
+            }
+            // Resumed, then killed after step 9 before its checkpoint was written: the newest checkpoint
+            // is the epoch end at 6, and the row of step 8 is past it.
+            try (Network b = new Network(ctx, tinySpec(), 8)) {
+                new SupernetTrainer(b, null, loader(96, 16), dir.resolve("b"), QUIET).logEvery(2).stopAfterStep(9)
+                        .run(phase);
+            }
+            Files.delete(new CheckpointStore(dir.resolve("b/compound"), "compound", 2).pathFor(9));
+            try (Network b = new Network(ctx, tinySpec(), 99)) {
+                PhaseResult r = new SupernetTrainer(b, null, loader(96, 16), dir.resolve("b"), QUIET).logEvery(2)
+                        .run(phase);
+                assertEquals(12, r.state().globalStep());
+            }
+        }
+        List<String> uninterrupted = logWithoutTimes(dir.resolve("a/compound/log.csv"));
+        assertEquals(List.of("0", "2", "4", "6", "8", "10", "12"),
+                uninterrupted.stream().map(l -> l.split(",")[0].replace("step", "0")).toList());
+        assertEquals(uninterrupted, logWithoutTimes(dir.resolve("b/compound/log.csv")),
+                "no row twice, and the rows of recomputed steps (loss and top-1 averages too) are bit-identical");
+    }
+
     @Test
     void resumingWithAnotherConfigIsRefused(@TempDir Path dir) throws IOException {
         try (ComputeContext ctx = ComputeContext.open(Backend.CPU); Network net = new Network(ctx, tinySpec(), 1)) {
