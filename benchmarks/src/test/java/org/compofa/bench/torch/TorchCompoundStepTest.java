@@ -65,6 +65,7 @@ class TorchCompoundStepTest {
 
     @Test
     void compoundStepMatchesLibtorch() {
+        LibtorchPreflight.assumeLoadable();
         torch.set_num_threads(1);
         boolean mkldnn = torch.globalContext().userEnabledMkldnn();
         torch.globalContext().setUserEnabledMkldnn(false);  // the oracle is ATen's plain kernels (class comment)
