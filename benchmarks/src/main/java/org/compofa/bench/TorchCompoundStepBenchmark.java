@@ -64,7 +64,6 @@ public class TorchCompoundStepBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        torch.set_num_threads(threads);
         CompoundStepCase c = CompoundStepCase.parse(net, imagenetBatch);
         int r = c.resolution();
         int n = c.batch();
@@ -78,6 +77,9 @@ public class TorchCompoundStepBenchmark {
             student = new TorchSupernet(s);
             teacher = new TorchSupernet(t);
         }
+        // libtorch's first call comes after libcompofa is loaded, so both runtimes start under the same
+        // OpenMP settings (ThreadingDefaults: passive wait unless the environment says otherwise).
+        torch.set_num_threads(threads);
         TrainingConfig config = TrainingPreset.COMPOFA_PHASE2.config().withBatchSize(n).withResolutions(List.of(r));
         step = new TorchCompoundStep(student, teacher, config);
         Batch batch = StepThroughput.syntheticBatch(c.net(), r, n);
