@@ -141,6 +141,36 @@ class NativeLibraryLoaderTest {
         assertTrue(e.getMessage().contains("cannot open"), e.getMessage());
     }
 
+    /** A library whose dependency is missing (as libopenblas.so.0 on a bare machine): the loader's own words. */
+    @Test
+    void loader_missingDependency_namesTheMissingLibrary(@TempDir Path dir) throws Exception {
+        Path source = dir.resolve("dep.c");
+        Files.writeString(source, "int compofa_test_dep(void) { return 1; }\n");
+        Path dep = dir.resolve("libcompofa_vanished_dep.so");
+        assumeTrue(run(dir, "cc", "-shared", "-fPIC", "-o", dep.toString(), source.toString()),
+                "no C compiler to build the test library");
+        Path user = dir.resolve("user.c");
+        Files.writeString(user, "int compofa_test_dep(void);\nint compofa_test_user(void) { return compofa_test_dep(); }\n");
+        Path lib = dir.resolve(NativeLibrary.FILE_NAME);
+        assertTrue(run(dir, "cc", "-shared", "-fPIC", "-o", lib.toString(), user.toString(),
+                "-L" + dir, "-lcompofa_vanished_dep"), "linking the test library");
+        Files.delete(dep);  // now its dependency is missing, as on a machine without libopenblas0
+        NativeLibraryException e = assertThrows(NativeLibraryException.class,
+                () -> NativeLibrary.load(dir.toString(), null, dir, Arena.global()));
+        assertTrue(e.attempts().get(0).contains("libcompofa_vanished_dep.so: cannot open shared object file"),
+                e.attempts().toString());
+    }
+
+    private static boolean run(Path dir, String... command) throws InterruptedException {
+        try {
+            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     @Test
     void loader_noPropertyNoResource_listsEveryAttempt(@TempDir Path cache) throws IOException {
         try (URLClassLoader empty = new URLClassLoader(new URL[0], null)) {
