@@ -38,8 +38,8 @@ bool must_accept(const SliceCall& c) {
     if (c.null_strided || c.null_contiguous) return false;
     if (c.d0 < 1 || c.d1 < 1 || c.d2 < 1) return false;
     if (c.s1 < c.d2) return false;
-    if ((i128)c.s0 < (i128)(c.d1 - 1) * c.s1 + c.d2) return false;
-    const i128 span = (i128)(c.d0 - 1) * c.s0 + (i128)(c.d1 - 1) * c.s1 + c.d2;
+    if ((i128)c.s0 < ((i128)c.d1 - 1) * c.s1 + c.d2) return false;
+    const i128 span = ((i128)c.d0 - 1) * c.s0 + ((i128)c.d1 - 1) * c.s1 + c.d2;
     if ((i128)c.offset + span > (i128)c.strided_len) return false;
     return (i128)c.d0 * c.d1 * c.d2 <= (i128)c.contiguous_len;
 }
@@ -73,11 +73,11 @@ SliceCall random_call(fuzz::Rng& r) {
     // A stride meeting its rule (plus a little slack) where that fits in int64, else an odd one.
     const i128 s1_min = (i128)c.d2, s1_sane = s1_min + r.range(0, 3);
     c.s1 = sane && s1_sane <= INT64_MAX ? (int64_t)s1_sane : pick_stride(r, (int64_t)c.d1 - 1, 0);
-    const i128 s0_sane = (i128)(c.d1 - 1) * c.s1 + c.d2 + r.range(0, 3);
+    const i128 s0_sane = ((i128)c.d1 - 1) * c.s1 + c.d2 + r.range(0, 3);
     if (sane && s0_sane >= INT64_MIN && s0_sane <= INT64_MAX && r.chance(0.9)) {
         c.s0 = (int64_t)s0_sane;
     } else if (r.chance(0.3)) {  // the minimum as int64 arithmetic would wrap it, +- a little
-        c.s0 = (int64_t)((uint64_t)(int64_t)(c.d1 - 1) * (uint64_t)c.s1 + (uint64_t)(int64_t)c.d2 + (uint64_t)r.range(-2, 2));
+        c.s0 = (int64_t)((uint64_t)((int64_t)c.d1 - 1) * (uint64_t)c.s1 + (uint64_t)(int64_t)c.d2 + (uint64_t)r.range(-2, 2));
     } else {
         c.s0 = pick_stride(r, (int64_t)c.d0 - 1, c.s1);
     }
@@ -85,7 +85,7 @@ SliceCall random_call(fuzz::Rng& r) {
                                            uint64_t(1) << 63, (uint64_t(1) << 62) + (uint64_t(1) << 40)};
     c.offset = r.chance(0.85) ? r.below(9) : r.chance(0.8) ? r.pick(odd_offsets) : r.next();
     // Buffer lengths: what the slice needs (sometimes a little short) when that is small, else small.
-    const i128 span = (i128)(c.d0 - 1) * c.s0 + (i128)(c.d1 - 1) * c.s1 + c.d2;
+    const i128 span = ((i128)c.d0 - 1) * c.s0 + ((i128)c.d1 - 1) * c.s1 + c.d2;
     const i128 strided_need = (i128)c.offset + span, count = (i128)c.d0 * c.d1 * c.d2;
     auto length_for = [&](i128 need) -> uint64_t {
         if (need >= 1 && need <= (i128)kMaxBuffer - 3) {
