@@ -97,10 +97,10 @@ int32_t compofa_slice_gather(compofa_context* ctx, compofa_stream* stream, const
     return guarded(__func__, [&] {
         compofa_context* c = context_of(ctx);
         void* native = native_stream_of(c, stream);
-        check_slice(d0, d1, d2, s0, s1);
+        const int64_t span = checked_slice_span(d0, d1, d2, s0, s1);
         if (src_offset > ((uint64_t)1 << 40)) fail(COMPOFA_ERR_INVALID_ARGUMENT, "src_offset beyond 2^40 elements");
-        check_tensor(c, "src", src, src_len, (int64_t)src_offset + slice_span(d0, d1, d2, s0, s1));
-        check_tensor(c, "dst", dst, dst_len, (int64_t)d0 * d1 * d2);
+        check_tensor(c, "src", src, src_len, (int64_t)src_offset + span);  // <= 2^41
+        check_tensor(c, "dst", dst, dst_len, (int64_t)d0 * d1 * d2);      // <= span
         Gather op{{d0, d1, d2, s0, s1}, src + src_offset, dst};
         kernels_for(c).gather(op, native);
     });
@@ -112,10 +112,10 @@ int32_t compofa_slice_scatter_add(compofa_context* ctx, compofa_stream* stream, 
     return guarded(__func__, [&] {
         compofa_context* c = context_of(ctx);
         void* native = native_stream_of(c, stream);
-        check_slice(d0, d1, d2, s0, s1);
+        const int64_t span = checked_slice_span(d0, d1, d2, s0, s1);
         if (dst_offset > ((uint64_t)1 << 40)) fail(COMPOFA_ERR_INVALID_ARGUMENT, "dst_offset beyond 2^40 elements");
-        check_tensor(c, "src", src, src_len, (int64_t)d0 * d1 * d2);
-        check_tensor(c, "dst", dst, dst_len, (int64_t)dst_offset + slice_span(d0, d1, d2, s0, s1));
+        check_tensor(c, "src", src, src_len, (int64_t)d0 * d1 * d2);      // <= span
+        check_tensor(c, "dst", dst, dst_len, (int64_t)dst_offset + span);  // <= 2^41
         ScatterAdd op{{d0, d1, d2, s0, s1}, src, alpha, dst + dst_offset};
         kernels_for(c).scatter_add(op, native);
     });

@@ -12,6 +12,18 @@ namespace {
 
 std::string str(int64_t v) { return std::to_string(v); }
 
+// Decimal text of a 128-bit value (a bound that does not fit int64 is still printed exactly).
+std::string str128(__int128 v) {
+    if (v >= INT64_MIN && v <= INT64_MAX) return str((int64_t)v);
+    const bool negative = v < 0;
+    unsigned __int128 u = negative ? -(unsigned __int128)v : (unsigned __int128)v;
+    std::string digits;
+    for (; u != 0; u /= 10) digits.insert(digits.begin(), char('0' + int(u % 10)));
+    return negative ? "-" + digits : digits;
+}
+
+constexpr int64_t kMaxSliceSpan = int64_t(1) << 40;
+
 bool is_kernel_size(int32_t k) { return k == 3 || k == 5 || k == 7; }
 
 // True once: whether any CUDA device exists, so host backends can refuse device pointers.
@@ -65,6 +77,9 @@ void check_location(compofa_context* ctx, const char* name, const void* ptr) {
 
 void check_tensor(compofa_context* ctx, const char* name, const void* ptr, uint64_t len, int64_t need,
                   bool optional) {
+    // A negative need is a size computation gone wrong upstream: refuse it rather than compare it as unsigned.
+    if (need < 0)
+        fail(COMPOFA_ERR_INVALID_ARGUMENT, std::string(name) + ": the sizes give a negative element count " + str(need));
     if (ptr == nullptr) {
         if (optional) return;
         fail(COMPOFA_ERR_INVALID_ARGUMENT, std::string(name) + " is NULL; this op needs " + str(need) + " floats");
@@ -77,8 +92,10 @@ void check_tensor(compofa_context* ctx, const char* name, const void* ptr, uint6
 
 void check_disjoint(const char* out_name, const float* out, int64_t out_need, const char* in_name, const float* in,
                     int64_t in_need) {
-    const auto o = reinterpret_cast<uintptr_t>(out), i = reinterpret_cast<uintptr_t>(in);
-    if (o < i + uint64_t(in_need) * sizeof(float) && i < o + uint64_t(out_need) * sizeof(float))
+    // 128-bit ends, so a buffer near the top of the address space cannot wrap its end around to 0.
+    using u128 = unsigned __int128;
+    const u128 o = reinterpret_cast<uintptr_t>(out), i = reinterpret_cast<uintptr_t>(in);
+    if (o < i + u128(uint64_t(in_need)) * sizeof(float) && i < o + u128(uint64_t(out_need)) * sizeof(float))
         fail(COMPOFA_ERR_INVALID_ARGUMENT, std::string(out_name) + " overlaps " + in_name +
                                                ": this op does not run in place; give " + out_name + " its own buffer");
 }
@@ -93,20 +110,23 @@ DwForward checked_dwconv_forward(compofa_context* ctx, const compofa_dwconv_shap
     return DwForward{s, x, weight, s.uses_t75() ? t75 : nullptr, s.uses_t53() ? t53 : nullptr, y};
 }
 
-int64_t slice_span(int32_t d0, int32_t d1, int32_t d2, int64_t s0, int64_t s1) {
-    return (int64_t)(d0 - 1) * s0 + (int64_t)(d1 - 1) * s1 + d2;
-}
-
-void check_slice(int32_t d0, int32_t d1, int32_t d2, int64_t s0, int64_t s1) {
+int64_t checked_slice_span(int32_t d0, int32_t d1, int32_t d2, int64_t s0, int64_t s1) {
+    // Every bound in 128 bits: in int64, (d1-1)*s1 wraps for huge s1, and s0 = -s1 then passed the
+    // s0 rule and cancelled in the span, so an OK slice touched offsets near +-2^63.
+    using i128 = __int128;
     if (d0 < 1 || d1 < 1 || d2 < 1)
         fail(COMPOFA_ERR_INVALID_ARGUMENT, "slice extents must be >= 1, got " + str(d0) + " x " + str(d1) + " x " + str(d2));
     if (s1 < d2)
         fail(COMPOFA_ERR_INVALID_ARGUMENT, "row stride s1=" + str(s1) + " must be >= d2=" + str(d2));
-    if (s0 < (int64_t)(d1 - 1) * s1 + d2)
-        fail(COMPOFA_ERR_INVALID_ARGUMENT, "block stride s0=" + str(s0) + " must be >= (d1-1)*s1+d2=" +
-                                               str((int64_t)(d1 - 1) * s1 + d2) + " so the slice does not overlap itself");
-    const __int128 span = (__int128)(d0 - 1) * s0 + (__int128)(d1 - 1) * s1 + d2;
-    if (span > ((__int128)1 << 40)) fail(COMPOFA_ERR_INVALID_ARGUMENT, "slice spans more than 2^40 elements");
+    const i128 min_s0 = (i128)(d1 - 1) * s1 + d2;
+    if ((i128)s0 < min_s0)
+        fail(COMPOFA_ERR_INVALID_ARGUMENT, "block stride s0=" + str(s0) + " must be >= (d1-1)*s1+d2=" + str128(min_s0) +
+                                               " so the slice does not overlap itself");
+    // Both strides are now >= 1, so the span is positive and at least d0*d1*d2.
+    const i128 span = (i128)(d0 - 1) * s0 + (i128)(d1 - 1) * s1 + d2;
+    if (span > kMaxSliceSpan)
+        fail(COMPOFA_ERR_INVALID_ARGUMENT, "slice spans " + str128(span) + " elements; allowed at most 2^40");
+    return (int64_t)span;
 }
 
 void check_dwconv_inputs(compofa_context* ctx, const DwShape& s, const float* x, uint64_t x_len,

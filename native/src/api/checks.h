@@ -42,8 +42,9 @@ DwForward checked_dwconv_forward(compofa_context* ctx, const compofa_dwconv_shap
 // A fused op's epilogue over `channels` output channels; returns the kernels' view of it.
 Epilogue checked_epilogue(compofa_context* ctx, const compofa_epilogue* epilogue, int32_t channels);
 
-void check_slice(int32_t d0, int32_t d1, int32_t d2, int64_t s0, int64_t s1);
-// Floats a slice spans from its first element: (d0-1)*s0 + (d1-1)*s1 + d2.
-int64_t slice_span(int32_t d0, int32_t d1, int32_t d2, int64_t s0, int64_t s1);
+// Checks a strided slice (extents >= 1, s1 >= d2, s0 >= (d1-1)*s1 + d2, span <= 2^40; all in 128-bit
+// arithmetic) and returns the floats it spans from its first element: (d0-1)*s0 + (d1-1)*s1 + d2,
+// which is also >= d0*d1*d2.
+int64_t checked_slice_span(int32_t d0, int32_t d1, int32_t d2, int64_t s0, int64_t s1);
 
 }  // namespace compofa

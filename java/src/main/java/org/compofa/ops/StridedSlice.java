@@ -1,5 +1,7 @@
 package org.compofa.ops;
 
+import java.util.function.LongSupplier;
+
 import org.compofa.bindings.InvalidArgumentException;
 
 /**
@@ -15,7 +17,10 @@ import org.compofa.bindings.InvalidArgumentException;
  */
 public record StridedSlice(long offset, int d0, int d1, int d2, long s0, long s1) {
 
-    /** @throws InvalidArgumentException for extents or strides outside what is allowed */
+    /**
+     * @throws InvalidArgumentException for extents or strides outside what is allowed, or a slice whose
+     *                                  last offset ({@code offset + span()}) does not fit a long
+     */
     public StridedSlice {
         if (offset < 0 || d0 < 1 || d1 < 1 || d2 < 1) {
             throw new InvalidArgumentException("slice offset=" + offset + " extents " + d0 + " x " + d1 + " x " + d2
@@ -24,9 +29,26 @@ public record StridedSlice(long offset, int d0, int d1, int d2, long s0, long s1
         if (s1 < d2) {
             throw new InvalidArgumentException("row stride s1=" + s1 + ": allowed >= d2=" + d2);
         }
-        if (s0 < (long) (d1 - 1) * s1 + d2) {
-            throw new InvalidArgumentException("block stride s0=" + s0 + ": allowed >= (d1-1)*s1+d2="
-                    + ((long) (d1 - 1) * s1 + d2) + " (the slice must not overlap itself)");
+        // Exact arithmetic: (d1-1)*s1 wraps for huge s1, and a wrapped bound let s0 < 0 through.
+        long minS0 = exact(d0, d1, d2, s0, s1, () -> Math.addExact(Math.multiplyExact(d1 - 1L, s1), d2));
+        if (s0 < minS0) {
+            throw new InvalidArgumentException("block stride s0=" + s0 + ": allowed >= (d1-1)*s1+d2=" + minS0
+                    + " (the slice must not overlap itself)");
+        }
+        exact(d0, d1, d2, s0, s1, () -> Math.addExact(offset, spanOf(d0, d1, d2, s0, s1)));
+    }
+
+    private static long spanOf(int d0, int d1, int d2, long s0, long s1) {
+        return Math.addExact(Math.addExact(Math.multiplyExact(d0 - 1L, s0), Math.multiplyExact(d1 - 1L, s1)), d2);
+    }
+
+    /** Runs offset arithmetic, turning a long overflow into the typed exception naming the slice. */
+    private static long exact(int d0, int d1, int d2, long s0, long s1, LongSupplier arithmetic) {
+        try {
+            return arithmetic.getAsLong();
+        } catch (ArithmeticException e) {
+            throw new InvalidArgumentException("slice extents " + d0 + " x " + d1 + " x " + d2 + " with strides s0=" + s0
+                    + " s1=" + s1 + ": its offsets overflow a long; allowed only slices whose last offset fits");
         }
     }
 
@@ -49,12 +71,12 @@ public record StridedSlice(long offset, int d0, int d1, int d2, long s0, long s1
         return new StridedSlice(((long) m * kMax + m) * cMax, k, k, c, (long) kMax * cMax, cMax);
     }
 
-    /** Floats from the first to the last element: (d0-1)*s0 + (d1-1)*s1 + d2. */
+    /** Floats from the first to the last element: (d0-1)*s0 + (d1-1)*s1 + d2 (checked to fit, with offset). */
     public long span() {
-        return (long) (d0 - 1) * s0 + (long) (d1 - 1) * s1 + d2;
+        return spanOf(d0, d1, d2, s0, s1);
     }
 
-    /** Number of elements: d0*d1*d2. */
+    /** Number of elements: d0*d1*d2 (at most span(), so it fits a long). */
     public long count() {
         return (long) d0 * d1 * d2;
     }

@@ -20,6 +20,9 @@ public enum Layout {
     /** Class labels {@code [n]}, int32 (not float), e.g. the targets of the cross-entropy. */
     LABELS(1, "[n] int32");
 
+    /** The most elements a shape may have: every element is 4 bytes and the byte size must fit a long. */
+    public static final long MAX_ELEMENTS = Long.MAX_VALUE / Float.BYTES;
+
     private final int rank;
     private final String dims;
 
@@ -46,8 +49,9 @@ public enum Layout {
     /**
      * Checks a shape and returns its element count.
      *
-     * @throws InvalidArgumentException when the rank differs, a dimension is below 1, or (DW_WEIGHT) the
-     *                                  two kernel dimensions differ or are not 3, 5 or 7
+     * @throws InvalidArgumentException when the rank differs, a dimension is below 1, the element count
+     *                                  exceeds {@link #MAX_ELEMENTS} (or overflows a long), or (DW_WEIGHT)
+     *                                  the two kernel dimensions differ or are not 3, 5 or 7
      */
     public long validate(int... shape) {
         if (shape == null || shape.length != rank) {
@@ -60,7 +64,16 @@ public enum Layout {
                 throw new InvalidArgumentException(this + " shape " + Arrays.toString(shape)
                         + ": every dimension must be >= 1");
             }
-            count = Math.multiplyExact(count, d);
+            try {
+                count = Math.multiplyExact(count, d);
+            } catch (ArithmeticException e) {
+                count = Long.MAX_VALUE;  // past MAX_ELEMENTS: refused below with the shape named
+            }
+        }
+        if (count > MAX_ELEMENTS) {
+            throw new InvalidArgumentException(this + " shape " + Arrays.toString(shape) + ": "
+                    + (count == Long.MAX_VALUE ? "the element count overflows a long" : count + " elements")
+                    + "; allowed at most " + MAX_ELEMENTS + " elements, so the size in bytes fits a long");
         }
         if (this == DW_WEIGHT && (shape[0] != shape[1] || (shape[0] != 3 && shape[0] != 5 && shape[0] != 7))) {
             throw new InvalidArgumentException("DW_WEIGHT shape " + Arrays.toString(shape)
