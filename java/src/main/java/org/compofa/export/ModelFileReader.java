@@ -53,7 +53,7 @@ final class ModelFileReader {
         byte[] all = readAll(file);
         checkFrame(file, all);
         Body in = new Body(file, all);
-        Map<String, String> header = header(file, in);
+        Map<String, String> header = header(in);
         List<NamedArray> arrays = arrays(in);
         if (in.remaining() != 0) {
             throw in.malformed(in.remaining() + " bytes after the last array, before the checksum");
@@ -67,7 +67,8 @@ final class ModelFileReader {
             requireEnoughWeights(file, g, subnet, arrays);
             spec = NetworkSpec.of(g, subnet);
         } catch (IllegalArgumentException | ArithmeticException e) {
-            throw in.malformed("header does not describe a network: " + e.getMessage());
+            throw new ModelFileException(file, Reason.MALFORMED, "header does not describe a network: "
+                    + e.getMessage(), e);
         }
         String spaceId = require(file, header, "space");
         Network net = new Network(ctx, spec, 0);
@@ -123,12 +124,13 @@ final class ModelFileReader {
         int stored = ByteBuffer.wrap(all, all.length - 4, 4).getInt();
         if (stored != (int) crc.getValue()) {
             throw new ModelFileException(file, Reason.CHECKSUM_MISMATCH, String.format(
-                    "stored CRC32C %08x, contents give %08x (truncated or altered file)", stored, (int) crc.getValue()));
+                    "stored CRC32C %08x, contents give %08x (truncated or altered file)", stored,
+                    (int) crc.getValue()));
         }
     }
 
     /** The {@code key=value} header: strict UTF-8, every line a pair, no key twice. */
-    private static Map<String, String> header(Path file, Body in) throws ModelFileException {
+    private static Map<String, String> header(Body in) throws ModelFileException {
         int length = in.readInt("header length");
         byte[] bytes = in.bytes(length, "header");
         String text;
