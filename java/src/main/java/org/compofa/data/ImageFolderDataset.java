@@ -160,7 +160,7 @@ public final class ImageFolderDataset implements Dataset {
 
                 @Override
                 public FileVisitResult visitFileFailed(Path file, IOException e) {
-                    skipped.add(new SkippedFile(file, "cannot be read (" + e + ")"));
+                    skipped.add(new SkippedFile(file, "cannot be read (" + e.getClass().getSimpleName() + ")"));
                     return FileVisitResult.CONTINUE;
                 }
             });

@@ -47,7 +47,8 @@ public final class AccuracyTable {
         this.spaceId = Objects.requireNonNull(spaceId, "spaceId");
         this.dataset = Objects.requireNonNull(dataset, "dataset");
         if (spaceId.contains("\n") || dataset.contains("\n")) {
-            throw new IllegalArgumentException("space id and dataset must be one line each: " + spaceId + " / " + dataset);
+            throw new IllegalArgumentException("space id and dataset must be one line each: " + spaceId + " / "
+                    + dataset);
         }
         top1.forEach((s, a) -> {
             Objects.requireNonNull(s, "subnet");
@@ -110,7 +111,12 @@ public final class AccuracyTable {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": no such accuracy table");
         }
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IOException(file + ": cannot read the accuracy table (" + e + ")", e);
+        }
         List<String> lines = text.lines().toList();
         if (lines.isEmpty() || !lines.get(0).equals(MAGIC)) {
             throw new IOException(file + ": not a compofa accuracy table (first line must be '" + MAGIC + "')");
