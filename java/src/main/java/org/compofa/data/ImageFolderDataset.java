@@ -4,13 +4,19 @@ import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
@@ -18,7 +24,9 @@ import javax.imageio.ImageIO;
  * An ImageNet-style folder: one sub-folder per class ({@code root/<class>/<image>}), classes
  * numbered in sorted name order, images sorted by path within a class (torchvision's
  * {@code ImageFolder} order). JPEG and PNG files count ({@code .jpg .jpeg .png}, any case, searched
- * recursively within a class folder); other files are skipped and their number is logged.
+ * recursively within a class folder); every other entry (another name, a broken link, a link to a
+ * folder, a file or folder that cannot be read) is skipped, listed in {@link #skipped()} with its
+ * reason, and the counts per reason are logged.
  *
  * <p>Images are decoded lazily with {@link ImageIO} on each {@link #image} call (nothing is cached),
  * to RGB (alpha dropped) or to grayscale with Pillow's ITU-R 601-2 luma ({@code convert("L")});
@@ -51,16 +59,41 @@ public final class ImageFolderDataset implements Dataset {
     private final List<String> classNames;
     private final List<Path> files;
     private final int[] labels;
-    private final int skippedFiles;
+    private final List<SkippedFile> skipped;
+
+    /**
+     * An entry of a class folder that is not used.
+     *
+     * @param file   the entry
+     * @param reason why, in words (one of the {@code SKIP_*} texts, or a read error)
+     */
+    public record SkippedFile(Path file, String reason) {
+        /** Checks that neither is null. */
+        public SkippedFile {
+            Objects.requireNonNull(file, "file");
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /** Reason: a name other than {@code .jpg .jpeg .png}. */
+    public static final String SKIP_NOT_AN_IMAGE_NAME = "not a .jpg/.jpeg/.png name";
+    /** Reason: a symbolic link whose target does not exist (or a link loop). */
+    public static final String SKIP_BROKEN_LINK = "broken symbolic link";
+    /** Reason: a symbolic link to a folder; links are not followed into folders. */
+    public static final String SKIP_LINK_TO_FOLDER = "symbolic link to a folder (not followed)";
+    /** Reason: a device, pipe or socket. */
+    public static final String SKIP_NOT_A_FILE = "not a regular file";
+    /** Reason: an image name, but this process may not read it. */
+    public static final String SKIP_NOT_READABLE = "not readable";
 
     private ImageFolderDataset(Path root, ColorMode colorMode, List<String> classNames, List<Path> files,
-            int[] labels, int skippedFiles) {
+            int[] labels, List<SkippedFile> skipped) {
         this.root = root;
         this.colorMode = colorMode;
         this.classNames = List.copyOf(classNames);
         this.files = List.copyOf(files);
         this.labels = labels;
-        this.skippedFiles = skippedFiles;
+        this.skipped = List.copyOf(skipped);
     }
 
     /**
@@ -75,38 +108,96 @@ public final class ImageFolderDataset implements Dataset {
             throw new DatasetException(root, "not a directory (expected one sub-folder per class)");
         }
         List<String> classNames = new ArrayList<>();
-        List<Path> files = new ArrayList<>();
-        List<Integer> labels = new ArrayList<>();
-        int skipped = 0;
         try (Stream<Path> entries = Files.list(root)) {
             entries.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().forEach(classNames::add);
-            for (int label = 0; label < classNames.size(); label++) {
-                try (Stream<Path> walk = Files.walk(root.resolve(classNames.get(label)))) {
-                    List<Path> regular = walk.filter(Files::isRegularFile).sorted().toList();
-                    for (Path file : regular) {
-                        if (isImageName(file)) {
-                            files.add(file);
-                            labels.add(label);
-                        } else {
-                            skipped++;
-                        }
-                    }
-                }
-            }
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new DatasetException(root, "cannot list the class folders: " + e, e);
         }
         if (classNames.isEmpty()) {
             throw new DatasetException(root, "no class sub-folders");
         }
-        if (files.isEmpty()) {
-            throw new DatasetException(root, "no .jpg/.jpeg/.png files in " + classNames.size() + " class folders");
+        List<Path> files = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        List<SkippedFile> skipped = new ArrayList<>();
+        for (int label = 0; label < classNames.size(); label++) {
+            List<Path> used = new ArrayList<>();
+            scan(root.resolve(classNames.get(label)), used, skipped);
+            used.sort(null);
+            for (Path file : used) {
+                files.add(file);
+                labels.add(label);
+            }
         }
-        int skippedFinal = skipped;
-        LOG.log(skipped > 0 ? Level.INFO : Level.DEBUG, () -> root + ": " + files.size() + " images in "
-                + classNames.size() + " classes; " + skippedFinal + " other files ignored");
+        skipped.sort(java.util.Comparator.comparing(SkippedFile::file));
+        if (files.isEmpty()) {
+            throw new DatasetException(root, "no .jpg/.jpeg/.png files in " + classNames.size() + " class folders"
+                    + (skipped.isEmpty() ? "" : " (" + summary(skipped) + ")"));
+        }
+        LOG.log(skipped.isEmpty() ? Level.DEBUG : Level.INFO, () -> root + ": " + files.size() + " images in "
+                + classNames.size() + " classes; " + (skipped.isEmpty() ? "nothing skipped" : summary(skipped)));
         return new ImageFolderDataset(root, colorMode, classNames, files,
                 labels.stream().mapToInt(Integer::intValue).toArray(), skipped);
+    }
+
+    /**
+     * Walks one class folder without following links, adding each usable image to {@code used} and
+     * every other entry, with its reason, to {@code skipped}: a broken link or an unreadable file must
+     * be counted, not silently dropped.
+     */
+    private static void scan(Path classDir, List<Path> used, List<SkippedFile> skipped) {
+        try {
+            Files.walkFileTree(classDir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    String reason = skipReason(file, attrs);
+                    if (reason == null) {
+                        used.add(file);
+                    } else {
+                        skipped.add(new SkippedFile(file, reason));
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    skipped.add(new SkippedFile(file, "cannot be read (" + e.getClass().getSimpleName() + ")"));
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new DatasetException(classDir, "cannot walk the class folder: " + e, e);
+        }
+    }
+
+    /** Why an entry (attributes of the entry itself, links not followed) is skipped, or null to use it. */
+    private static String skipReason(Path file, BasicFileAttributes attrs) {
+        if (attrs.isSymbolicLink()) {
+            if (!Files.exists(file)) {
+                return SKIP_BROKEN_LINK;
+            }
+            if (Files.isDirectory(file)) {
+                return SKIP_LINK_TO_FOLDER;
+            }
+        }
+        if (!Files.isRegularFile(file)) {
+            return SKIP_NOT_A_FILE;
+        }
+        if (!isImageName(file)) {
+            return SKIP_NOT_AN_IMAGE_NAME;
+        }
+        if (!Files.isReadable(file)) {
+            return SKIP_NOT_READABLE;
+        }
+        return null;
+    }
+
+    /** "3 skipped: 2 not a .jpg/.jpeg/.png name, 1 broken symbolic link". */
+    private static String summary(List<SkippedFile> skipped) {
+        Map<String, Long> byReason = new TreeMap<>();
+        skipped.forEach(s -> byReason.merge(s.reason(), 1L, Long::sum));
+        StringBuilder sb = new StringBuilder().append(skipped.size()).append(" skipped: ");
+        byReason.forEach((r, n) -> sb.append(n).append(' ').append(r).append(", "));
+        return sb.substring(0, sb.length() - 2);
     }
 
     /** The folder scanned. */
@@ -124,9 +215,14 @@ public final class ImageFolderDataset implements Dataset {
         return files.get(index);
     }
 
-    /** Files in class folders that are not JPEG/PNG by name and were ignored. */
+    /** How many entries of the class folders were not used (see {@link #skipped()}). */
     public int skippedFiles() {
-        return skippedFiles;
+        return skipped.size();
+    }
+
+    /** Every entry of the class folders that is not used, sorted by path, each with the reason. */
+    public List<SkippedFile> skipped() {
+        return skipped;
     }
 
     @Override

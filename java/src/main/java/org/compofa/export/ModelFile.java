@@ -1,24 +1,19 @@
 package org.compofa.export;
 
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
 import org.compofa.nn.Network;
-import org.compofa.nn.NetworkSpec;
 import org.compofa.nn.SubnetExtractor;
 import org.compofa.report.AtomicFiles;
 import org.compofa.runtime.ComputeContext;
-import org.compofa.space.Activation;
 import org.compofa.space.MobileNetV3Geometry;
 import org.compofa.space.StageSpec;
 import org.compofa.space.StageTable;
@@ -31,7 +26,8 @@ import org.compofa.train.NamedArray;
  * without the supernet. Layout: magic {@code CMPFMODL}, int version, int header length, the header
  * ({@code key=value} lines: the subnet's JSON, space id, geometry), int array count, per array
  * (name, rank, dims, floats), then the CRC32C of everything before it. Written to a temporary file
- * and moved into place; a truncated or altered file fails to load with a message naming it.
+ * and moved into place; a truncated, altered or malformed file fails to load with a
+ * {@link ModelFileException} naming it ({@link ModelFileReader} holds the checks).
  */
 public final class ModelFile {
     /** First eight bytes. */
@@ -84,70 +80,17 @@ public final class ModelFile {
     }
 
     /**
-     * Loads a model onto {@code ctx}.
+     * Loads a model onto {@code ctx}. The file is untrusted: every length and count in it is
+     * bounded by the bytes left, and the architecture its header describes by the weights it holds,
+     * before anything is allocated.
      *
-     * @throws IOException naming the file: missing, not a model, unknown version, truncated, checksum
-     *                     mismatch, or inconsistent contents
+     * @throws ModelFileException naming the file and what is wrong: missing or unreadable, not a
+     *                            model, unknown version, truncated, checksum mismatch, a malformed
+     *                            length, count, header or array, or weights that do not fit the
+     *                            architecture
      */
-    public static Model read(Path file, ComputeContext ctx) throws IOException {
-        byte[] all;
-        try {
-            all = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new IOException(file + ": cannot read the model (" + e.getMessage() + ")", e);
-        }
-        if (all.length < 8 + 4 + 4 + 4 + 4 || !new String(all, 0, 8, StandardCharsets.US_ASCII).equals(MAGIC)) {
-            throw new IOException(file + ": not a compofa model (missing " + MAGIC + " header)");
-        }
-        CRC32C crc = new CRC32C();
-        crc.update(all, 0, all.length - 4);
-        int stored = ByteBuffer.wrap(all, all.length - 4, 4).getInt();
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(all, 8, all.length - 12))) {
-            int version = in.readInt();
-            if (version != VERSION) {
-                throw new IOException(file + ": model format version " + version + "; this library reads " + VERSION);
-            }
-            if ((int) crc.getValue() != stored) {
-                throw new IOException(file + ": checksum mismatch (truncated or altered file)");
-            }
-            int hl = in.readInt();
-            if (hl < 0 || hl > all.length) {
-                throw new IOException(file + ": corrupt header length " + hl);
-            }
-            Map<String, String> header = new LinkedHashMap<>();
-            for (String line : new String(in.readNBytes(hl), StandardCharsets.UTF_8).split("\n")) {
-                int eq = line.indexOf('=');
-                if (eq > 0) {
-                    header.put(line.substring(0, eq), line.substring(eq + 1));
-                }
-            }
-            Subnet subnet = SubnetJson.parse(require(file, header, "subnet"));
-            MobileNetV3Geometry g = geometry(file, header);
-            int n = in.readInt();
-            List<NamedArray> arrays = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                String name = new String(in.readNBytes(in.readInt()), StandardCharsets.UTF_8);
-                int[] shape = new int[in.readInt()];
-                long count = 1;
-                for (int d = 0; d < shape.length; d++) {
-                    shape[d] = in.readInt();
-                    count *= shape[d];
-                }
-                float[] v = new float[Math.toIntExact(count)];
-                ByteBuffer.wrap(in.readNBytes(4 * v.length)).asFloatBuffer().get(v);
-                arrays.add(new NamedArray(name, shape, v));
-            }
-            Network net = new Network(ctx, NetworkSpec.of(g, subnet), 0);
-            try {
-                net.parameters().load(arrays);
-            } catch (IllegalArgumentException e) {
-                net.close();
-                throw new IOException(file + ": weights do not match the architecture: " + e.getMessage(), e);
-            }
-            return new Model(net, subnet, require(file, header, "space"));
-        } catch (java.io.EOFException | IllegalArgumentException | ArithmeticException e) {
-            throw new IOException(file + ": corrupt model (" + e.getMessage() + ")", e);
-        }
+    public static Model read(Path file, ComputeContext ctx) throws ModelFileException {
+        return ModelFileReader.read(file, ctx);
     }
 
     private static Map<String, String> header(MobileNetV3Geometry g, Subnet subnet, String spaceId) {
@@ -167,29 +110,5 @@ public final class ModelFile {
         h.put("stages", st.toString());
         h.put("head", t.finalExpandWidth() + "," + t.featureMixWidth());
         return h;
-    }
-
-    private static MobileNetV3Geometry geometry(Path file, Map<String, String> h) throws IOException {
-        String[] stem = require(file, h, "stem").split(",");
-        String[] head = require(file, h, "head").split(",");
-        List<StageSpec> stages = new ArrayList<>();
-        for (String s : require(file, h, "stages").split(";")) {
-            String[] f = s.split(",");
-            stages.add(new StageSpec(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Activation.valueOf(f[2]),
-                    Boolean.parseBoolean(f[3])));
-        }
-        StageTable t = new StageTable(Integer.parseInt(stem[0]), Integer.parseInt(stem[1]),
-                Integer.parseInt(require(file, h, "first_block")), stages, Integer.parseInt(head[0]),
-                Integer.parseInt(head[1]));
-        return new MobileNetV3Geometry(t, Integer.parseInt(require(file, h, "input_channels")),
-                Integer.parseInt(require(file, h, "classes")));
-    }
-
-    private static String require(Path file, Map<String, String> h, String key) throws IOException {
-        String v = h.get(key);
-        if (v == null) {
-            throw new IOException(file + ": header entry '" + key + "' is missing");
-        }
-        return v;
     }
 }

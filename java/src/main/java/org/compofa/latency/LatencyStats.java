@@ -17,13 +17,47 @@ import java.util.Arrays;
  */
 public record LatencyStats(double medianMs, double minMs, double p10Ms, double p90Ms, double maxMs, int samples,
                            int outliers) {
-    /** Checks the values. */
+    /**
+     * Checks the values.
+     *
+     * @throws IllegalArgumentException naming the first rule broken (see {@link #violation})
+     */
     public LatencyStats {
-        if (samples < 1 || outliers < 0 || !(minMs >= 0) || !(medianMs >= minMs) || !(maxMs >= medianMs)
-                || !Double.isFinite(maxMs)) {
-            throw new IllegalArgumentException("latency stats need samples >= 1 and 0 <= min <= median <= max, finite: "
-                    + medianMs + "/" + minMs + "/" + maxMs + " ms, " + samples + " samples");
+        String broken = violation(medianMs, minMs, p10Ms, p90Ms, maxMs, samples, outliers);
+        if (broken != null) {
+            throw new IllegalArgumentException("latency stats: " + broken);
         }
+    }
+
+    /**
+     * The first rule these values break, or null: at least one kept run, no negative outlier count,
+     * every time finite, and {@code 0 <= min <= p10 <= median <= p90 <= max}.
+     */
+    static String violation(double medianMs, double minMs, double p10Ms, double p90Ms, double maxMs, int samples,
+                            int outliers) {
+        if (samples < 1) {
+            return "samples " + samples + ": at least 1 timed run is needed";
+        }
+        if (outliers < 0) {
+            return "outliers " + outliers + ": must be >= 0";
+        }
+        String[] names = {"min_ms", "p10_ms", "median_ms", "p90_ms", "max_ms"};
+        double[] v = {minMs, p10Ms, medianMs, p90Ms, maxMs};
+        for (int i = 0; i < v.length; i++) {
+            if (!Double.isFinite(v[i])) {
+                return names[i] + " " + v[i] + ": must be finite";
+            }
+        }
+        if (minMs < 0) {
+            return "min_ms " + minMs + ": must be >= 0";
+        }
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] < v[i - 1]) {
+                return names[i] + " " + v[i] + " is below " + names[i - 1] + " " + v[i - 1]
+                        + ": need min <= p10 <= median <= p90 <= max";
+            }
+        }
+        return null;
     }
 
     /**
@@ -50,12 +84,15 @@ public record LatencyStats(double medianMs, double minMs, double p10Ms, double p
                 kept[kept.length - 1], kept.length, s.length - kept.length);
     }
 
-    /** Linear-interpolation quantile of sorted values. */
+    /**
+     * Linear-interpolation quantile of sorted values, kept within its two neighbours (rounding of
+     * {@code a + t (b - a)} could step past {@code b} and break the p10 <= median <= p90 order).
+     */
     static double quantile(double[] sorted, double q) {
         double pos = q * (sorted.length - 1);
         int lo = (int) Math.floor(pos);
         int hi = Math.min(sorted.length - 1, lo + 1);
-        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+        return Math.min(sorted[hi], sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]));
     }
 
     /** (p90 - p10) / median in percent: the spread reported with each table entry. */

@@ -9,9 +9,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import org.compofa.report.AtomicFiles;
 import org.compofa.space.InvalidSubnetException;
 import org.compofa.space.SearchSpace;
+import org.compofa.space.SpaceCoverage;
 import org.compofa.space.Subnet;
 
 /**
@@ -24,6 +27,10 @@ import org.compofa.space.Subnet;
 public final class LatencyTable {
     /** First line of the CSV form. */
     public static final String MAGIC = "# compofa latency table v1";
+    /** Metadata key of the declared resolutions (a comma list). */
+    static final String RESOLUTIONS = "resolutions";
+    /** Metadata key of the declared row count. */
+    static final String SUBNETS = "subnets";
     static final List<String> COLUMNS = List.of("subnet", "resolution", "median_ms", "min_ms", "p10_ms", "p90_ms",
             "max_ms", "samples", "outliers", "spread_pct");
 
@@ -98,8 +105,12 @@ public final class LatencyTable {
         AtomicFiles.write(Path.of(base + ".json"), json.toString());
     }
 
+    /** The shared metadata plus what the table covers: its resolutions and its row count. */
     private Map<String, String> metadata() {
-        return TableFile.metadata(spaceId, platform);
+        Map<String, String> m = TableFile.metadata(spaceId, platform);
+        m.put(RESOLUTIONS, SpaceCoverage.resolutionsOf(entries.keySet()));
+        m.put(SUBNETS, Integer.toString(entries.size()));
+        return m;
     }
 
     static String row(Subnet s, LatencyStats st) {
@@ -108,10 +119,13 @@ public final class LatencyTable {
     }
 
     /**
-     * Reads a table written by {@link #write} ({@code <base>.csv}) and checks it against {@code space}.
+     * Reads a table written by {@link #write} ({@code <base>.csv}) and checks it against {@code space}:
+     * every row valid (see {@link #parseRow}), no subnet twice, each row at a declared resolution
+     * ({@code # resolutions=}; the space's resolutions for a table that predates that line), the
+     * declared row count ({@code # subnets=}, when present) matched, and, where the space can be
+     * enumerated, every subnet at each declared resolution present.
      *
-     * @throws IOException naming the file and line for a missing, truncated or corrupt file, a table of
-     *                     another space, an unknown or duplicated subnet
+     * @throws IOException naming the file, the line where there is one, and the rule broken
      */
     public static LatencyTable read(Path csv, SearchSpace space) throws IOException {
         TableFile file = TableFile.read(csv, MAGIC, "latency table",
@@ -121,40 +135,103 @@ public final class LatencyTable {
         }
         List<String> rows = file.rows(COLUMNS);
         Platform platform = file.platform();
+        List<Integer> resolutions = declaredResolutions(file, space);
         Map<Subnet, LatencyStats> entries = new LinkedHashMap<>();
         for (int i = 0; i < rows.size(); i++) {
             int line = file.lineOf(i);
             var parsed = parseRow(csv, line, rows.get(i), space);
-            if (entries.put(parsed.getKey(), parsed.getValue()) != null) {
-                throw new IOException(csv + ":" + line + ": subnet " + parsed.getKey().id() + " appears twice");
+            Subnet s = parsed.getKey();
+            if (!resolutions.contains(s.resolution())) {
+                throw new IOException(csv + ":" + line + ": subnet " + s.id() + " is at resolution " + s.resolution()
+                        + ", not one of the table's declared resolutions " + resolutions);
+            }
+            if (entries.put(s, parsed.getValue()) != null) {
+                throw new IOException(csv + ":" + line + ": subnet " + s.id() + " appears twice (each subnet once)");
             }
         }
         if (entries.isEmpty()) {
             throw new IOException(csv + ": the table has no entries");
         }
+        checkCoverage(file, space, resolutions, entries.keySet());
         return new LatencyTable(file.meta("space"), platform, entries);
     }
 
-    static Map.Entry<Subnet, LatencyStats> parseRow(Path file, int lineNo, String line, SearchSpace space)
-            throws IOException {
-        String[] f = line.split(",", -1);
-        if (f.length != COLUMNS.size()) {
-            throw new IOException(file + ":" + lineNo + ": " + f.length + " fields; expected " + COLUMNS.size());
+    private static List<Integer> declaredResolutions(TableFile file, SearchSpace space) throws IOException {
+        String declared = file.meta(RESOLUTIONS);
+        if (declared == null) {
+            return space.resolutions().values();
         }
         try {
-            Subnet s = space.validate(Subnet.parse(f[0]));
-            if (s.resolution() != Integer.parseInt(f[1])) {
-                throw new IOException(file + ":" + lineNo + ": resolution column " + f[1] + " differs from " + f[0]);
-            }
-            LatencyStats st = new LatencyStats(Double.parseDouble(f[2]), Double.parseDouble(f[3]),
-                    Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]),
-                    Integer.parseInt(f[7]), Integer.parseInt(f[8]));
-            return Map.entry(s, st);
-        } catch (InvalidSubnetException e) {
-            throw new IOException(file + ":" + lineNo + ": unknown subnet: " + e.getMessage(), e);
+            return SpaceCoverage.parseResolutions(declared, space);
         } catch (IllegalArgumentException e) {
-            throw new IOException(file + ":" + lineNo + ": bad number: " + e.getMessage(), e);
+            throw new IOException(file.path() + ": metadata '" + RESOLUTIONS + "': " + e.getMessage(), e);
         }
+    }
+
+    private static void checkCoverage(TableFile file, SearchSpace space, List<Integer> resolutions,
+                                      Set<Subnet> subnets) throws IOException {
+        String count = file.meta(SUBNETS);
+        if (count != null && !count.equals(Integer.toString(subnets.size()))) {
+            throw new IOException(file.path() + ": metadata '" + SUBNETS + "' declares " + count + " rows, the table"
+                    + " has " + subnets.size() + " (rows lost or added)");
+        }
+        Optional<String> missing = SpaceCoverage.missing(space, subnets, resolutions);
+        if (missing.isPresent()) {
+            throw new IOException(file.path() + ": incomplete table: " + missing.get());
+        }
+    }
+
+    /**
+     * Parses and checks one row: the subnet in {@code space} with its resolution column, numbers that
+     * parse, {@link LatencyStats}'s rules (finite, {@code 0 <= min <= p10 <= median <= p90 <= max}, at
+     * least one sample, no negative outlier count) and {@code spread_pct} matching the times.
+     *
+     * @throws IOException naming the file, the line and the rule broken
+     */
+    static Map.Entry<Subnet, LatencyStats> parseRow(Path file, int lineNo, String line, SearchSpace space)
+            throws IOException {
+        String at = file + ":" + lineNo + ": ";
+        String[] f = line.split(",", -1);
+        if (f.length != COLUMNS.size()) {
+            throw new IOException(at + f.length + " fields; expected " + COLUMNS.size());
+        }
+        Subnet s;
+        try {
+            s = space.validate(Subnet.parse(f[0]));
+        } catch (InvalidSubnetException e) {
+            throw new IOException(at + "unknown subnet: " + e.getMessage(), e);
+        }
+        double[] ms = new double[5]; // median, min, p10, p90, max: the column order
+        int resolution;
+        int samples;
+        int outliers;
+        double spread;
+        try {
+            for (int i = 0; i < ms.length; i++) {
+                ms[i] = Double.parseDouble(f[2 + i]);
+            }
+            resolution = Integer.parseInt(f[1]);
+            samples = Integer.parseInt(f[7]);
+            outliers = Integer.parseInt(f[8]);
+            spread = Double.parseDouble(f[9]);
+        } catch (NumberFormatException e) {
+            throw new IOException(at + "bad number: " + e.getMessage(), e);
+        }
+        if (s.resolution() != resolution) {
+            throw new IOException(at + "resolution column " + f[1] + " differs from " + f[0]);
+        }
+        String broken = LatencyStats.violation(ms[0], ms[1], ms[2], ms[3], ms[4], samples, outliers);
+        if (broken != null) {
+            throw new IOException(at + broken);
+        }
+        LatencyStats st = new LatencyStats(ms[0], ms[1], ms[2], ms[3], ms[4], samples, outliers);
+        // Written as the times' spread rounded to 2 decimals: at most half a unit there off, plus parsing.
+        double want = st.spreadPercent();
+        if (!(Math.abs(spread - want) <= 0.005 + 2 * Math.ulp(want) || spread == want)) {
+            throw new IOException(at + "spread_pct " + f[9] + " differs from 100 (p90 - p10) / median = "
+                    + String.format(Locale.ROOT, "%.2f", want));
+        }
+        return Map.entry(s, st);
     }
 
     /** Subnets of this table in order. */

@@ -76,7 +76,10 @@ final class TableFile {
             if (eq < 1) {
                 throw new IOException(csv + ":" + (i + 1) + ": metadata line must be '# key=value'");
             }
-            meta.put(kv.substring(0, eq), kv.substring(eq + 1));
+            if (meta.put(kv.substring(0, eq), kv.substring(eq + 1)) != null) {
+                throw new IOException(csv + ":" + (i + 1) + ": metadata '" + kv.substring(0, eq)
+                        + "' appears twice (each key once)");
+            }
         }
         for (String key : required) {
             if (!meta.containsKey(key)) {
@@ -86,7 +89,12 @@ final class TableFile {
         return new TableFile(csv, lines, meta, i);
     }
 
-    /** A metadata value (present when it was required). */
+    /** The file read. */
+    Path path() {
+        return csv;
+    }
+
+    /** A metadata value (present when it was required), or null. */
     String meta(String key) {
         return meta.get(key);
     }

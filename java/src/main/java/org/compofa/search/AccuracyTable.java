@@ -11,28 +11,52 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 import org.compofa.space.InvalidSubnetException;
 import org.compofa.space.SearchSpace;
+import org.compofa.space.SpaceCoverage;
 import org.compofa.space.Subnet;
 
 /**
  * Top-1 accuracy (%) of subnets, each at its resolution (after BN recalibration), for one space.
- * CSV with a {@code # key=value} metadata header, written atomically; {@link #read} checks the
- * file against the space.
+ * CSV with a {@code # key=value} metadata header (space, dataset, the resolutions covered and the
+ * row count), written atomically; {@link #read} checks the file against the space, completeness
+ * included.
  */
 public final class AccuracyTable {
     /** First line of the CSV form. */
     public static final String MAGIC = "# compofa accuracy table v1";
+    private static final String HEADER = "subnet,resolution,top1";
+    /** Metadata key of the declared resolutions (a comma list). */
+    private static final String RESOLUTIONS = "resolutions";
+    /** Metadata key of the declared row count. */
+    private static final String SUBNETS = "subnets";
 
     private final String spaceId;
     private final String dataset;
     private final Map<Subnet, Double> top1;
 
-    /** A table (copied, order kept). */
+    /**
+     * A table (copied, order kept).
+     *
+     * @throws IllegalArgumentException when a top-1 is not a finite percentage in [0, 100], or the
+     *                                  space id or dataset holds a line break
+     */
     public AccuracyTable(String spaceId, String dataset, Map<Subnet, Double> top1) {
         this.spaceId = Objects.requireNonNull(spaceId, "spaceId");
         this.dataset = Objects.requireNonNull(dataset, "dataset");
+        if (spaceId.contains("\n") || dataset.contains("\n")) {
+            throw new IllegalArgumentException("space id and dataset must be one line each: " + spaceId + " / "
+                    + dataset);
+        }
+        top1.forEach((s, a) -> {
+            Objects.requireNonNull(s, "subnet");
+            String broken = topOneViolation(a);
+            if (broken != null) {
+                throw new IllegalArgumentException("subnet " + s.id() + ": " + broken);
+            }
+        });
         this.top1 = Collections.unmodifiableMap(new LinkedHashMap<>(top1));
     }
 
@@ -66,58 +90,133 @@ public final class AccuracyTable {
     public void write(Path file) throws IOException {
         StringBuilder sb = new StringBuilder(MAGIC).append('\n');
         sb.append("# space=").append(spaceId).append('\n').append("# dataset=").append(dataset).append('\n');
-        sb.append("subnet,resolution,top1\n");
+        sb.append("# " + RESOLUTIONS + "=").append(SpaceCoverage.resolutionsOf(top1.keySet())).append('\n');
+        sb.append("# " + SUBNETS + "=").append(top1.size()).append('\n');
+        sb.append(HEADER).append('\n');
         top1.forEach((s, a) -> sb.append(String.format(Locale.ROOT, "%s,%d,%s%n", s.id(), s.resolution(), a)));
         org.compofa.report.AtomicFiles.write(file, sb);
     }
 
     /**
-     * Reads a table written by {@link #write} and checks it belongs to {@code space}.
+     * Reads a table written by {@link #write} and checks it against {@code space}: the space id;
+     * every row a subnet of the space at a declared resolution ({@code # resolutions=}; the space's
+     * resolutions for a table that predates that line), with its resolution column and a finite top-1
+     * in [0, 100]; no subnet twice; the declared row count ({@code # subnets=}, when present) matched;
+     * and, where the space can be enumerated, every subnet at each declared resolution present (in a
+     * larger space the table is a sample).
      *
-     * @throws IOException naming the file (and line) for a missing, truncated, corrupt or foreign table
+     * @throws IOException naming the file, the line where there is one, and the rule broken
      */
     public static AccuracyTable read(Path file, SearchSpace space) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": no such accuracy table");
         }
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IOException(file + ": cannot read the accuracy table (" + e + ")", e);
+        }
         List<String> lines = text.lines().toList();
-        if (lines.size() < 4 || !lines.get(0).equals(MAGIC) || !lines.get(1).startsWith("# space=")
-                || !lines.get(2).startsWith("# dataset=") || !lines.get(3).equals("subnet,resolution,top1")) {
-            throw new IOException(file + ": not a compofa accuracy table (expected '" + MAGIC + "', space, dataset,"
-                    + " header)");
+        if (lines.isEmpty() || !lines.get(0).equals(MAGIC)) {
+            throw new IOException(file + ": not a compofa accuracy table (first line must be '" + MAGIC + "')");
         }
         if (!text.endsWith("\n")) {
             throw new IOException(file + ": truncated (the last line is incomplete)");
         }
-        String sp = lines.get(1).substring("# space=".length());
+        Map<String, String> meta = new LinkedHashMap<>();
+        int i = 1;
+        for (; i < lines.size() && lines.get(i).startsWith("# "); i++) {
+            String kv = lines.get(i).substring(2);
+            int eq = kv.indexOf('=');
+            if (eq < 1) {
+                throw new IOException(file + ":" + (i + 1) + ": metadata line must be '# key=value'");
+            }
+            if (meta.put(kv.substring(0, eq), kv.substring(eq + 1)) != null) {
+                throw new IOException(file + ":" + (i + 1) + ": metadata '" + kv.substring(0, eq)
+                        + "' appears twice (each key once)");
+            }
+        }
+        for (String key : List.of("space", "dataset")) {
+            if (!meta.containsKey(key)) {
+                throw new IOException(file + ": metadata '" + key + "' is missing");
+            }
+        }
+        if (i >= lines.size() || !lines.get(i).equals(HEADER)) {
+            throw new IOException(file + ":" + (i + 1) + ": header must be " + HEADER);
+        }
+        String sp = meta.get("space");
         if (!sp.equals(space.id())) {
             throw new IOException(file + ": a table of space " + sp + ", not of " + space.id());
         }
+        List<Integer> resolutions = declaredResolutions(file, meta, space);
         Map<Subnet, Double> m = new LinkedHashMap<>();
-        for (int i = 4; i < lines.size(); i++) {
-            String[] f = lines.get(i).split(",", -1);
+        for (int row = i + 1; row < lines.size(); row++) {
+            String at = file + ":" + (row + 1) + ": ";
+            String[] f = lines.get(row).split(",", -1);
+            if (f.length != 3) {
+                throw new IOException(at + f.length + " fields; expected 3 (" + HEADER + ")");
+            }
+            Subnet s;
             try {
-                if (f.length != 3) {
-                    throw new IllegalArgumentException(f.length + " fields; expected 3");
-                }
-                Subnet s = space.validate(Subnet.parse(f[0]));
-                double a = Double.parseDouble(f[2]);
-                if (!Double.isFinite(a) || a < 0 || a > 100 || s.resolution() != Integer.parseInt(f[1])) {
-                    throw new IllegalArgumentException("top-1 must be in [0, 100] and the resolution match the id");
-                }
-                if (m.put(s, a) != null) {
-                    throw new IllegalArgumentException("subnet appears twice");
-                }
+                s = space.validate(Subnet.parse(f[0]));
             } catch (InvalidSubnetException e) {
-                throw new IOException(file + ":" + (i + 1) + ": unknown subnet: " + e.getMessage(), e);
-            } catch (IllegalArgumentException e) {
-                throw new IOException(file + ":" + (i + 1) + ": " + e.getMessage(), e);
+                throw new IOException(at + "unknown subnet: " + e.getMessage(), e);
+            }
+            double a;
+            try {
+                if (s.resolution() != Integer.parseInt(f[1])) {
+                    throw new IOException(at + "resolution column " + f[1] + " differs from " + f[0]);
+                }
+                a = Double.parseDouble(f[2]);
+            } catch (NumberFormatException e) {
+                throw new IOException(at + "bad number: " + e.getMessage(), e);
+            }
+            String broken = topOneViolation(a);
+            if (broken != null) {
+                throw new IOException(at + broken);
+            }
+            if (!resolutions.contains(s.resolution())) {
+                throw new IOException(at + "subnet " + s.id() + " is at resolution " + s.resolution()
+                        + ", not one of the table's declared resolutions " + resolutions);
+            }
+            if (m.put(s, a) != null) {
+                throw new IOException(at + "subnet " + s.id() + " appears twice (each subnet once)");
             }
         }
         if (m.isEmpty()) {
             throw new IOException(file + ": the table has no entries");
         }
-        return new AccuracyTable(sp, lines.get(2).substring("# dataset=".length()), m);
+        String count = meta.get(SUBNETS);
+        if (count != null && !count.equals(Integer.toString(m.size()))) {
+            throw new IOException(file + ": metadata '" + SUBNETS + "' declares " + count + " rows, the table has "
+                    + m.size() + " (rows lost or added)");
+        }
+        Optional<String> missing = SpaceCoverage.missing(space, m.keySet(), resolutions);
+        if (missing.isPresent()) {
+            throw new IOException(file + ": incomplete table: " + missing.get());
+        }
+        return new AccuracyTable(sp, meta.get("dataset"), m);
+    }
+
+    private static List<Integer> declaredResolutions(Path file, Map<String, String> meta, SearchSpace space)
+            throws IOException {
+        String declared = meta.get(RESOLUTIONS);
+        if (declared == null) {
+            return space.resolutions().values();
+        }
+        try {
+            return SpaceCoverage.parseResolutions(declared, space);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": metadata '" + RESOLUTIONS + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** The rule a top-1 breaks, or null: a percentage, finite, in [0, 100]. */
+    static String topOneViolation(Double top1) {
+        if (top1 == null || !Double.isFinite(top1) || top1 < 0 || top1 > 100) {
+            return "top-1 " + top1 + " %: must be finite and in [0, 100]";
+        }
+        return null;
     }
 }

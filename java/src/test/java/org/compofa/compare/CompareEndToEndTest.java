@@ -63,8 +63,8 @@ class CompareEndToEndTest {
                 "block-latency-cpu-b1.csv")) {
             assertTrue(Files.size(dir.resolve(f)) > 100, f);
         }
-        assertEquals(243 + 4, Files.readAllLines(dir.resolve("accuracy-compofa.csv")).size(), "243 subnets + header");
-        assertEquals(16 + 4, Files.readAllLines(dir.resolve("accuracy-ofa-random.csv")).size());
+        assertEquals(243 + 6, Files.readAllLines(dir.resolve("accuracy-compofa.csv")).size(), "243 subnets + header");
+        assertEquals(16 + 6, Files.readAllLines(dir.resolve("accuracy-ofa-random.csv")).size());
         assertTrue(Files.list(dir).noneMatch(p -> p.toString().endsWith(".partial.csv")), "partial files cleaned up");
         Map<String, Long> modified = new HashMap<>();
         for (Path p : Files.list(dir).filter(p -> p.toString().endsWith(".csv")).toList()) {

@@ -79,11 +79,11 @@ final class ReDerived {
         return new double[] {wall, steps};
     }
 
-    /** subnet id to top-1 of an accuracy table (after magic, space, dataset, header). */
+    /** subnet id to top-1 of an accuracy table (the rows after its column header). */
     private static Map<String, Double> accuracies(Path file) throws IOException {
         Map<String, Double> m = new HashMap<>();
         List<String> lines = Files.readAllLines(file);
-        for (String line : lines.subList(4, lines.size())) {
+        for (String line : lines.subList(lines.indexOf("subnet,resolution,top1") + 1, lines.size())) {
             String[] f = line.split(",");
             m.put(f[0], Double.parseDouble(f[2]));
         }
