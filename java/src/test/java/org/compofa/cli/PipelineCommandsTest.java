@@ -40,9 +40,11 @@ class PipelineCommandsTest {
         assertEquals(0, Main.run(args("evaluate", "--run", run, "--recal-images", "64", "--train-limit", "256",
                 common)));
         SearchSpace space = SearchSpaces.compOfa(0.25, ResolutionSet.of(28));
+        assertEquals(2, Main.run(args("search", "--run", run, "--backend", "cpu")), "search has no backend");
         assertEquals(243, AccuracyTable.read(Path.of(run, "evaluation/accuracy.csv"), space).top1().size());
         assertEquals(243, LatencyTable.read(Path.of(run, "latency/cpu-b1.csv"), space).entries().size());
-        assertEquals(0, Main.run(args("search", "--run", run, "--budgets", "3", common)));
+        List<String> space28 = List.of("--width", "0.25", "--resolutions", "28");
+        assertEquals(0, Main.run(args("search", "--run", run, "--budgets", "3", space28)));
         assertEquals(7, Files.readAllLines(Path.of(run, "search/best.csv")).size(), "header + 3 budgets x 2 platforms");
         assertTrue(Files.size(Path.of(run, "search/pareto.png")) > 1000);
         assertTrue(Files.size(Path.of(run, "evaluation/accuracy-cdf.png")) > 1000);
@@ -50,7 +52,7 @@ class PipelineCommandsTest {
                 .toString(), common)));
         assertTrue(Files.size(dir.resolve("m.onnx")) > 1000);
         assertTrue(Files.size(dir.resolve("m.cmpf")) > 1000);
-        assertEquals(1, Main.run(args("search", "--run", dir.resolve("nothing").toString(), common)),
+        assertEquals(1, Main.run(args("search", "--run", dir.resolve("nothing").toString(), space28)),
                 "a run without tables is an error, not a crash");
     }
 
