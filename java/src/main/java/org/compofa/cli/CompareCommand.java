@@ -2,14 +2,26 @@ package org.compofa.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import org.compofa.compare.Comparison;
 import org.compofa.compare.ComparisonReport;
 import org.compofa.compare.ComparisonSettings;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.search.EvolutionConfig;
 import org.compofa.search.PredictorConfig;
+import org.compofa.space.ResolutionSet;
+import org.compofa.train.FashionRecipe;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code compofa compare}: OFA progressive shrinking against CompOFA compound training on the same
@@ -17,59 +29,104 @@ import org.compofa.search.PredictorConfig;
  * Resumable: every finished step is skipped on a rerun with the same options. The defaults are a
  * Fashion-MNIST size meant to finish within about 90 minutes on a 2-core CPU.
  */
-final class CompareCommand {
+@Command(name = "compare", defaultValueProvider = CompareCommand.Defaults.class,
+        description = {"OFA progressive shrinking vs CompOFA: training cost, Pareto fronts, accuracy CDFs, search "
+            + "time; report in <run>/compare/ (resumable).",
+            "A run of `compofa train` with the same settings lends its teacher and CompOFA supernet."})
+final class CompareCommand implements Callable<Integer> {
     /**
-     * The 90-minute defaults, overridden by anything on the command line. Estimated from the measured
-     * rates in benchmarks/RESULTS.md (idle 2-core CPU): teacher ~6, CompOFA ~6, OFA ~15 min of training;
-     * ~700 recalibrated evaluations of 4000 images ~26 min; latency, block table and searches ~3 min.
+     * The 90-minute defaults of the shared options (the recipe's own defaults elsewhere). Estimated from
+     * the measured rates in benchmarks/RESULTS.md (idle 2-core CPU): teacher ~6, CompOFA ~6, OFA ~15 min
+     * of training; ~700 recalibrated evaluations of 4000 images ~26 min; latency, block table and
+     * searches ~3 min.
      */
-    static final List<String> DEFAULTS = List.of("--run", "runs/compare", "--train-limit", "20000",
-            "--test-limit", "3000", "--teacher-epochs", "8", "--compound-epochs", "3", "--search-resolutions", "28",
-            "--recal-images", "1000");
+    static final class Defaults implements IDefaultValueProvider {
+        static final Map<String, String> VALUES = Map.of("--run", "runs/compare", "--train-limit", "20000",
+                "--test-limit", "3000", "--teacher-epochs", "8", "--compound-epochs", "3", "--search-resolutions", "28",
+                "--recal-images", "1000");
 
-    private CompareCommand() {}
-
-    static String usage() {
-        return """
-                usage: compofa compare [options]
-                  --run DIR               run directory; compare/ inside it (default runs/compare). A run of
-                                          `compofa train` with the same settings lends its teacher and CompOFA
-                  --train-limit N         training images (default 20000)   --test-limit N  (default 3000)
-                  --teacher-epochs N      (default 8)   --compound-epochs N  (default 3)
-                  --ofa-epochs N          OFA's five phases together (default: compound x 425/150, at least 5)
-                  --search-resolutions L  resolutions evaluated, timed and searched, A or A-B:S (default 28)
-                  --random-subnets N      random OFA subnets for the CDF and the predictor (default 200)
-                  --recal-images N        BN recalibration images per subnet (default 1000)
-                  --budgets N             latency budgets per platform (default 5)
-                  --latency-batch N       CPU batch (default 1)   --gpu-latency-batch N  (default 64)
-                  --warmup N --repeats N  latency runs per entry (default 3, 10)
-                  --population N --generations N   evolution (default OFA's 100, 500)
-                  --predictor-epochs N    (default 50)
-                  --width/--batch/--compound-lr-scale/--resolutions/--seed/--data/--threads/--backend
-                                          as for train (defaults 0.5, 128, 3, 24-32:4, 0, ...)""";
+        @Override
+        public String defaultValue(ArgSpec arg) {
+            return arg instanceof OptionSpec o ? VALUES.get(o.longestName()) : null;
+        }
     }
 
-    static int run(PrintStream out, String... args) {
-        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-            out.println(usage());
-            return 0;
-        }
-        List<String> all = new ArrayList<>(DEFAULTS);
-        all.addAll(List.of(args));
-        Options o;
-        try {
-            o = Options.parse(all);
-        } catch (IllegalArgumentException e) {
-            System.err.println("compofa compare: " + e.getMessage() + "\n" + usage());
-            return 2;
-        }
+    /** The library's defaults of the comparison-only options (its recipe arguments do not affect them). */
+    private static final ComparisonSettings LIBRARY = ComparisonSettings.defaults(new FashionRecipe.Settings(
+            Path.of("."), 0.5, 128, FashionRecipe.DEFAULT_TEACHER_EPOCHS, FashionRecipe.DEFAULT_COMPOUND_EPOCHS,
+            FashionRecipe.DEFAULT_COMPOUND_LR_SCALE, ResolutionSet.of(28), 0));
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--run", paramLabel = "DIR", description = "run directory; compare/ inside it")
+    private Path runDir;
+
+    @Option(names = "--ofa-epochs", paramLabel = "N", converter = Ranges.AtLeastFive.class,
+            description = "OFA's five phases together, >= 5 (default: compound x 425/150, at least 5)")
+    private Integer ofaEpochs;
+
+    @Option(names = "--search-resolutions", paramLabel = "A-B:S", converter = Ranges.Resolutions.class,
+            description = "resolutions evaluated, timed and searched, each one of --resolutions")
+    private ResolutionSet searchResolutions;
+
+    @Option(names = "--random-subnets", paramLabel = "N", converter = Ranges.AtLeastTwo.class,
+            description = "random OFA subnets for the CDF and the predictor, >= 2")
+    private int randomSubnets = LIBRARY.randomSubnets();
+
+    @Option(names = "--recal-images", paramLabel = "N", converter = Ranges.Positive.class,
+            description = "BN recalibration images per subnet, >= 1")
+    private int recalImages = LIBRARY.recalImages();
+
+    @Option(names = "--budgets", paramLabel = "N", converter = Ranges.Positive.class,
+            description = "latency budgets per platform, >= 1")
+    private int budgets = LIBRARY.budgets();
+
+    @Option(names = "--latency-batch", paramLabel = "N", converter = Ranges.Positive.class,
+            description = "CPU latency batch, >= 1")
+    private int latencyBatch = LIBRARY.latencyBatch();
+
+    @Option(names = "--gpu-latency-batch", paramLabel = "N", converter = Ranges.Positive.class,
+            description = "GPU latency batch, >= 1")
+    private int gpuLatencyBatch = LIBRARY.gpuLatencyBatch();
+
+    @Option(names = "--warmup", paramLabel = "N", converter = Ranges.NonNegative.class,
+            description = "untimed latency runs per entry, >= 0")
+    private int warmup = LIBRARY.latencyWarmup();
+
+    @Option(names = "--repeats", paramLabel = "N", converter = Ranges.Positive.class,
+            description = "timed latency runs per entry, >= 1")
+    private int repeats = LIBRARY.latencyRepeats();
+
+    @Option(names = "--population", paramLabel = "N", converter = Ranges.AtLeastTwo.class,
+            description = "evolution's population, >= 2 (OFA's)")
+    private int population = LIBRARY.evolution().populationSize();
+
+    @Option(names = "--generations", paramLabel = "N", converter = Ranges.NonNegative.class,
+            description = "evolution's generations, >= 0 (OFA's)")
+    private int generations = LIBRARY.evolution().generations();
+
+    @Option(names = "--predictor-epochs", paramLabel = "N", converter = Ranges.Positive.class,
+            description = "accuracy predictor training epochs, >= 1")
+    private int predictorEpochs = LIBRARY.predictor().epochs();
+
+    @Mixin
+    private SharedOptions.Recipe recipe;
+
+    @Mixin
+    private SharedOptions.Epochs epochs;
+
+    @Mixin
+    private SharedOptions.Engine engine;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintStream out = Main.out(spec);
         long t0 = System.nanoTime();
-        try (ComputeContext ctx = ComputeContext.select(o.get("backend", "auto"))) {
-            if (o.has("threads")) {
-                ctx.setThreads(o.integer("threads", 0));
-            }
-            TrainedRun run = TrainedRun.open(o, ctx, out);
-            ComparisonSettings s = settings(o, run);
+        TrainedRun.Data data = TrainedRun.Data.load(recipe);
+        try (ComputeContext ctx = engine.open()) {
+            TrainedRun run = TrainedRun.open(runDir, recipe, epochs, data, ctx, out);
+            ComparisonSettings s = settings(run);
             ComparisonReport report = new Comparison(s, ctx, run.train(), run.test(), out).run();
             String md = report.markdown();
             int claims = md.indexOf("## The four claims");
@@ -77,26 +134,23 @@ final class CompareCommand {
             out.printf("%ncompare: report in %s (%.1f min)%n", s.recipe().out().resolve(Comparison.FOLDER)
                     .resolve("report.md"), (System.nanoTime() - t0) / 60e9);
             return 0;
-        } catch (IOException | RuntimeException e) {
-            System.err.println("compofa compare: " + e.getMessage());
-            return 1;
         }
     }
 
-    static ComparisonSettings settings(Options o, TrainedRun run) {
-        var recipe = run.settings();
-        ComparisonSettings d = ComparisonSettings.defaults(recipe);
+    /** The comparison's settings; a combination the library refuses is a usage error. */
+    private ComparisonSettings settings(TrainedRun run) {
+        var r = run.settings();
+        ComparisonSettings d = ComparisonSettings.defaults(r);
         EvolutionConfig e = d.evolution();
-        EvolutionConfig evolution = new EvolutionConfig(o.integer("population", e.populationSize()),
-                o.integer("generations", e.generations()), e.parentRatio(), e.mutationRatio(), e.mutateProbability(),
-                e.maxSampleTries(), e.seed());
-        PredictorConfig predictor = d.predictor().withEpochs(o.integer("predictor-epochs", d.predictor().epochs()));
-        var searchResolutions = org.compofa.space.ResolutionSet.parseTag("r"
-                + o.get("search-resolutions", recipe.resolutions().tag().substring(1)).replace(':', 's'));
-        return new ComparisonSettings(recipe, o.integer("ofa-epochs", d.ofaEpochs()), searchResolutions,
-                o.integer("random-subnets", d.randomSubnets()), o.integer("recal-images", d.recalImages()),
-                o.integer("latency-batch", d.latencyBatch()), o.integer("gpu-latency-batch", d.gpuLatencyBatch()),
-                o.integer("warmup", d.latencyWarmup()), o.integer("repeats", d.latencyRepeats()),
-                o.integer("budgets", d.budgets()), evolution, predictor);
+        try {
+            EvolutionConfig evolution = new EvolutionConfig(population, generations, e.parentRatio(),
+                    e.mutationRatio(), e.mutateProbability(), e.maxSampleTries(), e.seed());
+            PredictorConfig predictor = d.predictor().withEpochs(predictorEpochs);
+            return new ComparisonSettings(r, ofaEpochs != null ? ofaEpochs : d.ofaEpochs(),
+                    searchResolutions != null ? searchResolutions : r.resolutions(), randomSubnets, recalImages,
+                    latencyBatch, gpuLatencyBatch, warmup, repeats, budgets, evolution, predictor);
+        } catch (IllegalArgumentException x) {
+            throw new ParameterException(spec.commandLine(), x.getMessage());
+        }
     }
 }

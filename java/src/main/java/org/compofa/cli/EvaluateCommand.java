@@ -3,10 +3,10 @@ package org.compofa.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.compofa.data.LoaderConfig;
 import org.compofa.nn.Network;
 import org.compofa.nn.Workspace;
@@ -17,49 +17,74 @@ import org.compofa.space.SearchSpace;
 import org.compofa.space.Subnet;
 import org.compofa.train.Evaluator;
 import org.compofa.train.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code compofa evaluate}: the BN-recalibrated top-1 of every CompOFA subnet at every given
  * resolution, saved as {@code accuracy.csv} with the design-space plot (CDF of the accuracies,
  * {@code accuracy-cdf.png}) in {@code <run>/evaluation/}.
  */
-final class EvaluateCommand {
-    private EvaluateCommand() {}
+@Command(name = "evaluate", description = "BN-recalibrated top-1 of every compound subnet (accuracy.csv, CDF plot).")
+final class EvaluateCommand implements Callable<Integer> {
+    /** {@code --eval-resolutions}: a subset of the run's resolutions (evaluate and latency). */
+    static final class EvalResolutions {
+        @Option(names = "--eval-resolutions", paramLabel = "L", split = ",", converter = Ranges.Positive.class,
+                description = "comma list of resolutions, each one of the run's --resolutions, >= 1 "
+                        + "(default: all of them)")
+        List<Integer> values;
 
-    static String usage() {
-        return """
-                usage: compofa evaluate [options]
-                  --run DIR              trained run (default runs/fashion)
-                  --eval-resolutions L   comma list (default: the run's resolutions)
-                  --recal-images N       BN recalibration images per subnet (default 2000)
-                  --test-limit N         evaluate on the first N test images
-                  --width/--resolutions/--seed/--data   as for train""";
+        /** The resolutions asked, each checked against the run's. */
+        List<Integer> resolve(CommandSpec spec, TrainedRun run) {
+            var trained = run.settings().resolutions();
+            if (values == null) {
+                return trained.values();
+            }
+            for (int r : values) {
+                if (!trained.contains(r)) {
+                    throw new ParameterException(spec.commandLine(), "--eval-resolutions: " + r
+                            + " is not one of the run's resolutions " + trained.values());
+                }
+            }
+            return List.copyOf(values);
+        }
     }
 
-    static int run(PrintStream out, String... args) {
-        Options o;
-        try {
-            o = Options.parse(List.of(args));
-        } catch (IllegalArgumentException e) {
-            System.err.println("compofa evaluate: " + e.getMessage() + "\n" + usage());
-            return 2;
-        }
-        try (ComputeContext ctx = ComputeContext.select(o.get("backend", "auto"))) {
-            TrainedRun run = TrainedRun.open(o, ctx, out);
-            AccuracyTable table = evaluate(run, ctx, resolutions(o, run), o.integer("recal-images", 2000), out);
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--run", paramLabel = "DIR", description = "trained run")
+    private Path runDir = Path.of("runs/fashion");
+
+    @Mixin
+    private EvalResolutions evalResolutions;
+
+    @Option(names = "--recal-images", paramLabel = "N", converter = Ranges.Positive.class,
+            description = "BN recalibration images per subnet, >= 1")
+    private int recalImages = 2000;
+
+    @Mixin
+    private SharedOptions.Recipe recipe;
+
+    @Mixin
+    private SharedOptions.Engine engine;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintStream out = Main.out(spec);
+        TrainedRun.Data data = TrainedRun.Data.load(recipe);
+        try (ComputeContext ctx = engine.open()) {
+            TrainedRun run = TrainedRun.open(runDir, recipe, new SharedOptions.Epochs(), data, ctx, out);
+            AccuracyTable table = evaluate(run, ctx, evalResolutions.resolve(spec, run), recalImages, out);
             Path dir = run.settings().out().resolve("evaluation");
             write(table, dir);
             out.println("accuracy table: " + dir.resolve("accuracy.csv") + " and " + dir.resolve("accuracy-cdf.png"));
             return 0;
-        } catch (IOException | RuntimeException e) {
-            System.err.println("compofa evaluate: " + e.getMessage());
-            return 1;
         }
-    }
-
-    static List<Integer> resolutions(Options o, TrainedRun run) {
-        return o.has("eval-resolutions") ? Arrays.stream(o.get("eval-resolutions", "").split(","))
-                .map(String::trim).map(Integer::valueOf).toList() : run.settings().resolutions().values();
     }
 
     static AccuracyTable evaluate(TrainedRun run, ComputeContext ctx, List<Integer> resolutions, int recalImages,

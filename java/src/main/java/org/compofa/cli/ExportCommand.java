@@ -4,8 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import org.compofa.data.FashionMnist;
+import java.util.concurrent.Callable;
 import org.compofa.export.ModelFile;
 import org.compofa.export.OnnxExporter;
 import org.compofa.export.OnnxVerifier;
@@ -16,66 +15,88 @@ import org.compofa.space.SearchSpace;
 import org.compofa.space.Subnet;
 import org.compofa.train.Evaluator;
 import org.compofa.train.FashionRecipe;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code compofa export}: one subnet of a trained CompOFA run (the newest checkpoint of its last
  * compound phase), BN-recalibrated, written as our model file and as ONNX, the ONNX checked in ONNX
  * Runtime against our logits.
  */
-final class ExportCommand {
-    private ExportCommand() {}
+@Command(name = "export", description = "A trained subnet as our model file and ONNX, checked in ONNX Runtime "
+        + "(exit 1 if they disagree).")
+final class ExportCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
 
-    static String usage() {
-        return """
-                usage: compofa export [options]
-                  --run DIR        a `compofa train` run directory (default runs/fashion)
-                  --subnet ID      a subnet id, or largest / smallest (default largest)
-                  --resolution R   for largest / smallest (default 28)
-                  --out BASE       writes BASE.onnx, BASE.cmpf and BASE.cmpf.json (default <run>/export/<subnet>)
-                  --data DIR       Fashion-MNIST for BN recalibration (default %s)
-                  --width W --resolutions A-B:S --seed N   must match the training run (defaults as train)"""
-                .formatted(FashionMnist.DEFAULT_DIRECTORY);
-    }
+    @Option(names = "--run", paramLabel = "DIR", description = "a `compofa train` run directory")
+    private Path runDir = Path.of("runs/fashion");
 
-    static int run(PrintStream out, String... args) {
-        Options o;
-        try {
-            o = Options.parse(List.of(args));
-        } catch (IllegalArgumentException e) {
-            System.err.println("compofa export: " + e.getMessage() + "\n" + usage());
-            return 2;
-        }
-        try (ComputeContext ctx = ComputeContext.select(o.get("backend", "auto"))) {
-            TrainedRun trained = TrainedRun.open(o, ctx, out);
-            Path run = trained.settings().out();
-            FashionRecipe recipe = trained.recipe();
-            SearchSpace space = recipe.space();
+    @Option(names = "--subnet", paramLabel = "ID", description = "a subnet id, or largest / smallest")
+    private String subnetName = "largest";
+
+    @Option(names = "--resolution", paramLabel = "R", converter = Ranges.Positive.class,
+            description = "resolution for largest / smallest, one of the run's --resolutions, >= 1")
+    private int resolution = 28;
+
+    @Option(names = "--out", paramLabel = "BASE",
+            description = "writes BASE.onnx, BASE.cmpf and BASE.cmpf.json (default: <run>/export/<subnet>)")
+    private Path base;
+
+    @Mixin
+    private SharedOptions.Recipe recipe;
+
+    @Mixin
+    private SharedOptions.Engine engine;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintStream out = Main.out(spec);
+        TrainedRun.Data data = TrainedRun.Data.load(recipe);
+        try (ComputeContext ctx = engine.open()) {
+            TrainedRun trained = TrainedRun.open(runDir, recipe, new SharedOptions.Epochs(), data, ctx, out);
+            FashionRecipe fashion = trained.recipe();
+            SearchSpace space = fashion.space();
+            Subnet subnet = subnet(space);
             try (Network net = trained.loadCompound(ctx)) {
-                String which = o.get("subnet", "largest");
-                int r = o.integer("resolution", 28);
-                Subnet subnet = switch (which) {
-                    case "largest" -> space.largest(r);
-                    case "smallest" -> space.smallest(r);
-                    default -> space.validate(Subnet.parse(which));
-                };
                 try (Workspace ws = new Workspace(ctx)) {
-                    new Evaluator(ws).recalibrate(net, subnet, trained.train(), recipe.trainLoader(),
+                    new Evaluator(ws).recalibrate(net, subnet, trained.train(), fashion.trainLoader(),
                             Evaluator.RECALIBRATION_IMAGES);
                 }
-                Path base = Path.of(o.get("out", run.resolve("export").resolve(subnet.id()).toString()));
+                Path to = base != null ? base : trained.settings().out().resolve("export").resolve(subnet.id());
                 byte[] onnx = OnnxExporter.export(net, subnet);
-                Files.createDirectories(base.toAbsolutePath().getParent());
-                Files.write(Path.of(base + ".onnx"), onnx);
-                ModelFile.write(Path.of(base + ".cmpf"), net, subnet, space.id());
+                Files.createDirectories(to.toAbsolutePath().getParent());
+                Files.write(Path.of(to + ".onnx"), onnx);
+                ModelFile.write(Path.of(to + ".cmpf"), net, subnet, space.id());
                 OnnxVerifier.Result check = OnnxVerifier.compare(onnx, net, subnet, 8, 1);
-                out.printf("exported %s to %s.onnx (%d bytes) and %s.cmpf%n", subnet.id(), base, onnx.length, base);
+                out.printf("exported %s to %s.onnx (%d bytes) and %s.cmpf%n", subnet.id(), to, onnx.length, to);
                 out.printf("ONNX Runtime vs compofa on 8 random images: max |diff| %.3g at max |logit| %.3g: %s%n",
                         check.maxAbsDiff(), check.maxAbsLogit(), check.agrees() ? "agree" : "DISAGREE");
                 return check.agrees() ? 0 : 1;
             }
-        } catch (IOException | RuntimeException e) {
-            System.err.println("compofa export: " + e.getMessage());
-            return 1;
+        }
+    }
+
+    /** The subnet asked for, checked against the run's space (a usage error naming the option if not). */
+    private Subnet subnet(SearchSpace space) {
+        boolean extreme = subnetName.equals("largest") || subnetName.equals("smallest");
+        if (extreme && !recipe.space.resolutions.contains(resolution)) {
+            throw new ParameterException(spec.commandLine(), "--resolution: " + resolution
+                    + " is not one of the run's resolutions " + recipe.space.resolutions.values());
+        }
+        try {
+            return switch (subnetName) {
+                case "largest" -> space.largest(resolution);
+                case "smallest" -> space.smallest(resolution);
+                default -> space.validate(Subnet.parse(subnetName));
+            };
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), (extreme ? "--resolution: " : "--subnet: ")
+                    + e.getMessage());
         }
     }
 }

@@ -1,13 +1,24 @@
 package org.compofa.cli;
 
 import java.io.PrintStream;
+import java.util.concurrent.Callable;
 
 import org.compofa.runtime.Backend;
 import org.compofa.runtime.BackendSelection;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** Prints each backend's availability and description, and which one {@code auto} would pick. */
-final class InfoCommand {
-    private InfoCommand() {}
+@Command(name = "info", description = "Backends on this machine (and why one is unavailable).")
+final class InfoCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        return run(Main.out(spec));
+    }
 
     static int run(PrintStream out) {
         out.println("compofa backends on this machine:");

@@ -2,9 +2,11 @@ package org.compofa.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
 import org.compofa.latency.BlockLatencyTable;
 import org.compofa.latency.BlockLatencyTableBuilder;
 import org.compofa.latency.LatencyMeasurer;
@@ -16,82 +18,105 @@ import org.compofa.latency.Platform;
 import org.compofa.latency.SubnetTimer;
 import org.compofa.nn.Network;
 import org.compofa.runtime.ComputeContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code compofa latency}: the latency table of every CompOFA subnet at every given resolution on
  * this machine's backend and/or in ONNX Runtime on the CPU (the exported subnets, as deployed), one
  * table per engine and batch size, in {@code <run>/latency/<platform>.{csv,json}}; resumable through
- * {@code <platform>.partial.csv}.
+ * {@code <platform>.partial.csv}, which {@code --force} discards first.
  */
-final class LatencyCommand {
-    private LatencyCommand() {}
+@Command(name = "latency", description = "Latency table of every compound subnet on this machine (CSV + JSON; "
+        + "resumable).")
+final class LatencyCommand implements Callable<Integer> {
+    /** Which engine runs the subnets. */
+    enum Engine {
+        COMPOFA, ORT, BOTH;
 
-    static String usage() {
-        return """
-                usage: compofa latency [options]
-                  --run DIR              trained run (default runs/fashion)
-                  --batches L            comma list of batch sizes (default 1,64)
-                  --warmup N --repeats N untimed and timed runs per entry (default 3, 10)
-                  --eval-resolutions L   comma list (default: the run's resolutions)
-                  --engine E             compofa (our backend), ort (ONNX Runtime CPU, tables
-                                         ort-cpu-b<batch>) or both (default compofa)
-                  --threads N            CPU threads (ours; ONNX Runtime intra-op threads)
-                  --lut yes|no           also build OFA's per-block lookup table on our engine and
-                                         report its error against the measured table (default no)
-                  --width/--resolutions/--seed/--data   as for train""";
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        List<Engine> each() {
+            return this == BOTH ? List.of(COMPOFA, ORT) : List.of(this);
+        }
     }
 
-    static int run(PrintStream out, String... args) {
-        Options o;
-        List<String> engines;
-        try {
-            o = Options.parse(List.of(args));
-            engines = engines(o.get("engine", "compofa"));
-        } catch (IllegalArgumentException e) {
-            System.err.println("compofa latency: " + e.getMessage() + "\n" + usage());
-            return 2;
-        }
-        try (ComputeContext ctx = ComputeContext.select(o.get("backend", "auto"))) {
-            if (o.has("threads")) {
-                ctx.setThreads(o.integer("threads", 0));
-            }
-            TrainedRun run = TrainedRun.open(o, ctx, out);
-            List<Integer> batches = Arrays.stream(o.get("batches", "1,64").split(",")).map(String::trim)
-                    .map(Integer::valueOf).toList();
-            for (String engine : engines) {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--run", paramLabel = "DIR", description = "trained run")
+    private Path runDir = Path.of("runs/fashion");
+
+    @Option(names = "--batches", paramLabel = "L", split = ",", converter = Ranges.Positive.class,
+            defaultValue = "1,64", description = "comma list of batch sizes, each >= 1")
+    private List<Integer> batches;
+
+    @Option(names = "--warmup", paramLabel = "N", converter = Ranges.NonNegative.class,
+            description = "untimed runs per entry, >= 0")
+    private int warmup = 3;
+
+    @Option(names = "--repeats", paramLabel = "N", converter = Ranges.Positive.class,
+            description = "timed runs per entry, >= 1")
+    private int repeats = 10;
+
+    @Mixin
+    private EvaluateCommand.EvalResolutions evalResolutions;
+
+    @Option(names = "--engine", paramLabel = "E", description = "compofa (our backend), ort (ONNX Runtime CPU, "
+            + "tables ort-cpu-b<batch>) or both")
+    private Engine engine = Engine.COMPOFA;
+
+    @Option(names = "--lut", arity = "1", paramLabel = "yes|no", converter = Ranges.YesNo.class,
+            defaultValue = "no", description = "also build OFA's "
+            + "per-block lookup table on our engine and report its error against the measured table")
+    private boolean lut;
+
+    @Option(names = "--force", description = "measure again even where a table exists (discards each table's "
+            + "partial file, so nothing is resumed)")
+    private boolean force;
+
+    @Mixin
+    private SharedOptions.Recipe recipe;
+
+    @Mixin
+    private SharedOptions.Engine backend;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintStream out = Main.out(spec);
+        TrainedRun.Data data = TrainedRun.Data.load(recipe);
+        try (ComputeContext ctx = backend.open()) {
+            TrainedRun run = TrainedRun.open(runDir, recipe, new SharedOptions.Epochs(), data, ctx, out);
+            List<Integer> resolutions = evalResolutions.resolve(spec, run);
+            for (Engine e : engine.each()) {
                 for (int b : batches) {
-                    LatencyTable t = measure(run, ctx, engine, b, o.integer("warmup", 3), o.integer("repeats", 10),
-                            EvaluateCommand.resolutions(o, run), o.integer("threads", 0), out);
+                    LatencyTable t = measure(run, ctx, e, b, warmup, repeats, resolutions, backend.threadsOrZero(),
+                            force, out);
                     out.println("latency table " + t.platform().name() + ": " + t.entries().size() + " entries in "
                             + run.settings().out().resolve("latency"));
-                    if (o.get("lut", "no").equals("yes") && engine.equals("compofa")) {
-                        out.println(lookupTable(run, ctx, t, o.integer("warmup", 3), o.integer("repeats", 10),
-                                EvaluateCommand.resolutions(o, run)).summary());
+                    if (lut && e == Engine.COMPOFA) {
+                        out.println(lookupTable(run, ctx, t, warmup, repeats, resolutions).summary());
                     }
                 }
             }
             return 0;
-        } catch (IOException | RuntimeException e) {
-            System.err.println("compofa latency: " + e.getMessage());
-            return 1;
         }
     }
 
-    static List<String> engines(String engine) {
-        return switch (engine) {
-            case "compofa", "ort" -> List.of(engine);
-            case "both" -> List.of("compofa", "ort");
-            default -> throw new IllegalArgumentException("--engine " + engine + ": allowed compofa, ort, both");
-        };
-    }
-
     /** The table of one engine ({@code compofa} or {@code ort}) at one batch. */
-    static LatencyTable measure(TrainedRun run, ComputeContext ctx, String engine, int batch, int warmup, int repeats,
-                                List<Integer> resolutions, int threads, PrintStream out) throws IOException {
+    static LatencyTable measure(TrainedRun run, ComputeContext ctx, Engine engine, int batch, int warmup, int repeats,
+                                List<Integer> resolutions, int threads, boolean force, PrintStream out)
+            throws IOException {
         try (Network net = run.loadCompound(ctx)) {
-            if (engine.equals("ort")) {
+            if (engine == Engine.ORT) {
                 try (OnnxRuntimeLatency t = new OnnxRuntimeLatency(net, batch, warmup, repeats, threads)) {
-                    return build(run, t, OnnxRuntimeLatency.platform(batch, threads), resolutions, out);
+                    return build(run, t, OnnxRuntimeLatency.platform(batch, threads), resolutions, force, out);
                 }
             }
             Platform p = new Platform(ctx.backend().name().toLowerCase(java.util.Locale.ROOT) + "-b" + batch,
@@ -99,7 +124,7 @@ final class LatencyCommand {
                     "compofa " + ctx.backend() + " backend, JDK " + Runtime.version() + ", OPENBLAS_NUM_THREADS="
                             + System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "unset"), batch, threads);
             try (LatencyMeasurer m = new LatencyMeasurer(net, batch, warmup, repeats)) {
-                return build(run, m, p, resolutions, out);
+                return build(run, m, p, resolutions, force, out);
             }
         }
     }
@@ -112,7 +137,7 @@ final class LatencyCommand {
     static LatencyModelError lookupTable(TrainedRun run, ComputeContext ctx, LatencyTable measured, int warmup,
                                          int repeats, List<Integer> resolutions) throws IOException {
         Path dir = run.settings().out().resolve("latency").resolve("blocks");
-        java.nio.file.Files.createDirectories(dir);
+        Files.createDirectories(dir);
         try (Network net = run.loadCompound(ctx)) {
             BlockLatencyTable lut = BlockLatencyTableBuilder.build(net, run.recipe().space(), resolutions,
                     measured.platform(), warmup, repeats);
@@ -125,10 +150,15 @@ final class LatencyCommand {
     }
 
     private static LatencyTable build(TrainedRun run, SubnetTimer timer, Platform p, List<Integer> resolutions,
-                                      PrintStream out) throws IOException {
+                                      boolean force, PrintStream out) throws IOException {
         Path dir = run.settings().out().resolve("latency");
-        LatencyTable t = LatencyTableBuilder.build(timer, run.recipe().space(), resolutions, p,
-                dir.resolve(p.name() + ".partial.csv"), out);
+        Path partial = dir.resolve(p.name() + ".partial.csv");
+        if (force) {
+            // The builder resumes from the partial file (rows of every resolution measured before);
+            // without it every entry is measured again and the table is rewritten.
+            Files.deleteIfExists(partial);
+        }
+        LatencyTable t = LatencyTableBuilder.build(timer, run.recipe().space(), resolutions, p, partial, out);
         t.write(dir.resolve(p.name()));
         return t;
     }

@@ -1,9 +1,20 @@
 package org.compofa.cli;
 
-import java.util.Arrays;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /**
- * The {@code compofa} command line. Subcommands:
+ * The {@code compofa} command line (picocli). Commands:
  * <ul>
  *   <li>{@code info}: which backends this machine has, and why one is unavailable;</li>
  *   <li>{@code selfcheck}: every production backend against the reference kernels at the CompOFA
@@ -16,62 +27,77 @@ import java.util.Arrays;
  *   <li>{@code step-bench}: training throughput of the compound step ({@link StepBenchCommand});</li>
  *   <li>{@code demo}: the main job, every step above on a Fashion-MNIST subset ({@link DemoCommand}).</li>
  * </ul>
- * Exit status 0 on success, 1 when a check fails, 2 on a usage error.
+ * Every command takes {@code -h/--help}, {@code -V/--version} and {@code --verbose} (stack traces of
+ * failures). Exit status: 0 on success, 1 when the work fails (a missing or bad file, a check that
+ * does not pass), 2 on a usage error (unknown option, bad value, no command: a bare {@code compofa}
+ * prints the usage and exits 2).
  */
-public final class Main {
-    private Main() {}
+@Command(name = "compofa", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, showDefaultValues = true,
+        versionProvider = VersionProvider.class, usageHelpAutoWidth = true,
+        description = "CompOFA on the JVM: train, time, evaluate, search and export compound once-for-all networks.",
+        footer = {"", "Exit status: 0 success, 1 failure (bad file, failed check), 2 usage error.",
+            "`compofa <command> --help` lists the options of one command."},
+        subcommands = {InfoCommand.class, SelfCheckCommand.class, TrainCommand.class, LatencyCommand.class,
+            EvaluateCommand.class, SearchCommand.class, ExportCommand.class, CompareCommand.class,
+            StepBenchCommand.class, DemoCommand.class, HelpCommand.class})
+public final class Main implements Callable<Integer> {
+    private final PrintStream out;
+    private final PrintStream err;
 
+    @Spec
+    private CommandSpec spec;
+
+    /** Declared here for the help; read from the parse result by {@link Failures} at any level. */
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "on a failure, also print the stack trace")
+    private boolean verbose;
+
+    private Main(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Runs the command line and exits with its status. */
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
-    /** Runs one subcommand and returns its exit status (the tests call this). */
+    /** Runs one command on {@code System.out}/{@code System.err} and returns its exit status. */
     public static int run(String... args) {
-        String command = args.length == 0 ? "demo" : args[0];
-        String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
-        switch (command) {
-            case "info":
-                return InfoCommand.run(System.out);
-            case "selfcheck":
-                return SelfCheckCommand.run(System.out, rest);
-            case "train":
-                return TrainCommand.run(System.out, rest);
-            case "export":
-                return ExportCommand.run(System.out, rest);
-            case "evaluate":
-                return EvaluateCommand.run(System.out, rest);
-            case "latency":
-                return LatencyCommand.run(System.out, rest);
-            case "search":
-                return SearchCommand.run(System.out, rest);
-            case "compare":
-                return CompareCommand.run(System.out, rest);
-            case "demo":
-                return DemoCommand.run(System.out, rest);
-            case "step-bench":
-                return StepBenchCommand.run(System.out, rest);
-            case "help", "--help", "-h":
-                System.out.println(usage());
-                return 0;
-            default:
-                System.err.println("unknown command '" + command + "'\n" + usage());
-                return 2;
-        }
+        return execute(System.out, System.err, args);
     }
 
-    static String usage() {
-        return """
-                usage: compofa <command>
-                  info        backends on this machine (and why one is unavailable)
-                  selfcheck   production kernels vs the reference at the CompOFA stage shapes [--seed N]
-                  train       teacher | compound | ofa-ps | recipe on Fashion-MNIST (resumable; see `train` alone)
-                  evaluate    BN-recalibrated top-1 of every compound subnet (accuracy.csv, CDF plot)
-                  latency     latency table of every compound subnet on this machine (CSV + JSON)
-                  search      best subnet per latency budget and Pareto fronts (CSV + PNG)
-                  export      a trained subnet as our model file and ONNX, checked in ONNX Runtime
-                  compare     OFA progressive shrinking vs CompOFA: training cost, Pareto fronts, accuracy
-                              CDFs, search time; report in <run>/compare/ (resumable; see `compare --help`)
-                  step-bench  images/s of one compound training step on this machine (synthetic data)
-                  demo        the main job: train, latency, evaluate, search, export on a Fashion-MNIST subset""";
+    /**
+     * Runs one command with its output and messages on the given streams (in-process, for tests and
+     * for the demo's steps) and returns its exit status.
+     */
+    public static int execute(PrintStream out, PrintStream err, String... args) {
+        return commandLine(out, err).execute(args);
+    }
+
+    /** A fresh command line whose commands write to {@code out} and report to {@code err}. */
+    static CommandLine commandLine(PrintStream out, PrintStream err) {
+        CommandLine cl = new CommandLine(new Main(out, err));
+        Charset cs = out.charset();
+        cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, cs), true));
+        cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, err.charset()), true));
+        cl.setExecutionExceptionHandler(new Failures());
+        cl.setParameterExceptionHandler(Failures::usageError);
+        return cl;
+    }
+
+    /** The stream a command writes its results to. */
+    static PrintStream out(CommandSpec spec) {
+        return ((Main) spec.root().userObject()).out;
+    }
+
+    /** The stream a command writes its messages to. */
+    static PrintStream err(CommandSpec spec) {
+        return ((Main) spec.root().userObject()).err;
+    }
+
+    /** A bare {@code compofa}: a usage error that prints the usage. */
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "a command is required");
     }
 }

@@ -2,12 +2,14 @@ package org.compofa.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.compofa.latency.LatencyTable;
 import org.compofa.report.LineChart;
@@ -15,51 +17,47 @@ import org.compofa.search.AccuracyTable;
 import org.compofa.search.Candidate;
 import org.compofa.search.ExactSearch;
 import org.compofa.space.SearchSpace;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code compofa search}: exact search over the run's accuracy table and every latency table: the
  * best subnet per latency budget per platform ({@code search/best.csv}), the Pareto fronts
  * ({@code search/pareto.csv}, {@code search/pareto.png}, one curve per platform) and the search time.
  */
-final class SearchCommand {
-    private SearchCommand() {}
+@Command(name = "search", description = "Best subnet per latency budget and Pareto fronts (CSV + PNG).")
+final class SearchCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
 
-    static String usage() {
-        return """
-                usage: compofa search [options]
-                  --run DIR        run with evaluation/accuracy.csv and latency/*.csv (default runs/fashion)
-                  --budgets N      budgets per platform, spread over its latency range (default 5)
-                  --width/--resolutions   as for train (they name the space)""";
-    }
+    @Option(names = "--run", paramLabel = "DIR", description = "run with evaluation/accuracy.csv and latency/*.csv")
+    private Path runDir = Path.of("runs/fashion");
+
+    @Option(names = "--budgets", paramLabel = "N", converter = Ranges.Positive.class,
+            description = "budgets per platform, spread over its latency range, >= 1")
+    private int budgets = 5;
+
+    @Mixin
+    private SharedOptions.Space space;
 
     /** One platform's result. */
     record PlatformResult(String platform, List<Candidate> front, double[] budgets, List<Optional<Candidate>> best,
                           double searchMs) {
     }
 
-    static int run(PrintStream out, String... args) {
-        Options o;
-        try {
-            o = Options.parse(List.of(args));
-        } catch (IllegalArgumentException e) {
-            System.err.println("compofa search: " + e.getMessage() + "\n" + usage());
-            return 2;
-        }
-        try {
-            Path runDir = Path.of(o.get("run", "runs/fashion"));
-            SearchSpace space = org.compofa.space.SearchSpaces.compOfa(o.decimal("width", 0.5),
-                    TrainedRun.resolutions(o));
-            List<PlatformResult> results = search(runDir, space, o.integer("budgets", 5));
-            print(out, results);
-            return 0;
-        } catch (IOException | RuntimeException e) {
-            System.err.println("compofa search: " + e.getMessage());
-            return 1;
-        }
+    @Override
+    public Integer call() throws IOException {
+        SearchSpace searchSpace = org.compofa.space.SearchSpaces.compOfa(space.width, space.resolutions);
+        print(Main.out(spec), search(runDir, searchSpace, budgets));
+        return 0;
     }
 
     static List<PlatformResult> search(Path runDir, SearchSpace space, int budgetsPerPlatform) throws IOException {
-        AccuracyTable acc = AccuracyTable.read(runDir.resolve("evaluation/accuracy.csv"), space);
+        Path accuracy = runDir.resolve("evaluation/accuracy.csv");
+        AccuracyTable acc = text(accuracy, () -> AccuracyTable.read(accuracy, space));
         List<Path> tables;
         try (Stream<Path> s = Files.list(runDir.resolve("latency"))) {
             tables = s.filter(p -> p.toString().endsWith(".csv") && !p.toString().endsWith(".partial.csv"))
@@ -78,7 +76,7 @@ final class SearchCommand {
         LineChart chart = new LineChart("Pareto fronts: accuracy vs latency (" + space.id() + ")", "latency ms",
                 "top-1 %");
         for (Path t : tables) {
-            LatencyTable lat = LatencyTable.read(t, space);
+            LatencyTable lat = text(t, () -> LatencyTable.read(t, space));
             long t0 = System.nanoTime();
             ExactSearch search = new ExactSearch(lat.platform().name(), acc.candidates(lat::medianMs));
             List<Candidate> front = search.paretoFront();
@@ -107,6 +105,20 @@ final class SearchCommand {
         Files.writeString(dir.resolve("pareto.csv"), pareto);
         chart.writePng(dir.resolve("pareto.png"));
         return results;
+    }
+
+    /** A table reader that may meet a file that is not text. */
+    private interface Reader<T> {
+        T read() throws IOException;
+    }
+
+    /** Reads a table, naming the file when it is not UTF-8 text (the decoder's message names nothing). */
+    private static <T> T text(Path file, Reader<T> reader) throws IOException {
+        try {
+            return reader.read();
+        } catch (CharacterCodingException e) {
+            throw new IOException(file + ": not a text table (" + e.getClass().getSimpleName() + ")", e);
+        }
     }
 
     static void print(PrintStream out, List<PlatformResult> results) {

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 
 import org.compofa.ops.DepthwiseShape;
 import org.compofa.ops.ElasticDepthwiseConv;
@@ -12,21 +13,35 @@ import org.compofa.runtime.Backend;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.runtime.Layout;
 import org.compofa.runtime.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Runs the elastic depthwise forward of every available production backend (CPU, CUDA) against the
  * REFERENCE backend at the w1.0 supernet's stage shapes (resolution 224, batch 1), the CompOFA fixed
  * kernels with and without OFA's kernel transform, and prints the worst error and the time.
  */
-final class SelfCheckCommand {
-    private SelfCheckCommand() {}
+@Command(name = "selfcheck", description = "Production kernels vs the reference at the CompOFA stage shapes "
+        + "(exit 1 on a mismatch).")
+final class SelfCheckCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--seed", paramLabel = "N", description = "seed of the random inputs")
+    private long seed = 20261127L;
 
     /** Stage mid widths at e=6, spatial size at r=224, CompOFA fixed kernel; k_max 7. */
     private static final int[][] STAGES = {{144, 56, 3}, {240, 28, 5}, {480, 14, 3}, {672, 14, 3}, {960, 7, 5}};
     private static final double TOLERANCE = 1e-4;
 
-    static int run(PrintStream out, String[] args) {
-        long seed = args.length == 2 && args[0].equals("--seed") ? Long.parseLong(args[1]) : 20261127L;
+    @Override
+    public Integer call() {
+        return run(Main.out(spec), seed);
+    }
+
+    static int run(PrintStream out, long seed) {
         List<Backend> backends = new ArrayList<>();
         for (Backend b : new Backend[] {Backend.CPU, Backend.CUDA}) {
             if (b.isAvailable()) backends.add(b);

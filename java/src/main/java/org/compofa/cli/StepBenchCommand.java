@@ -4,13 +4,19 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
 import org.compofa.report.AtomicFiles;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.runtime.GemmLibrary;
 import org.compofa.runtime.Precision;
 import org.compofa.train.StepThroughput;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code compofa step-bench}: images/s of one compound training step (teacher forward + 4 subnets
@@ -19,58 +25,80 @@ import org.compofa.train.StepThroughput;
  * on stdout and optionally a CSV. The GPU side of issue #6's comparison with the same
  * step in PyTorch ({@code ci/device/compound_step_torch.py} draws the same subnets).
  */
-final class StepBenchCommand {
-    private StepBenchCommand() {}
-
-    static final String USAGE = """
-            usage: compofa step-bench [options]
-              --backend B        auto (default), cpu or cuda
-              --net N            imagenet (w1.0, RGB, 1000 classes; default) or fashion (w0.5 small input)
-              --resolutions L    comma-separated, each 16..512 (default 128,160,192,224)
-              --batches L        comma-separated, each 1..4096 (default 64)
-              --warmup N         untimed steps first (default 2)
-              --steps N          timed steps (default 5); the median is reported
-              --precision P      GEMM arithmetic: fp32 (default), tf32 or bf16 (CUDA tensor cores;
-                                 the CPU computes fp32 whatever is asked)
-              --gemm L           ours (default) or cublas: the library of the plain GEMMs (CUDA,
-                                 cuBLAS loaded at run time)
-              --csv FILE         also write the rows as CSV""";
-
-    static int run(PrintStream out, String[] args) {
-        Options o;
-        StepThroughput.Net net;
-        int[] resolutions;
-        int[] batches;
-        int warmup;
-        int steps;
-        Precision precision;
-        GemmLibrary gemm;
-        try {
-            if (Arrays.asList(args).contains("--help")) {
-                out.println(USAGE);
-                return 0;
-            }
-            o = Options.parse(List.of(args));
-            net = StepThroughput.Net.parse(o.get("net", "imagenet"));
-            resolutions = integers(o.get("resolutions", "128,160,192,224"), "resolutions");
-            batches = integers(o.get("batches", "64"), "batches");
-            warmup = o.integer("warmup", 2);
-            steps = o.integer("steps", 5);
-            precision = Precision.parse(o.get("precision", "fp32"));
-            gemm = GemmLibrary.parse(o.get("gemm", "ours"));
-            for (int r : resolutions) {
-                for (int n : batches) {
-                    StepThroughput.checkCase(r, n, warmup, steps);
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            System.err.println("step-bench: " + e.getMessage() + "\n" + USAGE);
-            return 2;
+@Command(name = "step-bench", description = "Images/s of one compound training step on this machine (synthetic "
+        + "data).")
+final class StepBenchCommand implements Callable<Integer> {
+    /** Parses {@code --net}. */
+    static final class NetName implements ITypeConverter<StepThroughput.Net> {
+        @Override
+        public StepThroughput.Net convert(String s) {
+            return Ranges.parsed(s, StepThroughput.Net::parse);
         }
+    }
+
+    /** Parses {@code --precision}. */
+    static final class PrecisionName implements ITypeConverter<Precision> {
+        @Override
+        public Precision convert(String s) {
+            return Ranges.parsed(s, Precision::parse);
+        }
+    }
+
+    /** Parses {@code --gemm}. */
+    static final class GemmName implements ITypeConverter<GemmLibrary> {
+        @Override
+        public GemmLibrary convert(String s) {
+            return Ranges.parsed(s, GemmLibrary::parse);
+        }
+    }
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--backend", paramLabel = "B", converter = Ranges.BackendName.class,
+            description = "reference, cpu, cuda or auto (CUDA when available, else CPU)")
+    private String backend = "auto";
+
+    @Option(names = "--net", paramLabel = "N", converter = NetName.class, defaultValue = "imagenet",
+            description = "imagenet (w1.0, RGB, 1000 classes) or fashion (w0.5 small input)")
+    private StepThroughput.Net net;
+
+    @Option(names = "--resolutions", paramLabel = "L", split = ",", converter = Ranges.Positive.class,
+            defaultValue = "128,160,192,224", description = "comma list of resolutions, each >= 1 and within 16..512")
+    private List<Integer> resolutions;
+
+    @Option(names = "--batches", paramLabel = "L", split = ",", converter = Ranges.Positive.class,
+            defaultValue = "64", description = "comma list of batch sizes, each >= 1 and within 1..4096")
+    private List<Integer> batches;
+
+    @Option(names = "--warmup", paramLabel = "N", converter = Ranges.NonNegative.class,
+            description = "untimed steps first, >= 0")
+    private int warmup = 2;
+
+    @Option(names = "--steps", paramLabel = "N", converter = Ranges.Positive.class,
+            description = "timed steps, >= 1; the median is reported")
+    private int steps = 5;
+
+    @Option(names = "--precision", paramLabel = "P", converter = PrecisionName.class, defaultValue = "fp32",
+            description = "GEMM arithmetic: "
+            + "fp32, tf32 or bf16 (CUDA tensor cores; the CPU computes fp32 whatever is asked)")
+    private Precision precision;
+
+    @Option(names = "--gemm", paramLabel = "L", converter = GemmName.class, defaultValue = "ours", description = "ours or cublas: the "
+            + "library of the plain GEMMs (CUDA, cuBLAS loaded at run time)")
+    private GemmLibrary gemm;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "also write the rows as CSV")
+    private Path csvFile;
+
+    @Override
+    public Integer call() throws IOException {
+        checkCases();
+        PrintStream out = Main.out(spec);
         List<String> csv = new ArrayList<>();
         csv.add("backend,device,precision,net,resolution,batch,steps,ms_per_step,ms_min,ms_max,images_per_s,activation_mib,"
                 + "state_mib,subnets");
-        try (ComputeContext ctx = ComputeContext.select(o.get("backend", "auto"))) {
+        try (ComputeContext ctx = ComputeContext.select(backend)) {
             ctx.setPrecision(precision);
             ctx.setGemmLibrary(gemm);
             out.println("compound step on " + ctx.describe() + ", GEMM precision " + precision + ", " + gemm + " (teacher forward + "
@@ -91,30 +119,30 @@ final class StepBenchCommand {
                             String.join(" ", res.subnetIds())));
                 }
             }
-        } catch (RuntimeException e) {
-            System.err.println("step-bench: " + e.getMessage());
-            return 1;
         }
-        if (o.has("csv")) {
-            try {
-                AtomicFiles.write(Path.of(o.get("csv", "")), String.join("\n", csv) + "\n");
-            } catch (IOException e) {
-                System.err.println("step-bench: cannot write " + o.get("csv", "") + ": " + e.getMessage());
-                return 1;
-            }
+        if (csvFile != null) {
+            AtomicFiles.write(csvFile, String.join("\n", csv) + "\n");
         }
         return 0;
     }
 
-    private static String fmt(double v) {
-        return String.format(java.util.Locale.ROOT, "%.3f", v);
+    /** Each value against StepThroughput's own limits, before anything is opened; errors name the option. */
+    private void checkCases() {
+        // Resolutions first with batch 1 (always allowed), then the batches at a resolution now known good.
+        check("--resolutions", () -> resolutions.forEach(r -> StepThroughput.checkCase(r, 1, warmup, steps)));
+        int r0 = resolutions.getFirst();
+        check("--batches", () -> batches.forEach(n -> StepThroughput.checkCase(r0, n, warmup, steps)));
     }
 
-    private static int[] integers(String list, String option) {
+    private void check(String option, Runnable check) {
         try {
-            return Arrays.stream(list.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + option + " '" + list + "': expected comma-separated integers");
+            check.run();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
         }
+    }
+
+    private static String fmt(double v) {
+        return String.format(java.util.Locale.ROOT, "%.3f", v);
     }
 }

@@ -5,83 +5,98 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import org.compofa.data.FashionMnist;
+import java.util.concurrent.Callable;
+import org.compofa.compare.ComparisonSettings;
 import org.compofa.nn.Network;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.train.FashionRecipe;
 import org.compofa.train.PhaseResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code compofa train teacher|compound|recipe}: trains on Fashion-MNIST (or IDX files in
+ * {@code compofa train teacher|compound|ofa-ps|recipe}: trains on Fashion-MNIST (or IDX files in
  * {@code --data}), resuming any run found in {@code --out}. {@code recipe} = teacher, compound,
  * then the BN-recalibrated accuracy of the largest and smallest compound subnets, written to
  * {@code summary.json} and {@code summary.csv} in the run directory.
  */
-final class TrainCommand {
-    private TrainCommand() {}
+@Command(name = "train", description = "Train on Fashion-MNIST (resumable: rerunning a command continues it).")
+final class TrainCommand implements Callable<Integer> {
+    /** What to train. */
+    enum Phase {
+        TEACHER("teacher"), COMPOUND("compound"), OFA_PS("ofa-ps"), RECIPE("recipe");
 
-    static String usage() {
-        return """
-                usage: compofa train teacher|compound|ofa-ps|recipe [options]
-                  --data DIR             Fashion-MNIST IDX files (default %s)
-                  --out DIR              run directory, resumed when it exists (default runs/fashion)
-                  --width W              supernet width multiplier (default 0.5)
-                  --batch N              images per step (default 128)
-                  --teacher-epochs N     (default 14)
-                  --compound-epochs N    over CompOFA's two phases (default 4)
-                  --compound-lr-scale X  factor on the batch-scaled compound lr (default 3)
-                  --ofa-epochs N         over OFA's five shrinking phases (default: compound x 425/150,
-                                         the reference's ratio, at least 5)
-                  --resolutions A-B:S    (default 24-32:4)
-                  --seed N               (default 0)
-                  --train-limit N        use a seeded random subset of N training images
-                  --test-limit N         evaluate on the first N test images
-                  --threads N            CPU threads of the native kernels
-                  --backend B            reference|cpu|cuda|auto (default auto)""".formatted(FashionMnist.DEFAULT_DIRECTORY);
-    }
+        final String label;
 
-    static int run(PrintStream out, String... args) {
-        if (args.length == 0) {
-            System.err.println(usage());
-            return 2;
+        Phase(String label) {
+            this.label = label;
         }
-        String what = args[0];
-        Options o;
-        try {
-            o = Options.parse(List.of(args).subList(1, args.length));
-        } catch (IllegalArgumentException e) {
-            System.err.println("compofa train: " + e.getMessage() + "\n" + usage());
-            return 2;
-        }
-        if (!List.of("teacher", "compound", "ofa-ps", "recipe").contains(what)) {
-            System.err.println("compofa train: unknown phase '" + what + "'\n" + usage());
-            return 2;
-        }
-        try (ComputeContext ctx = ComputeContext.select(o.get("backend", "auto"))) {
-            if (o.has("threads")) {
-                ctx.setThreads(o.integer("threads", 0));
+
+        /** Converts a phase name on the command line. */
+        static final class Converter implements ITypeConverter<Phase> {
+            @Override
+            public Phase convert(String s) {
+                for (Phase p : values()) {
+                    if (p.label.equals(s)) {
+                        return p;
+                    }
+                }
+                throw new TypeConversionException("'" + s + "': allowed teacher, compound, ofa-ps, recipe");
             }
-            TrainedRun run = TrainedRun.open(o, ctx, out);
-            return execute(out, what, run.recipe(), run.settings(), ctx, o);
-        } catch (IOException | RuntimeException e) {
-            System.err.println("compofa train: " + e.getMessage());
-            return 1;
         }
     }
 
-    private static int execute(PrintStream out, String what, FashionRecipe recipe, FashionRecipe.Settings s,
-                               ComputeContext ctx, Options o) throws IOException {
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "PHASE", converter = Phase.Converter.class, description = {
+        "teacher: the teacher alone; compound: CompOFA from the teacher of the same --out;",
+        "ofa-ps: OFA progressive shrinking from that teacher; recipe: teacher, then compound, then accuracy"})
+    private Phase phase;
+
+    @Option(names = {"--out", "--run"}, paramLabel = "DIR", description = "run directory, resumed when it exists")
+    private Path runDir = Path.of("runs/fashion");
+
+    @Mixin
+    private SharedOptions.Recipe recipeOptions;
+
+    @Mixin
+    private SharedOptions.Epochs epochs;
+
+    @Option(names = "--ofa-epochs", paramLabel = "N", converter = Ranges.AtLeastFive.class, description =
+            "OFA's five shrinking phases together, >= 5 (default: compound x 425/150, the reference's ratio)")
+    private Integer ofaEpochs;
+
+    @Mixin
+    private SharedOptions.Engine engine;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintStream text = Main.out(spec);
+        TrainedRun.Data data = TrainedRun.Data.load(recipeOptions);
+        try (ComputeContext ctx = engine.open()) {
+            TrainedRun run = TrainedRun.open(runDir, recipeOptions, epochs, data, ctx, text);
+            return execute(text, run.recipe(), run.settings(), ctx);
+        }
+    }
+
+    private int execute(PrintStream out, FashionRecipe recipe, FashionRecipe.Settings s, ComputeContext ctx)
+            throws IOException {
         Map<String, Object> summary = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         try (Network teacher = new Network(ctx, recipe.spec(), s.seed())) {
-            if (what.equals("compound") || what.equals("ofa-ps")) {
+            if (phase == Phase.COMPOUND || phase == Phase.OFA_PS) {
                 if (FashionRecipe.loadLatest(s.out().resolve("teacher").resolve("teacher"), "teacher", teacher)
                         .isEmpty()) {
-                    System.err.println("compofa train compound: no teacher checkpoint in " + s.out().resolve("teacher")
+                    throw new CommandFailedException("no teacher checkpoint in " + s.out().resolve("teacher")
                             + "; run `compofa train teacher` with the same --out first");
-                    return 1;
                 }
             } else {
                 PhaseResult r = recipe.trainTeacher(teacher);
@@ -89,15 +104,15 @@ final class TrainCommand {
                 Map<Integer, Double> acc = recipe.evaluateTeacher(teacher);
                 out.println("teacher top-1 by resolution: " + acc);
                 acc.forEach((res, a) -> summary.put("teacher_top1_r" + res, a));
-                if (what.equals("teacher")) {
+                if (phase == Phase.TEACHER) {
                     return writeSummary(out, s.out(), summary, t0);
                 }
             }
-            if (what.equals("ofa-ps")) {
-                int epochs = o.integer("ofa-epochs", Math.max(5, (int) Math.round(s.compoundEpochs() * 425.0 / 150)));
+            if (phase == Phase.OFA_PS) {
+                int ofa = ofaEpochs != null ? ofaEpochs : ComparisonSettings.defaultOfaEpochs(s.compoundEpochs());
                 try (Network student = new Network(ctx, recipe.ofaSpec(), s.seed() + 1)) {
                     double seconds = 0;
-                    for (PhaseResult r : recipe.trainOfaProgressiveShrinking(student, teacher, epochs)) {
+                    for (PhaseResult r : recipe.trainOfaProgressiveShrinking(student, teacher, ofa)) {
                         seconds += r.elapsedSeconds();
                         summary.put(r.phase() + "_subnet_steps", r.subnetSteps());
                     }

@@ -36,12 +36,15 @@ class PipelineCommandsTest {
                 SearchSpaces.compOfa(0.25, ResolutionSet.of(28))).entries().size());
         assertTrue(Files.readString(Path.of(run, "latency/blocks/cpu-b1-error.txt")).contains("243 subnets"));
         assertTrue(Files.exists(Path.of(run, "latency/blocks/cpu-b1.csv")));
+        rerunsResumeAndForceMeasuresAgain(Path.of(run), common);
         assertEquals(0, Main.run(args("evaluate", "--run", run, "--recal-images", "64", "--train-limit", "256",
                 common)));
         SearchSpace space = SearchSpaces.compOfa(0.25, ResolutionSet.of(28));
+        assertEquals(2, Main.run(args("search", "--run", run, "--backend", "cpu")), "search has no backend");
         assertEquals(243, AccuracyTable.read(Path.of(run, "evaluation/accuracy.csv"), space).top1().size());
         assertEquals(243, LatencyTable.read(Path.of(run, "latency/cpu-b1.csv"), space).entries().size());
-        assertEquals(0, Main.run(args("search", "--run", run, "--budgets", "3", common)));
+        List<String> space28 = List.of("--width", "0.25", "--resolutions", "28");
+        assertEquals(0, Main.run(args("search", "--run", run, "--budgets", "3", space28)));
         assertEquals(7, Files.readAllLines(Path.of(run, "search/best.csv")).size(), "header + 3 budgets x 2 platforms");
         assertTrue(Files.size(Path.of(run, "search/pareto.png")) > 1000);
         assertTrue(Files.size(Path.of(run, "evaluation/accuracy-cdf.png")) > 1000);
@@ -49,8 +52,34 @@ class PipelineCommandsTest {
                 .toString(), common)));
         assertTrue(Files.size(dir.resolve("m.onnx")) > 1000);
         assertTrue(Files.size(dir.resolve("m.cmpf")) > 1000);
-        assertEquals(1, Main.run(args("search", "--run", dir.resolve("nothing").toString(), common)),
+        assertEquals(1, Main.run(args("search", "--run", dir.resolve("nothing").toString(), space28)),
                 "a run without tables is an error, not a crash");
+    }
+
+    /**
+     * A rerun takes the rows of the partial file as measured; {@code --force} measures them again. A
+     * planted row (777 ms, no real measurement of these nets) tells which happened, with no timing.
+     */
+    private static void rerunsResumeAndForceMeasuresAgain(Path run, List<String> common) throws Exception {
+        Path partial = run.resolve("latency/cpu-b1.partial.csv");
+        List<String> rows = new java.util.ArrayList<>(Files.readAllLines(partial));
+        String[] f = rows.getFirst().split(",", -1);
+        for (int i = 2; i <= 6; i++) {
+            f[i] = "777.0";
+        }
+        f[9] = "0.00";
+        rows.set(0, String.join(",", f));
+        Files.write(partial, rows);
+        SearchSpace space = SearchSpaces.compOfa(0.25, ResolutionSet.of(28));
+        String[] latency = args("latency", "--run", run.toString(), "--batches", "1", "--warmup", "0", "--repeats",
+                "2", common);
+        assertEquals(0, Main.run(latency));
+        LatencyTable resumed = LatencyTable.read(run.resolve("latency/cpu-b1.csv"), space);
+        assertEquals(1, resumed.entries().values().stream().filter(s -> s.medianMs() == 777.0).count(), "resumed");
+        assertEquals(0, Main.run(args(latency, "--force")));
+        LatencyTable forced = LatencyTable.read(run.resolve("latency/cpu-b1.csv"), space);
+        assertEquals(243, forced.entries().size());
+        assertEquals(0, forced.entries().values().stream().filter(s -> s.medianMs() == 777.0).count(), "measured");
     }
 
     private static String[] args(Object... parts) {
@@ -58,6 +87,8 @@ class PipelineCommandsTest {
         for (Object p : parts) {
             if (p instanceof List<?> l) {
                 l.forEach(x -> out.add((String) x));
+            } else if (p instanceof String[] a) {
+                out.addAll(List.of(a));
             } else {
                 out.add((String) p);
             }

@@ -20,8 +20,8 @@ class StepBenchCommandTest {
     void measuresEveryCaseAndWritesTheCsv(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("out/step.csv");
         ByteArrayOutputStream text = new ByteArrayOutputStream();
-        int rc = StepBenchCommand.run(new PrintStream(text, true, StandardCharsets.UTF_8), new String[] {
-            "--backend", "cpu", "--net", "fashion", "--resolutions", "24,28", "--batches", "3", "--warmup", "0",
+        int rc = Main.execute(new PrintStream(text, true, StandardCharsets.UTF_8), System.err, new String[] {
+            "step-bench", "--backend", "cpu", "--net", "fashion", "--resolutions", "24,28", "--batches", "3", "--warmup", "0",
             "--steps", "2", "--csv", csv.toString()});
         assertEquals(0, rc, text.toString(StandardCharsets.UTF_8));
         List<String> lines = Files.readAllLines(csv);
@@ -48,10 +48,16 @@ class StepBenchCommandTest {
     }
 
     @Test
-    void refusesBadInputWithUsage() {
+    void refusesBadInputNamingTheOption() {
         for (String[] bad : new String[][] {
-            {"--net", "resnet"}, {"--resolutions", "8"}, {"--batches", "x"}, {"--steps", "0"}, {"--batches"}}) {
-            assertEquals(2, StepBenchCommand.run(new PrintStream(new ByteArrayOutputStream()), bad), String.join(" ", bad));
+            {"--net", "resnet"}, {"--resolutions", "8"}, {"--batches", "x"}, {"--steps", "0"}, {"--batches"},
+            {"--batches", "5000"}, {"--precision", "fp64"}, {"--gemm", "mkl"}, {"--backend", "tpu"}}) {
+            List<String> args = new java.util.ArrayList<>(List.of("step-bench"));
+            args.addAll(List.of(bad));
+            CliUsageTest.Result r = CliUsageTest.run(args.toArray(String[]::new));
+            assertEquals(2, r.status(), String.join(" ", bad));
+            assertTrue(r.err().contains(bad[0]), r.err());
+            assertEquals("", r.out(), "nothing measured");
         }
     }
 }
