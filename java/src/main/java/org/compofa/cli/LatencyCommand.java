@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
  * {@code compofa latency}: the latency table of every CompOFA subnet at every given resolution on
  * this machine's backend and/or in ONNX Runtime on the CPU (the exported subnets, as deployed), one
  * table per engine and batch size, in {@code <run>/latency/<platform>.{csv,json}}; resumable through
- * {@code <platform>.partial.csv}, which {@code --force} discards first.
+ * {@code <platform>.partial.csv}. A rerun keeps the quiet entries of an existing table and measures the
+ * noisy ones again (bounded; {@code <platform>.noise.txt} lists them); {@code --force} measures everything.
  */
 @Command(name = "latency", description = "Latency table of every compound subnet on this machine (CSV + JSON; "
         + "resumable).")
@@ -152,14 +153,9 @@ final class LatencyCommand implements Callable<Integer> {
     private static LatencyTable build(TrainedRun run, SubnetTimer timer, Platform p, List<Integer> resolutions,
                                       boolean force, PrintStream out) throws IOException {
         Path dir = run.settings().out().resolve("latency");
-        Path partial = dir.resolve(p.name() + ".partial.csv");
-        if (force) {
-            // The builder resumes from the partial file (rows of every resolution measured before);
-            // without it every entry is measured again and the table is rewritten.
-            Files.deleteIfExists(partial);
-        }
-        LatencyTable t = LatencyTableBuilder.build(timer, run.recipe().space(), resolutions, p, partial, out);
-        t.write(dir.resolve(p.name()));
+        // Quiet entries of an existing table are kept, noisy ones re-measured (bounded); --force measures all.
+        LatencyTable t = LatencyTableBuilder.buildFiles(timer, run.recipe().space(), resolutions, p,
+                dir.resolve(p.name()), LatencyTableBuilder.Settings.DEFAULT.withForce(force), out).table();
         return t;
     }
 }

@@ -16,6 +16,7 @@ import org.compofa.report.LineChart;
 import org.compofa.search.AccuracyTable;
 import org.compofa.search.Candidate;
 import org.compofa.search.ExactSearch;
+import org.compofa.search.LatencyBudgets;
 import org.compofa.space.SearchSpace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -80,12 +81,7 @@ final class SearchCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             ExactSearch search = new ExactSearch(lat.platform().name(), acc.candidates(lat::medianMs));
             List<Candidate> front = search.paretoFront();
-            double lo = search.candidates().getFirst().latencyMs();
-            double hi = search.candidates().getLast().latencyMs();
-            double[] budgets = new double[budgetsPerPlatform];
-            for (int i = 0; i < budgets.length; i++) {
-                budgets[i] = lo + (hi - lo) * (i + 1) / budgets.length;
-            }
+            double[] budgets = LatencyBudgets.spread(search.candidates(), budgetsPerPlatform);  // outliers capped
             List<Optional<Candidate>> chosen = search.bestWithin(budgets);
             double ms = (System.nanoTime() - t0) / 1e6;
             String name = lat.platform().name();

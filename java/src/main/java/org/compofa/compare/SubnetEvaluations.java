@@ -71,7 +71,7 @@ final class SubnetEvaluations {
              ProgressBar bar = new ProgressBar(label, subnets.size(), "subnet", out, ProgressBar.isTerminal(),
                      System::nanoTime, ProgressBar.DEFAULT_PERCENT_STEP)) {
             Evaluator ev = new Evaluator(ws);
-            bar.update(subnets.stream().filter(done::containsKey).count());
+            bar.resumeAt(subnets.stream().filter(done::containsKey).count());
             for (Subnet s : subnets) {
                 if (done.containsKey(s)) {
                     continue;

@@ -25,6 +25,11 @@ public record MatrixSlice(Tensor tensor, long offset, int rows, int cols, int ld
             throw new InvalidArgumentException("slice offset=" + offset + " rows=" + rows + " cols=" + cols
                     + " ld=" + ld + ": allowed offset >= 0, rows >= 1, cols >= 1, ld >= cols");
         }
+        // offset + span must not wrap: a wrapped end would pass every later bounds check
+        if (offset > Long.MAX_VALUE - ((long) (rows - 1) * ld + cols)) {
+            throw new InvalidArgumentException("slice offset=" + offset + " rows=" + rows + " ld=" + ld
+                    + ": its end overflows a long; allowed offset + (rows-1)*ld + cols <= 2^63-1");
+        }
     }
 
     /** The whole tensor as a matrix: [product of all but the last dim][last dim]. */

@@ -114,6 +114,8 @@ public final class AccuracyTable {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {  // its own message ("Input length = 1") names nothing
+            throw new IOException(file + ": not a text table (not UTF-8)", e);
         } catch (IOException e) {
             throw new IOException(file + ": cannot read the accuracy table (" + e + ")", e);
         }

@@ -194,6 +194,8 @@ class ApiValidationTest {
             expect(InvalidArgumentException.class, "allowed offset >= 0, rows >= 1, cols >= 1, ld >= cols",
                     () -> new MatrixSlice(a, 0, 3, 6, 5));
             expect(InvalidArgumentException.class, "allowed within the matrix", () -> MatrixSlice.block(a, 4, 0, 5, 6));
+            // an end past 2^63-1 would wrap negative and pass the span checks (then the library reads far away)
+            expect(InvalidArgumentException.class, "overflows a long", () -> new MatrixSlice(a, Long.MAX_VALUE - 2, 2, 2, 2));
             expect(InvalidArgumentException.class, "allowed only equal inner dimensions",
                     () -> SliceGemm.gemm(ctx, 1f, MatrixSlice.of(a), false, MatrixSlice.of(c), false, 0f, MatrixSlice.of(c)));
             expect(BufferTooSmallException.class, "spans",
