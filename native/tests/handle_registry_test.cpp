@@ -118,7 +118,7 @@ void pins_end_with_the_call() {
     }
     std::string message;
     int32_t st = status_of([&] { pin_handle(token, HandleKind::event, "event"); }, &message);
-    expect(st == COMPOFA_ERR_INVALID_HANDLE && message.find("is a stream handle") != std::string::npos,
+    expect(st == COMPOFA_ERR_INVALID_HANDLE && message.find("another kind (a stream)") != std::string::npos,
            "a handle of another kind is named: " + message);
     st = status_of([&] { Destroying d(token, HandleKind::stream, "stream"); d.commit(); });
     expect(st == COMPOFA_OK, "no pin outlives its call");

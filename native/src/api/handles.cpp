@@ -99,8 +99,8 @@ Slot* live_slot(const void* token, HandleKind kind, const char* what, Token* t, 
     *state = s->state.load(std::memory_order_acquire);
     if (t->kind != uint32_t(kind)) {
         if ((*state & ~(kPinMask | kClosing)) == live_bits(t->generation, t->kind))
-            fail(COMPOFA_ERR_INVALID_HANDLE, std::string(what) + " is a " + kind_name(t->kind) +
-                                                 " handle; this argument takes a " + kind_name(uint32_t(kind)));
+            fail(COMPOFA_ERR_INVALID_HANDLE, std::string(what) + " is a handle of another kind (a " +
+                                                 kind_name(t->kind) + "); this argument takes a " + kind_name(uint32_t(kind)));
         fail_not_live(what);
     }
     return s;
