@@ -8,7 +8,13 @@
  * - Every function returns an int32_t status (COMPOFA_OK == 0) unless it says otherwise; on a
  *   failure compofa_last_error() gives a message for the calling thread that says what was wrong
  *   and what is allowed. Arguments are checked before anything is allocated or launched.
- * - Handles are opaque. A NULL, already destroyed or foreign handle gives COMPOFA_ERR_INVALID_HANDLE.
+ * - Handles are opaque tokens, not addresses: never dereference one. A value is never issued twice,
+ *   so a NULL, already destroyed or foreign handle gives COMPOFA_ERR_INVALID_HANDLE even after new
+ *   handles were created. A call keeps the handles it was given alive until it returns: destroying
+ *   a handle that a running call (on another thread) uses gives COMPOFA_ERR_BUSY and frees nothing;
+ *   a call that starts while its handle is being destroyed gives COMPOFA_ERR_INVALID_HANDLE.
+ *   Raw data pointers are not handles: keep their memory alive until the ops using them return
+ *   (on CUDA, until the stream's work that uses them has finished).
  * - Tensors are float32. Activations are channels-last (NHWC), contiguous in their active channels.
  * - Every pointer to tensor data comes with its length in floats (not bytes); a length smaller than
  *   the op needs gives COMPOFA_ERR_BUFFER_TOO_SMALL. Data pointers are raw addresses: host memory
@@ -41,7 +47,8 @@ enum compofa_status_code {
     COMPOFA_ERR_WRONG_BACKEND = 6,       /* memory or handle that belongs to another backend */
     COMPOFA_ERR_BUFFER_TOO_SMALL = 7,
     COMPOFA_ERR_DEVICE = 8,              /* the CUDA runtime reported a failure */
-    COMPOFA_ERR_INTERNAL = 9             /* an unexpected failure caught at the ABI barrier */
+    COMPOFA_ERR_INTERNAL = 9,            /* an unexpected failure caught at the ABI barrier */
+    COMPOFA_ERR_BUSY = 10                /* a destroy of a handle that a running call still uses */
 };
 
 /* ---- backends -------------------------------------------------------------------------------- */

@@ -1,4 +1,5 @@
 // ABI entry points of contexts: one backend (and CUDA device) with its default stream.
+#include <memory>
 #include <string>
 
 #include "api/barrier.h"
@@ -36,24 +37,29 @@ int32_t compofa_context_create(int32_t backend, int32_t device, compofa_context*
                 throw;
             }
         }
-        register_handle(ctx, HandleKind::context);
-        *out = ctx;
+        try {
+            *out = static_cast<compofa_context*>(register_handle(ctx, HandleKind::context));
+        } catch (...) {
+            if (ctx->default_stream != nullptr) cuda::stream_destroy(device, ctx->default_stream);
+            delete ctx;
+            throw;
+        }
     });
 }
 
 int32_t compofa_context_destroy(compofa_context* ctx) {
     return guarded(__func__, [&] {
-        compofa_context* c = context_of(ctx);
+        Destroying destroying(ctx, HandleKind::context, "context");  // BUSY while a call uses it
+        auto* c = static_cast<compofa_context*>(destroying.object());
+        // Exact: children only grow inside calls that pin the context, and it has no pins now.
         int64_t live = c->children.load();
         if (live > 0)
             fail(COMPOFA_ERR_INVALID_ARGUMENT, "context still owns " + std::to_string(live) +
                                                    " buffers, streams or events; destroy them first");
-        unregister_handle(c);
-        if (c->default_stream != nullptr) {
-            cuda::stream_synchronize(c->device, c->default_stream);
-            cuda::stream_destroy(c->device, c->default_stream);
-        }
-        delete c;
+        if (c->default_stream != nullptr) cuda::stream_synchronize(c->device, c->default_stream);
+        destroying.commit();
+        std::unique_ptr<compofa_context> owned(c);
+        if (c->default_stream != nullptr) cuda::stream_destroy(c->device, c->default_stream);
     });
 }
 

@@ -72,6 +72,7 @@ const char* compofa_status_name(int32_t status) {
         case COMPOFA_ERR_BUFFER_TOO_SMALL: return "COMPOFA_ERR_BUFFER_TOO_SMALL";
         case COMPOFA_ERR_DEVICE: return "COMPOFA_ERR_DEVICE";
         case COMPOFA_ERR_INTERNAL: return "COMPOFA_ERR_INTERNAL";
+        case COMPOFA_ERR_BUSY: return "COMPOFA_ERR_BUSY";
         default: return "COMPOFA_ERR_UNKNOWN_STATUS";
     }
 }

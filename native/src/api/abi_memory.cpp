@@ -72,22 +72,29 @@ int32_t compofa_buffer_alloc(compofa_context* ctx, uint64_t bytes, compofa_buffe
                 fail(COMPOFA_ERR_OUT_OF_MEMORY, "host allocation of " + std::to_string(bytes) + " bytes failed");
         }
         auto* b = new compofa_buffer{c, data, bytes};
-        register_handle(b, HandleKind::buffer);
+        try {
+            *out = static_cast<compofa_buffer*>(register_handle(b, HandleKind::buffer));
+        } catch (...) {
+            if (c->backend == COMPOFA_BACKEND_CUDA) cuda::free(c->device, data);
+            else host_free(data, bytes);
+            delete b;
+            throw;
+        }
         c->children++;
-        *out = b;
     });
 }
 
 int32_t compofa_buffer_free(compofa_buffer* buffer) {
     return guarded(__func__, [&] {
-        compofa_buffer* b = buffer_of(buffer, "buffer");
-        unregister_handle(b);
+        Destroying destroying(buffer, HandleKind::buffer, "buffer");  // BUSY while a call uses it
+        auto* b = static_cast<compofa_buffer*>(destroying.object());
         if (on_device(b)) {
             cuda::free(b->ctx->device, b->data);  // cudaFree waits for work that uses it
         } else {
             host_free(b->data, b->bytes);
         }
-        b->ctx->children--;
+        destroying.commit();
+        b->ctx->children--;  // the last use of the context: it may be destroyed from here on
         delete b;
     });
 }

@@ -1,6 +1,7 @@
 // ABI entry points of streams and timing events. On the host backends ops are synchronous, so a
 // stream is a no-op handle and an event is a steady-clock reading.
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "api/barrier.h"
@@ -13,21 +14,12 @@ namespace {
 
 bool is_cuda(const compofa_context* c) { return c->backend == COMPOFA_BACKEND_CUDA; }
 
-compofa_stream* stream_of(const compofa_stream* s) {
-    require_handle(s, HandleKind::stream, "stream");
-    return const_cast<compofa_stream*>(s);
-}
-
-compofa_event* event_of(const compofa_event* e, const char* what) {
-    require_handle(e, HandleKind::event, what);
-    return const_cast<compofa_event*>(e);
-}
-
 compofa_stream* make_stream(compofa_context* c, void* native, bool owned) {
-    auto* s = new compofa_stream{c, native, owned};
-    register_handle(s, HandleKind::stream);
+    auto s = std::make_unique<compofa_stream>(compofa_stream{c, native, owned});
+    auto* token = static_cast<compofa_stream*>(register_handle(s.get(), HandleKind::stream));
+    s.release();
     c->children++;
-    return s;
+    return token;
 }
 
 }  // namespace
@@ -40,7 +32,12 @@ int32_t compofa_stream_create(compofa_context* ctx, compofa_stream** out) {
         *out = nullptr;
         compofa_context* c = context_of(ctx);
         void* native = is_cuda(c) ? cuda::stream_create(c->device) : nullptr;
-        *out = make_stream(c, native, true);
+        try {
+            *out = make_stream(c, native, true);
+        } catch (...) {
+            if (native != nullptr) cuda::stream_destroy(c->device, native);
+            throw;
+        }
     });
 }
 
@@ -57,11 +54,15 @@ int32_t compofa_stream_wrap(compofa_context* ctx, void* native_stream, compofa_s
 
 int32_t compofa_stream_destroy(compofa_stream* stream) {
     return guarded(__func__, [&] {
-        compofa_stream* s = stream_of(stream);
-        unregister_handle(s);
-        if (s->owned && s->native != nullptr) cuda::stream_destroy(s->ctx->device, s->native);
-        s->ctx->children--;
-        delete s;
+        Destroying destroying(stream, HandleKind::stream, "stream");  // BUSY while a call uses it
+        std::unique_ptr<compofa_stream> s(static_cast<compofa_stream*>(destroying.object()));
+        destroying.commit();
+        compofa_context* c = s->ctx;
+        const int32_t device = c->device;
+        void* native = s->owned ? s->native : nullptr;
+        s.reset();
+        c->children--;  // the last use of c (it may be destroyed from here on), before a failing destroy
+        if (native != nullptr) cuda::stream_destroy(device, native);
     });
 }
 
@@ -92,19 +93,28 @@ int32_t compofa_event_create(compofa_context* ctx, compofa_event** out) {
             delete e;
             throw;
         }
-        register_handle(e, HandleKind::event);
+        try {
+            *out = static_cast<compofa_event*>(register_handle(e, HandleKind::event));
+        } catch (...) {
+            if (e->native != nullptr) cuda::event_destroy(c->device, e->native);
+            delete e;
+            throw;
+        }
         c->children++;
-        *out = e;
     });
 }
 
 int32_t compofa_event_destroy(compofa_event* event) {
     return guarded(__func__, [&] {
-        compofa_event* e = event_of(event, "event");
-        unregister_handle(e);
-        if (e->native != nullptr) cuda::event_destroy(e->ctx->device, e->native);
-        e->ctx->children--;
-        delete e;
+        Destroying destroying(event, HandleKind::event, "event");  // BUSY while a call uses it
+        std::unique_ptr<compofa_event> e(static_cast<compofa_event*>(destroying.object()));
+        destroying.commit();
+        compofa_context* c = e->ctx;
+        const int32_t device = c->device;
+        void* native = e->native;
+        e.reset();
+        c->children--;  // the last use of c (it may be destroyed from here on), before a failing destroy
+        if (native != nullptr) cuda::event_destroy(device, native);
     });
 }
 

@@ -1,11 +1,13 @@
 // The catch-all barrier every ABI entry point runs inside: it clears nothing on success, and on a
 // failure stores the message in the thread-local last error and returns the status code.
-// No C++ exception ever crosses the C ABI (it would kill the JVM).
+// No C++ exception ever crosses the C ABI (it would kill the JVM). It also releases the handles the
+// call's lookups pinned (api/handles.h), however the call ends, so call sites never release pins.
 #pragma once
 #include <cstdint>
 #include <new>
 #include <string>
 
+#include "api/handles.h"
 #include "common/error.h"
 
 namespace compofa {
@@ -16,6 +18,7 @@ void clear_last_error();
 
 template <class Body>
 int32_t guarded(const char* function, Body&& body) noexcept {
+    PinScope pins;  // destroyed after the handlers below: the message is stored while still pinned
     try {
         body();
         return COMPOFA_OK;

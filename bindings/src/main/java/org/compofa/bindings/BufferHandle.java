@@ -8,7 +8,9 @@ import java.lang.foreign.MemorySegment;
 /**
  * A {@code compofa_buffer}: zero-filled, 256-byte aligned memory of a context, host memory on the
  * REFERENCE and CPU backends and device memory on CUDA. {@link #dataAddress()} is the raw address to
- * pass to ops (and to other code, e.g. as a device pointer).
+ * pass to ops (and to other code, e.g. as a device pointer); it stays valid while a use of the handle
+ * is held ({@link #acquire()}), since {@link #close()} waits for running uses before freeing. The
+ * copy methods hold a use while they run.
  */
 public final class BufferHandle extends NativeHandle {
     private static final long FLOAT = Float.BYTES;
@@ -32,7 +34,13 @@ public final class BufferHandle extends NativeHandle {
      * @throws NativeOutOfMemoryException when the host or device is out of memory
      */
     public static BufferHandle allocate(ContextHandle context, long bytes) {
-        MemorySegment handle = CompofaNative.bufferAlloc(context.segment(), bytes);
+        MemorySegment handle;
+        context.acquire();
+        try {
+            handle = CompofaNative.bufferAlloc(context.segment(), bytes);
+        } finally {
+            context.release();
+        }
         try {
             return new BufferHandle(handle, context);
         } catch (RuntimeException e) {
@@ -81,6 +89,20 @@ public final class BufferHandle extends NativeHandle {
      * @param stream the stream to order the copy on, or null for the context's default stream
      */
     public void copyFrom(MemorySegment src, long dstOffset, StreamHandle stream) {
+        acquire();
+        try {
+            acquireIfPresent(stream);
+            try {
+                copyFromHeld(src, dstOffset, stream);
+            } finally {
+                releaseIfPresent(stream);
+            }
+        } finally {
+            release();
+        }
+    }
+
+    private void copyFromHeld(MemorySegment src, long dstOffset, StreamHandle stream) {
         if (src.isNative()) {
             CompofaNative.copyToBuffer(segment(), dstOffset, src, src.byteSize(), segmentOrNull(stream));
             return;
@@ -100,6 +122,20 @@ public final class BufferHandle extends NativeHandle {
      * @param stream the stream to order the copy on, or null for the context's default stream
      */
     public void copyTo(long srcOffset, MemorySegment dst, StreamHandle stream) {
+        acquire();
+        try {
+            acquireIfPresent(stream);
+            try {
+                copyToHeld(srcOffset, dst, stream);
+            } finally {
+                releaseIfPresent(stream);
+            }
+        } finally {
+            release();
+        }
+    }
+
+    private void copyToHeld(long srcOffset, MemorySegment dst, StreamHandle stream) {
         if (dst.isNative()) {
             CompofaNative.copyFromBuffer(segment(), srcOffset, dst, dst.byteSize(), segmentOrNull(stream));
             return;
@@ -125,6 +161,15 @@ public final class BufferHandle extends NativeHandle {
         if (count == 0) {
             return;
         }
+        acquire();
+        try {
+            copyFromHeld(src, srcIndex, dstIndex, count);
+        } finally {
+            release();
+        }
+    }
+
+    private void copyFromHeld(float[] src, int srcIndex, long dstIndex, int count) {
         if (context.isHost()) {
             MemorySegment.copy(src, srcIndex, hostSegment(), JAVA_FLOAT_UNALIGNED, dstIndex * FLOAT, count);
             return;
@@ -149,6 +194,15 @@ public final class BufferHandle extends NativeHandle {
         if (count == 0) {
             return;
         }
+        acquire();
+        try {
+            copyToHeld(srcIndex, dst, dstIndex, count);
+        } finally {
+            release();
+        }
+    }
+
+    private void copyToHeld(long srcIndex, float[] dst, int dstIndex, int count) {
         if (context.isHost()) {
             MemorySegment.copy(hostSegment(), JAVA_FLOAT_UNALIGNED, srcIndex * FLOAT, dst, dstIndex, count);
             return;
@@ -165,7 +219,22 @@ public final class BufferHandle extends NativeHandle {
      * {@code dstOffset}; both buffers must belong to the same backend and device.
      */
     public void copyFrom(BufferHandle src, long srcOffset, long dstOffset, long bytes, StreamHandle stream) {
-        CompofaNative.copyBuffer(segment(), dstOffset, src.segment(), srcOffset, bytes, segmentOrNull(stream));
+        acquire();
+        try {
+            src.acquire();
+            try {
+                acquireIfPresent(stream);
+                try {
+                    CompofaNative.copyBuffer(segment(), dstOffset, src.segment(), srcOffset, bytes, segmentOrNull(stream));
+                } finally {
+                    releaseIfPresent(stream);
+                }
+            } finally {
+                src.release();
+            }
+        } finally {
+            release();
+        }
     }
 
     private static void checkArrayRange(String name, float[] array, int index, int count) {

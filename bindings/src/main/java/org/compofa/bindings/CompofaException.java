@@ -8,7 +8,8 @@ package org.compofa.bindings;
 public abstract sealed class CompofaException extends RuntimeException
         permits InvalidArgumentException, NotSupportedException, BackendUnavailableException,
                 NativeOutOfMemoryException, InvalidHandleException, WrongBackendException,
-                BufferTooSmallException, DeviceException, InternalNativeException {
+                BufferTooSmallException, DeviceException, InternalNativeException,
+                HandleBusyException {
 
     private static final long serialVersionUID = 1L;
 

@@ -5,7 +5,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * A {@code compofa_context}: one backend (and CUDA device) with its default stream. Buffers, streams
  * and events are created from it and must be closed before it; closing a context that still owns
- * some throws {@link InvalidArgumentException} and leaves it open.
+ * some throws {@link InvalidArgumentException} and leaves it open. Its methods hold a use of the
+ * handle while they run (see {@link NativeHandle}).
  */
 public final class ContextHandle extends NativeHandle {
     private final int backend;
@@ -47,7 +48,12 @@ public final class ContextHandle extends NativeHandle {
 
     /** Waits for all work of the context, on every stream. */
     public void synchronize() {
-        CompofaNative.contextSynchronize(segment());
+        acquire();
+        try {
+            CompofaNative.contextSynchronize(segment());
+        } finally {
+            release();
+        }
     }
 
     /**
@@ -56,27 +62,52 @@ public final class ContextHandle extends NativeHandle {
      * @param threads 1..1024, or 0 for the OpenMP default
      */
     public void setThreads(int threads) {
-        CompofaNative.contextSetThreads(segment(), threads);
+        acquire();
+        try {
+            CompofaNative.contextSetThreads(segment(), threads);
+        } finally {
+            release();
+        }
     }
 
     /** The arithmetic of the context's GEMMs, a {@code CompofaSettingsNative.PRECISION_*} code. */
     public void setPrecision(int precision) {
-        CompofaSettingsNative.contextSetPrecision(segment(), precision);
+        acquire();
+        try {
+            CompofaSettingsNative.contextSetPrecision(segment(), precision);
+        } finally {
+            release();
+        }
     }
 
     /** Which library runs the plain GEMMs, a {@code CompofaSettingsNative.GEMM_*} code. */
     public void setGemmLibrary(int library) {
-        CompofaSettingsNative.contextSetGemmLibrary(segment(), library);
+        acquire();
+        try {
+            CompofaSettingsNative.contextSetGemmLibrary(segment(), library);
+        } finally {
+            release();
+        }
     }
 
     /** The current {@code CompofaSettingsNative.GEMM_*} code. */
     public int gemmLibrary() {
-        return CompofaSettingsNative.contextGemmLibrary(segment());
+        acquire();
+        try {
+            return CompofaSettingsNative.contextGemmLibrary(segment());
+        } finally {
+            release();
+        }
     }
 
     /** The current {@code CompofaSettingsNative.PRECISION_*} code. */
     public int precision() {
-        return CompofaSettingsNative.contextPrecision(segment());
+        acquire();
+        try {
+            return CompofaSettingsNative.contextPrecision(segment());
+        } finally {
+            release();
+        }
     }
 
     @Override

@@ -13,7 +13,12 @@ public final class EventHandle extends NativeHandle {
 
     /** Creates an event of the context. */
     public static EventHandle create(ContextHandle context) {
-        return new EventHandle(CompofaNative.eventCreate(context.segment()), context);
+        context.acquire();
+        try {
+            return new EventHandle(CompofaNative.eventCreate(context.segment()), context);
+        } finally {
+            context.release();
+        }
     }
 
     /** The context the event belongs to. */
@@ -23,17 +28,42 @@ public final class EventHandle extends NativeHandle {
 
     /** Records the event on a stream (null = the context's default stream). */
     public void record(StreamHandle stream) {
-        CompofaNative.eventRecord(segment(), segmentOrNull(stream));
+        acquire();
+        try {
+            acquireIfPresent(stream);
+            try {
+                CompofaNative.eventRecord(segment(), segmentOrNull(stream));
+            } finally {
+                releaseIfPresent(stream);
+            }
+        } finally {
+            release();
+        }
     }
 
     /** Waits until the recorded event has completed. */
     public void synchronize() {
-        CompofaNative.eventSynchronize(segment());
+        acquire();
+        try {
+            CompofaNative.eventSynchronize(segment());
+        } finally {
+            release();
+        }
     }
 
     /** Milliseconds from {@code start} to this event; both must be recorded. */
     public float elapsedMsSince(EventHandle start) {
-        return CompofaNative.eventElapsedMs(start.segment(), segment());
+        start.acquire();
+        try {
+            acquire();
+            try {
+                return CompofaNative.eventElapsedMs(start.segment(), segment());
+            } finally {
+                release();
+            }
+        } finally {
+            start.release();
+        }
     }
 
     @Override

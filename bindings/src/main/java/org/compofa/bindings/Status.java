@@ -26,7 +26,12 @@ public enum Status {
     /** {@code COMPOFA_ERR_DEVICE}: the CUDA runtime reported a failure. */
     DEVICE(8, DeviceException::new),
     /** {@code COMPOFA_ERR_INTERNAL}: an unexpected failure caught at the ABI barrier. */
-    INTERNAL(9, InternalNativeException::new);
+    INTERNAL(9, InternalNativeException::new),
+    /**
+     * {@code COMPOFA_ERR_BUSY}: a destroy (close) of a handle that running calls still use; nothing
+     * was freed and the handle stays open.
+     */
+    BUSY(10, HandleBusyException::new);
 
     private static final Status[] BY_CODE = values();
 

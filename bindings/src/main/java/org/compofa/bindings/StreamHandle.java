@@ -17,7 +17,12 @@ public final class StreamHandle extends NativeHandle {
 
     /** Creates a stream owned by this handle. */
     public static StreamHandle create(ContextHandle context) {
-        return new StreamHandle(CompofaNative.streamCreate(context.segment()), context);
+        context.acquire();
+        try {
+            return new StreamHandle(CompofaNative.streamCreate(context.segment()), context);
+        } finally {
+            context.release();
+        }
     }
 
     /**
@@ -28,8 +33,13 @@ public final class StreamHandle extends NativeHandle {
      * @throws WrongBackendException for a non-zero stream on a host context
      */
     public static StreamHandle wrap(ContextHandle context, long nativeStream) {
-        return new StreamHandle(CompofaNative.streamWrap(context.segment(), MemorySegment.ofAddress(nativeStream)),
-                context);
+        context.acquire();
+        try {
+            return new StreamHandle(CompofaNative.streamWrap(context.segment(), MemorySegment.ofAddress(nativeStream)),
+                    context);
+        } finally {
+            context.release();
+        }
     }
 
     /** The context the stream belongs to. */
@@ -39,12 +49,22 @@ public final class StreamHandle extends NativeHandle {
 
     /** Waits for the stream's work. */
     public void synchronize() {
-        CompofaNative.streamSynchronize(segment());
+        acquire();
+        try {
+            CompofaNative.streamSynchronize(segment());
+        } finally {
+            release();
+        }
     }
 
     /** The {@code cudaStream_t} address (0 on the host backends), for other CUDA code. */
     public long nativeStream() {
-        return CompofaNative.streamNative(segment()).address();
+        acquire();
+        try {
+            return CompofaNative.streamNative(segment()).address();
+        } finally {
+            release();
+        }
     }
 
     @Override

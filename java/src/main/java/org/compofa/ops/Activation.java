@@ -3,6 +3,7 @@ package org.compofa.ops;
 import org.compofa.bindings.CompofaNnNative;
 import org.compofa.bindings.RawNnOps;
 import org.compofa.runtime.ComputeContext;
+import org.compofa.runtime.OpScope;
 import org.compofa.runtime.Tensor;
 
 /**
@@ -36,7 +37,9 @@ public enum Activation {
         Args.context(ctx);
         Args.floats(ctx, "x", x);
         Args.sameAs(ctx, "y", y, "x", x);
-        RawNnOps.activationForward(ctx.handle(), null, code, x.address(), y.address(), x.length());
+        try (OpScope op = ctx.op()) {
+            RawNnOps.activationForward(op.context(), null, code, op.address(x), op.address(y), x.length());
+        }
     }
 
     /** dx = act'(x) * dy (overwritten); dx may be dy, not x. */
@@ -46,6 +49,8 @@ public enum Activation {
         Args.sameAs(ctx, "dy", dy, "x", x);
         Args.sameAs(ctx, "dx", dx, "x", x);
         Args.distinct("dx", dx, "x", x);
-        RawNnOps.activationBackward(ctx.handle(), null, code, x.address(), dy.address(), dx.address(), x.length());
+        try (OpScope op = ctx.op()) {
+            RawNnOps.activationBackward(op.context(), null, code, op.address(x), op.address(dy), op.address(dx), x.length());
+        }
     }
 }

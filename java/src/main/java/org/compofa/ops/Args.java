@@ -188,10 +188,6 @@ final class Args {
         }
     }
 
-    static long address(Tensor t) {
-        return t == null ? 0 : t.address();
-    }
-
     static long length(Tensor t) {
         return t == null ? 0 : t.length();
     }

@@ -3,6 +3,7 @@ package org.compofa.ops;
 import org.compofa.bindings.InvalidArgumentException;
 import org.compofa.bindings.RawNnOps;
 import org.compofa.runtime.ComputeContext;
+import org.compofa.runtime.OpScope;
 import org.compofa.runtime.Tensor;
 
 /**
@@ -99,10 +100,12 @@ public final class BatchNorm {
         Args.allDistinct(new Tensor[] {y, runningMean, runningVar, batchMean, batchVar},
                 new String[] {"y", "runningMean", "runningVar", "batchMean", "batchVar"},
                 new Tensor[] {x, gamma, beta}, new String[] {"x", "gamma", "beta"});
-        RawNnOps.batchnormActForwardTrain(ctx.handle(), null, rows, c, act.code(), statsGiven, x.address(), x.length(),
-                gamma.address(), beta.address(), Args.address(runningMean), Args.address(runningVar),
-                Args.minLength(gamma, beta, runningMean, runningVar), params.momentum(), params.eps(),
-                y.address(), y.length(), batchMean.address(), batchVar.address(), Args.minLength(batchMean, batchVar));
+        try (OpScope op = ctx.op()) {
+            RawNnOps.batchnormActForwardTrain(op.context(), null, rows, c, act.code(), statsGiven, op.address(x), x.length(),
+                    op.address(gamma), op.address(beta), op.addressOrZero(runningMean), op.addressOrZero(runningVar),
+                    Args.minLength(gamma, beta, runningMean, runningVar), params.momentum(), params.eps(),
+                    op.address(y), y.length(), op.address(batchMean), op.address(batchVar), Args.minLength(batchMean, batchVar));
+        }
     }
 
     /** Inference: y = gamma (x - runningMean) / sqrt(runningVar + eps) + beta; momentum is not used. */
@@ -119,9 +122,11 @@ public final class BatchNorm {
         Args.sameAs(ctx, "y", y, "x", x);
         Args.allDistinct(new Tensor[] {y}, new String[] {"y"}, new Tensor[] {x, gamma, beta, runningMean, runningVar},
                 new String[] {"x", "gamma", "beta", "runningMean", "runningVar"});
-        RawNnOps.batchnormForwardEval(ctx.handle(), null, rows, c, x.address(), x.length(), gamma.address(),
-                beta.address(), runningMean.address(), runningVar.address(),
-                Args.minLength(gamma, beta, runningMean, runningVar), params.eps(), y.address(), y.length());
+        try (OpScope op = ctx.op()) {
+            RawNnOps.batchnormForwardEval(op.context(), null, rows, c, op.address(x), x.length(), op.address(gamma),
+                    op.address(beta), op.address(runningMean), op.address(runningVar),
+                    Args.minLength(gamma, beta, runningMean, runningVar), params.eps(), op.address(y), y.length());
+        }
     }
 
     /**
@@ -171,11 +176,13 @@ public final class BatchNorm {
                 new Tensor[] {x, dy, gamma, beta, batchMean, batchVar},
                 new String[] {"x", "dy", "gamma", "beta", "batchMean", "batchVar"});
         boolean useBeta = act != Activation.IDENTITY;
-        RawNnOps.batchnormActBackward(ctx.handle(), null, rows, c, act.code(), x.address(), x.length(), dy.address(),
-                dy.length(), gamma.address(), useBeta ? beta.address() : 0,
-                Args.minLength(gamma, useBeta ? beta : null, dgamma, dbeta),
-                batchMean.address(), batchVar.address(),
-                Args.minLength(batchMean, batchVar), params.eps(), Args.address(dx), Args.length(dx),
-                Args.address(dgamma), Args.address(dbeta));
+        try (OpScope op = ctx.op()) {
+            RawNnOps.batchnormActBackward(op.context(), null, rows, c, act.code(), op.address(x), x.length(), op.address(dy),
+                    dy.length(), op.address(gamma), useBeta ? op.address(beta) : 0,
+                    Args.minLength(gamma, useBeta ? beta : null, dgamma, dbeta),
+                    op.address(batchMean), op.address(batchVar),
+                    Args.minLength(batchMean, batchVar), params.eps(), op.addressOrZero(dx), Args.length(dx),
+                    op.addressOrZero(dgamma), op.addressOrZero(dbeta));
+        }
     }
 }

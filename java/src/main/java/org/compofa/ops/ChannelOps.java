@@ -4,6 +4,7 @@ import org.compofa.bindings.InvalidArgumentException;
 import org.compofa.bindings.RawNnOps;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.runtime.Layout;
+import org.compofa.runtime.OpScope;
 import org.compofa.runtime.Tensor;
 
 /**
@@ -20,7 +21,9 @@ public final class ChannelOps {
         int c = Args.channelsLast(ctx, "y", y);
         Args.vectorAtLeast(ctx, "bias", bias, c);
         Args.distinct("y", y, "bias", bias);
-        RawNnOps.biasAdd(ctx.handle(), null, y.length() / c, c, y.address(), y.length(), bias.address(), bias.length());
+        try (OpScope op = ctx.op()) {
+            RawNnOps.biasAdd(op.context(), null, y.length() / c, c, op.address(y), y.length(), op.address(bias), bias.length());
+        }
     }
 
     /** dbias[j] += sum over rows of dy[r][j] (accumulated into the first c entries). */
@@ -29,8 +32,10 @@ public final class ChannelOps {
         int c = Args.channelsLast(ctx, "dy", dy);
         Args.vectorAtLeast(ctx, "dbias", dbias, c);
         Args.distinct("dbias", dbias, "dy", dy);
-        RawNnOps.biasBackward(ctx.handle(), null, dy.length() / c, c, dy.address(), dy.length(), dbias.address(),
-                dbias.length());
+        try (OpScope op = ctx.op()) {
+            RawNnOps.biasBackward(op.context(), null, dy.length() / c, c, op.address(dy), dy.length(), op.address(dbias),
+                    dbias.length());
+        }
     }
 
     /** y[b][j] = mean over h, w of x[b][h][w][j]: x NHWC [n][h][w][c], y MATRIX [n][c] (overwritten). */
@@ -38,8 +43,10 @@ public final class ChannelOps {
         Args.context(ctx);
         int[] s = Args.nhwc(ctx, "x", x);
         Args.tensor(ctx, "y", y, Layout.MATRIX, new int[] {s[0], s[3]});
-        RawNnOps.globalAvgPoolForward(ctx.handle(), null, s[0], hw(s), s[3], x.address(), x.length(), y.address(),
-                y.length());
+        try (OpScope op = ctx.op()) {
+            RawNnOps.globalAvgPoolForward(op.context(), null, s[0], hw(s), s[3], op.address(x), x.length(), op.address(y),
+                    y.length());
+        }
     }
 
     /** dx[b][h][w][j] = dy[b][j] / (h w) (overwritten): dy MATRIX [n][c], dx NHWC [n][h][w][c]. */
@@ -47,8 +54,10 @@ public final class ChannelOps {
         Args.context(ctx);
         int[] s = Args.nhwc(ctx, "dx", dx);
         Args.tensor(ctx, "dy", dy, Layout.MATRIX, new int[] {s[0], s[3]});
-        RawNnOps.globalAvgPoolBackward(ctx.handle(), null, s[0], hw(s), s[3], dy.address(), dy.length(), dx.address(),
-                dx.length());
+        try (OpScope op = ctx.op()) {
+            RawNnOps.globalAvgPoolBackward(op.context(), null, s[0], hw(s), s[3], op.address(dy), dy.length(), op.address(dx),
+                    dx.length());
+        }
     }
 
     /** y[b][h][w][j] = x[b][h][w][j] * scale[b][j]: x, y NHWC [n][h][w][c] (distinct), scale MATRIX [n][c]. */
@@ -58,8 +67,10 @@ public final class ChannelOps {
         Args.tensor(ctx, "scale", scale, Layout.MATRIX, new int[] {s[0], s[3]});
         Args.sameAs(ctx, "y", y, "x", x);
         Args.allDistinct(new Tensor[] {y}, new String[] {"y"}, new Tensor[] {x, scale}, new String[] {"x", "scale"});
-        RawNnOps.channelScaleForward(ctx.handle(), null, s[0], hw(s), s[3], x.address(), x.length(), scale.address(),
-                scale.length(), y.address(), y.length());
+        try (OpScope op = ctx.op()) {
+            RawNnOps.channelScaleForward(op.context(), null, s[0], hw(s), s[3], op.address(x), x.length(), op.address(scale),
+                    scale.length(), op.address(y), y.length());
+        }
     }
 
     /**
@@ -79,9 +90,11 @@ public final class ChannelOps {
         Args.optional(ctx, "dscale", dscale, Layout.MATRIX, nc);
         Args.allDistinct(new Tensor[] {dx, dscale}, new String[] {"dx", "dscale"}, new Tensor[] {x, scale, dy},
                 new String[] {"x", "scale", "dy"});
-        RawNnOps.channelScaleBackward(ctx.handle(), null, s[0], hw(s), s[3], x.address(), x.length(), scale.address(),
-                scale.length(), dy.address(), dy.length(), Args.address(dx), Args.length(dx), Args.address(dscale),
-                Args.length(dscale));
+        try (OpScope op = ctx.op()) {
+            RawNnOps.channelScaleBackward(op.context(), null, s[0], hw(s), s[3], op.address(x), x.length(), op.address(scale),
+                    scale.length(), op.address(dy), dy.length(), op.addressOrZero(dx), Args.length(dx), op.addressOrZero(dscale),
+                    Args.length(dscale));
+        }
     }
 
     private static int hw(int[] s) {

@@ -9,6 +9,7 @@ import org.compofa.bindings.RawNnOps;
 import org.compofa.runtime.Backend;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.runtime.Layout;
+import org.compofa.runtime.OpScope;
 import org.compofa.runtime.Tensor;
 
 /**
@@ -53,9 +54,11 @@ public final class CrossEntropy {
                 }
             }
         }
-        RawNnOps.softmaxCrossEntropy(ctx.handle(), null, n, classes, logits.address(), logits.length(),
-                labels.address(), labels.length(), smoothing, gradScale, loss.address(), loss.length(),
-                Args.address(dlogits), Args.length(dlogits));
+        try (OpScope op = ctx.op()) {
+            RawNnOps.softmaxCrossEntropy(op.context(), null, n, classes, op.address(logits), logits.length(),
+                    op.address(labels), labels.length(), smoothing, gradScale, op.address(loss), loss.length(),
+                    op.addressOrZero(dlogits), Args.length(dlogits));
+        }
     }
 
     /**
@@ -73,9 +76,11 @@ public final class CrossEntropy {
         Args.optional(ctx, "dstudent", dstudent, Layout.MATRIX, s);
         Args.allDistinct(new Tensor[] {loss, dstudent}, new String[] {"loss", "dstudent"},
                 new Tensor[] {student, teacher}, new String[] {"student", "teacher"});
-        RawNnOps.softCrossEntropy(ctx.handle(), null, s[0], s[1], student.address(), teacher.address(),
-                student.length(), gradScale, loss.address(), loss.length(), Args.address(dstudent),
-                Args.length(dstudent));
+        try (OpScope op = ctx.op()) {
+            RawNnOps.softCrossEntropy(op.context(), null, s[0], s[1], op.address(student), op.address(teacher),
+                    student.length(), gradScale, op.address(loss), loss.length(), op.addressOrZero(dstudent),
+                    Args.length(dstudent));
+        }
     }
 
     private static int[] logits(ComputeContext ctx, String name, Tensor t) {

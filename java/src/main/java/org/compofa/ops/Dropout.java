@@ -2,6 +2,7 @@ package org.compofa.ops;
 
 import org.compofa.bindings.RawNnOps;
 import org.compofa.runtime.ComputeContext;
+import org.compofa.runtime.OpScope;
 import org.compofa.runtime.Tensor;
 
 /**
@@ -23,7 +24,9 @@ public final class Dropout {
         Args.range("p", p, 0f, 1f, false);
         Args.floats(ctx, "x", x);
         Args.sameAs(ctx, "y", y, "x", x);
-        RawNnOps.dropoutForward(ctx.handle(), null, x.length(), p, seed, x.address(), y.address());
+        try (OpScope op = ctx.op()) {
+            RawNnOps.dropoutForward(op.context(), null, x.length(), p, seed, op.address(x), op.address(y));
+        }
     }
 
     /** dx = mask(seed, p) * dy / (1 - p), with the forward's seed and p. */
@@ -32,7 +35,9 @@ public final class Dropout {
         Args.range("p", p, 0f, 1f, false);
         Args.floats(ctx, "dy", dy);
         Args.sameAs(ctx, "dx", dx, "dy", dy);
-        RawNnOps.dropoutBackward(ctx.handle(), null, dy.length(), p, seed, dy.address(), dx.address());
+        try (OpScope op = ctx.op()) {
+            RawNnOps.dropoutBackward(op.context(), null, dy.length(), p, seed, op.address(dy), op.address(dx));
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import org.compofa.bindings.RawFusedOps;
 import org.compofa.bindings.RawOps;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.runtime.Layout;
+import org.compofa.runtime.OpScope;
 import org.compofa.runtime.Tensor;
 
 /**
@@ -30,9 +31,11 @@ public final class ElasticDepthwiseConv {
         checkForward(ctx, shape, x, weight, t75, t53, y);
         Tensor m75 = shape.usesT75() ? t75 : null;
         Tensor m53 = shape.usesT53() ? t53 : null;
-        RawOps.dwconvForward(ctx.handle(), null, shape.toRaw(), x.address(), x.length(),
-                weight.address(), weight.length(), Args.address(m75), Args.length(m75),
-                Args.address(m53), Args.length(m53), y.address(), y.length());
+        try (OpScope op = ctx.op()) {
+            RawOps.dwconvForward(op.context(), null, shape.toRaw(), op.address(x), x.length(),
+                    op.address(weight), weight.length(), op.addressOrZero(m75), Args.length(m75),
+                    op.addressOrZero(m53), Args.length(m53), op.address(y), y.length());
+        }
     }
 
     /**
@@ -49,10 +52,12 @@ public final class ElasticDepthwiseConv {
                 new Tensor[] {x, weight}, new String[] {"x", "weight"});
         Tensor m75 = shape.usesT75() ? t75 : null;
         Tensor m53 = shape.usesT53() ? t53 : null;
-        RawFusedOps.dwconvStatsForward(ctx.handle(), null, shape.toRaw(), x.address(), x.length(),
-                weight.address(), weight.length(), Args.address(m75), Args.length(m75),
-                Args.address(m53), Args.length(m53), y.address(), y.length(), batchMean.address(),
-                batchVar.address(), Args.minLength(batchMean, batchVar));
+        try (OpScope op = ctx.op()) {
+            RawFusedOps.dwconvStatsForward(op.context(), null, shape.toRaw(), op.address(x), x.length(),
+                    op.address(weight), weight.length(), op.addressOrZero(m75), Args.length(m75),
+                    op.addressOrZero(m53), Args.length(m53), op.address(y), y.length(), op.address(batchMean),
+                    op.address(batchVar), Args.minLength(batchMean, batchVar));
+        }
     }
 
     /** The forward's checks (shared with {@link FusedInference#depthwise}); y distinct from x and weight. */
@@ -125,11 +130,13 @@ public final class ElasticDepthwiseConv {
                 Args.distinct(outNames[o], outputs[o], outNames[p], outputs[p]);
             }
         }
-        RawOps.dwconvBackward(ctx.handle(), null, shape.toRaw(), x.address(), x.length(),
-                weight.address(), weight.length(), Args.address(m75), Args.length(m75),
-                Args.address(m53), Args.length(m53), dy.address(), dy.length(),
-                Args.address(dx), Args.length(dx), Args.address(dweight), Args.length(dweight),
-                Args.address(g75), Args.length(g75), Args.address(g53), Args.length(g53));
+        try (OpScope op = ctx.op()) {
+            RawOps.dwconvBackward(op.context(), null, shape.toRaw(), op.address(x), x.length(),
+                    op.address(weight), weight.length(), op.addressOrZero(m75), Args.length(m75),
+                    op.addressOrZero(m53), Args.length(m53), op.address(dy), dy.length(),
+                    op.addressOrZero(dx), Args.length(dx), op.addressOrZero(dweight), Args.length(dweight),
+                    op.addressOrZero(g75), Args.length(g75), op.addressOrZero(g53), Args.length(g53));
+        }
     }
 
     /** A new identity matrix of {@code taps} x {@code taps} (25 for t75, 9 for t53): OFA's initial transform. */

@@ -2,6 +2,7 @@ package org.compofa.ops;
 
 import org.compofa.bindings.RawNnOps;
 import org.compofa.runtime.ComputeContext;
+import org.compofa.runtime.OpScope;
 import org.compofa.runtime.Tensor;
 
 /** Element-wise arithmetic on float tensors of one layout and shape. */
@@ -19,6 +20,8 @@ public final class Elementwise {
         Args.floats(ctx, "x", x);
         Args.sameAs(ctx, "y", y, "x", x);
         Args.distinct("y", y, "x", x);
-        RawNnOps.axpby(ctx.handle(), null, x.length(), alpha, x.address(), beta, y.address());
+        try (OpScope op = ctx.op()) {
+            RawNnOps.axpby(op.context(), null, x.length(), alpha, op.address(x), beta, op.address(y));
+        }
     }
 }

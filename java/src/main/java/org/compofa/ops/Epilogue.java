@@ -3,6 +3,7 @@ package org.compofa.ops;
 import org.compofa.bindings.InvalidArgumentException;
 import org.compofa.bindings.RawEpilogue;
 import org.compofa.runtime.ComputeContext;
+import org.compofa.runtime.OpScope;
 import org.compofa.runtime.Tensor;
 
 /**
@@ -51,21 +52,21 @@ public record Epilogue(Tensor bias, BatchNormEval batchNorm, Activation activati
         return new Epilogue(null, Args.notNull("batchNorm", batchNorm), activation);
     }
 
-    /** Checks the vectors against the op's channels and writes the ABI's view. */
-    RawEpilogue toRaw(ComputeContext ctx, int channels) {
+    /** Checks the vectors against the op's channels and writes the ABI's view, its tensors held by op. */
+    RawEpilogue toRaw(ComputeContext ctx, OpScope op, int channels) {
         if (bias != null) {
             Args.vectorAtLeast(ctx, "bias", bias, channels);
         }
         if (batchNorm == null) {
-            return new RawEpilogue(Args.address(bias), Args.length(bias), 0, 0, 0, 0, 0, 0f, activation.code());
+            return new RawEpilogue(op.addressOrZero(bias), Args.length(bias), 0, 0, 0, 0, 0, 0f, activation.code());
         }
         BatchNormEval b = batchNorm;
         Args.vectorAtLeast(ctx, "gamma", b.gamma(), channels);
         Args.vectorAtLeast(ctx, "beta", b.beta(), channels);
         Args.vectorAtLeast(ctx, "runningMean", b.runningMean(), channels);
         Args.vectorAtLeast(ctx, "runningVar", b.runningVar(), channels);
-        return new RawEpilogue(Args.address(bias), Args.length(bias), b.gamma().address(), b.beta().address(),
-                b.runningMean().address(), b.runningVar().address(),
+        return new RawEpilogue(op.addressOrZero(bias), Args.length(bias), op.address(b.gamma()), op.address(b.beta()),
+                op.address(b.runningMean()), op.address(b.runningVar()),
                 Args.minLength(b.gamma(), b.beta(), b.runningMean(), b.runningVar()), b.eps(), activation.code());
     }
 

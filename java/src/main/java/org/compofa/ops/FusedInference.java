@@ -2,6 +2,7 @@ package org.compofa.ops;
 
 import org.compofa.bindings.RawFusedOps;
 import org.compofa.runtime.ComputeContext;
+import org.compofa.runtime.OpScope;
 import org.compofa.runtime.Tensor;
 
 /**
@@ -31,10 +32,12 @@ public final class FusedInference {
         SliceGemm.samePositions(xs, ys);
         ctx.checkOwns("x", x);
         ctx.checkOwns("y", y);
-        var raw = epilogue.toRaw(ctx, cout);
-        distinctFromInputs(y, x, w, epilogue);
-        RawFusedOps.conv1x1FusedForward(ctx.handle(), null, xs.rows(), cin, cout, x.address(), x.length(),
-                w.address(), w.length(), wSub.ld(), raw, y.address(), y.length());
+        try (OpScope op = ctx.op()) {
+            var raw = epilogue.toRaw(ctx, op, cout);
+            distinctFromInputs(y, x, w, epilogue);
+            RawFusedOps.conv1x1FusedForward(op.context(), null, xs.rows(), cin, cout, op.address(x), x.length(),
+                    op.address(w), w.length(), wSub.ld(), raw, op.address(y), y.length());
+        }
     }
 
     /** {@link ElasticDepthwiseConv#forward} with the epilogue over its c output channels. */
@@ -44,11 +47,13 @@ public final class FusedInference {
         Args.notNull("epilogue", epilogue);
         Tensor m75 = shape.usesT75() ? t75 : null;
         Tensor m53 = shape.usesT53() ? t53 : null;
-        var raw = epilogue.toRaw(ctx, shape.c());
-        distinctFromInputs(y, x, weight, epilogue);
-        RawFusedOps.dwconvFusedForward(ctx.handle(), null, shape.toRaw(), x.address(), x.length(),
-                weight.address(), weight.length(), Args.address(m75), Args.length(m75),
-                Args.address(m53), Args.length(m53), raw, y.address(), y.length());
+        try (OpScope op = ctx.op()) {
+            var raw = epilogue.toRaw(ctx, op, shape.c());
+            distinctFromInputs(y, x, weight, epilogue);
+            RawFusedOps.dwconvFusedForward(op.context(), null, shape.toRaw(), op.address(x), x.length(),
+                    op.address(weight), weight.length(), op.addressOrZero(m75), Args.length(m75),
+                    op.addressOrZero(m53), Args.length(m53), raw, op.address(y), y.length());
+        }
     }
 
     private static void distinctFromInputs(Tensor y, Tensor x, Tensor w, Epilogue epilogue) {

@@ -3,6 +3,7 @@ package org.compofa.ops;
 import org.compofa.bindings.RawNnOps;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.runtime.Layout;
+import org.compofa.runtime.OpScope;
 import org.compofa.runtime.Tensor;
 
 /**
@@ -20,7 +21,9 @@ public final class Im2Col {
         Args.notNull("shape", shape);
         Args.tensor(ctx, "x", x, Layout.NHWC, shape.inputShape());
         Args.tensor(ctx, "col", col, Layout.MATRIX, shape.colShape());
-        RawNnOps.im2col(ctx.handle(), null, shape.toRaw(), x.address(), x.length(), col.address(), col.length());
+        try (OpScope op = ctx.op()) {
+            RawNnOps.im2col(op.context(), null, shape.toRaw(), op.address(x), x.length(), op.address(col), col.length());
+        }
     }
 
     /** Allocates col of {@link ConvShape#colShape()} and runs {@link #im2col}. */
@@ -46,7 +49,9 @@ public final class Im2Col {
         Args.notNull("shape", shape);
         Args.tensor(ctx, "dcol", dcol, Layout.MATRIX, shape.colShape());
         Args.tensor(ctx, "dx", dx, Layout.NHWC, shape.inputShape());
-        RawNnOps.col2imAdd(ctx.handle(), null, shape.toRaw(), dcol.address(), dcol.length(), dx.address(),
-                dx.length());
+        try (OpScope op = ctx.op()) {
+            RawNnOps.col2imAdd(op.context(), null, shape.toRaw(), op.address(dcol), dcol.length(), op.address(dx),
+                    dx.length());
+        }
     }
 }

@@ -4,6 +4,7 @@ import org.compofa.bindings.InvalidArgumentException;
 import org.compofa.bindings.RawNnOps;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.runtime.Layout;
+import org.compofa.runtime.OpScope;
 import org.compofa.runtime.Tensor;
 
 /** Resizing of NHWC images (elastic resolution). */
@@ -24,8 +25,10 @@ public final class Resize {
                     + ": allowed the same n and c (only h and w change)");
         }
         Args.distinct("y", y, "x", x);
-        RawNnOps.resizeBilinear(ctx.handle(), null, in[0], in[1], in[2], in[3], out[1], out[2], x.address(),
-                x.length(), y.address(), y.length());
+        try (OpScope op = ctx.op()) {
+            RawNnOps.resizeBilinear(op.context(), null, in[0], in[1], in[2], in[3], out[1], out[2], op.address(x),
+                    x.length(), op.address(y), y.length());
+        }
     }
 
     /** Allocates y NHWC [n][ho][wo][c] and runs {@link #bilinear(ComputeContext, Tensor, Tensor)}. */

@@ -3,6 +3,7 @@ package org.compofa.ops;
 import org.compofa.bindings.InvalidArgumentException;
 import org.compofa.bindings.RawNnOps;
 import org.compofa.runtime.ComputeContext;
+import org.compofa.runtime.OpScope;
 import org.compofa.runtime.Tensor;
 
 /**
@@ -57,8 +58,10 @@ public final class Sgd {
         }
         Args.allDistinct(new Tensor[] {param, momentumBuf}, new String[] {"param", "momentumBuf"},
                 new Tensor[] {grad}, new String[] {"grad"});
-        RawNnOps.sgdStep(ctx.handle(), null, param.length(), param.address(), grad.address(),
-                Args.address(momentumBuf), params.lr(), params.momentum(), params.weightDecay(), params.nesterov());
+        try (OpScope op = ctx.op()) {
+            RawNnOps.sgdStep(op.context(), null, param.length(), op.address(param), op.address(grad),
+                    op.addressOrZero(momentumBuf), params.lr(), params.momentum(), params.weightDecay(), params.nesterov());
+        }
     }
 
     private static void sameLength(String name, Tensor t, Tensor param) {

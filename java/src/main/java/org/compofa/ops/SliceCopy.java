@@ -3,6 +3,7 @@ package org.compofa.ops;
 import org.compofa.bindings.BufferTooSmallException;
 import org.compofa.bindings.RawOps;
 import org.compofa.runtime.ComputeContext;
+import org.compofa.runtime.OpScope;
 import org.compofa.runtime.Tensor;
 
 /**
@@ -22,8 +23,10 @@ public final class SliceCopy {
         checkTensors(ctx, src, dst);
         checkStrided("src", src, slice);
         checkContiguous("dst", dst, slice);
-        RawOps.sliceGather(ctx.handle(), null, src.address(), src.length(), slice.offset(), slice.d0(), slice.d1(),
-                slice.d2(), slice.s0(), slice.s1(), dst.address(), dst.length());
+        try (OpScope op = ctx.op()) {
+            RawOps.sliceGather(op.context(), null, op.address(src), src.length(), slice.offset(), slice.d0(), slice.d1(),
+                    slice.d2(), slice.s0(), slice.s1(), op.address(dst), dst.length());
+        }
     }
 
     /** {@code dst[slice.offset + i*s0 + j*s1 + l] += alpha * src[(i*d1 + j)*d2 + l]}. */
@@ -33,8 +36,10 @@ public final class SliceCopy {
         checkTensors(ctx, src, dst);
         checkContiguous("src", src, slice);
         checkStrided("dst", dst, slice);
-        RawOps.sliceScatterAdd(ctx.handle(), null, src.address(), src.length(), alpha, dst.address(), dst.length(),
-                slice.offset(), slice.d0(), slice.d1(), slice.d2(), slice.s0(), slice.s1());
+        try (OpScope op = ctx.op()) {
+            RawOps.sliceScatterAdd(op.context(), null, op.address(src), src.length(), alpha, op.address(dst), dst.length(),
+                    slice.offset(), slice.d0(), slice.d1(), slice.d2(), slice.s0(), slice.s1());
+        }
     }
 
     private static void checkTensors(ComputeContext ctx, Tensor src, Tensor dst) {

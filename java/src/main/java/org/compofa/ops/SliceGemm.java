@@ -6,6 +6,7 @@ import org.compofa.bindings.RawFusedOps;
 import org.compofa.bindings.RawOps;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.runtime.Layout;
+import org.compofa.runtime.OpScope;
 import org.compofa.runtime.Tensor;
 
 /**
@@ -47,10 +48,12 @@ public final class SliceGemm {
         if (c.overlaps(a) || c.overlaps(b)) {
             throw new InvalidArgumentException("C overlaps A or B in the same tensor; allowed only disjoint blocks");
         }
-        RawOps.gemm(ctx.handle(), null, transA, transB, m, n, ka, alpha,
-                ptr(a), a.tensor().length() - a.offset(), a.ld(),
-                ptr(b), b.tensor().length() - b.offset(), b.ld(),
-                beta, ptr(c), c.tensor().length() - c.offset(), c.ld());
+        try (OpScope op = ctx.op()) {
+            RawOps.gemm(op.context(), null, transA, transB, m, n, ka, alpha,
+                    ptr(op, a), a.tensor().length() - a.offset(), a.ld(),
+                    ptr(op, b), b.tensor().length() - b.offset(), b.ld(),
+                    beta, ptr(op, c), c.tensor().length() - c.offset(), c.ld());
+        }
     }
 
     /**
@@ -90,9 +93,11 @@ public final class SliceGemm {
         Args.batchStatistics(ctx, "x", x, c.x().rows(), batchMean, batchVar, cout);
         Args.allDistinct(new Tensor[] {y, batchMean, batchVar}, new String[] {"y", "batchMean", "batchVar"},
                 new Tensor[] {x, w}, new String[] {"x", "w"});
-        RawFusedOps.conv1x1StatsForward(ctx.handle(), null, c.x().rows(), cin, cout, x.address(), x.length(),
-                w.address(), w.length(), c.w().ld(), y.address(), y.length(), batchMean.address(), batchVar.address(),
-                Args.minLength(batchMean, batchVar));
+        try (OpScope op = ctx.op()) {
+            RawFusedOps.conv1x1StatsForward(op.context(), null, c.x().rows(), cin, cout, op.address(x), x.length(),
+                    op.address(w), w.length(), c.w().ld(), op.address(y), y.length(), op.address(batchMean), op.address(batchVar),
+                    Args.minLength(batchMean, batchVar));
+        }
     }
 
     /**
@@ -162,7 +167,7 @@ public final class SliceGemm {
         }
     }
 
-    private static long ptr(MatrixSlice s) {
-        return s.tensor().address() + s.offset() * Float.BYTES;
+    private static long ptr(OpScope op, MatrixSlice s) {
+        return op.address(s.tensor()) + s.offset() * Float.BYTES;
     }
 }

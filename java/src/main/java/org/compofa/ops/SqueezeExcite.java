@@ -5,6 +5,7 @@ import org.compofa.bindings.InvalidArgumentException;
 import org.compofa.bindings.RawFusedOps;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.runtime.Layout;
+import org.compofa.runtime.OpScope;
 import org.compofa.runtime.Tensor;
 
 /**
@@ -42,10 +43,12 @@ public final class SqueezeExcite {
             Args.allDistinct(new Tensor[] {saved}, new String[] {"saved"}, new Tensor[] {x, y},
                     new String[] {"x", "y"});
         }
-        RawFusedOps.seForward(ctx.handle(), null, k.n, k.hw, k.c, se, x.address(), x.length(), w.reduce().address(),
-                w.reduce().length(), k.ld1, w.reduceBias().address(), w.reduceBias().length(), w.expand().address(),
-                w.expand().length(), k.ld2, w.expandBias().address(), w.expandBias().length(), y.address(), y.length(),
-                Args.address(saved), Args.length(saved));
+        try (OpScope op = ctx.op()) {
+            RawFusedOps.seForward(op.context(), null, k.n, k.hw, k.c, se, op.address(x), x.length(), op.address(w.reduce()),
+                    w.reduce().length(), k.ld1, op.address(w.reduceBias()), w.reduceBias().length(), op.address(w.expand()),
+                    w.expand().length(), k.ld2, op.address(w.expandBias()), w.expandBias().length(), op.address(y), y.length(),
+                    op.addressOrZero(saved), Args.length(saved));
+        }
     }
 
     /**
@@ -65,11 +68,13 @@ public final class SqueezeExcite {
         Args.vectorAtLeast(ctx, "expandBias gradient", grads.expandBias(), k.c);
         Args.allDistinct(new Tensor[] {dx}, new String[] {"dx"}, new Tensor[] {x, dy, saved},
                 new String[] {"x", "dy", "saved"});
-        RawFusedOps.seBackward(ctx.handle(), null, k.n, k.hw, k.c, se, x.address(), x.length(), w.reduce().address(),
-                w.reduce().length(), k.ld1, w.expand().address(), w.expand().length(), k.ld2, saved.address(),
-                saved.length(), dy.address(), dy.length(), dx.address(), dx.length(), grads.reduce().address(),
-                grads.reduceBias().address(), grads.reduceBias().length(), grads.expand().address(),
-                grads.expandBias().address(), grads.expandBias().length());
+        try (OpScope op = ctx.op()) {
+            RawFusedOps.seBackward(op.context(), null, k.n, k.hw, k.c, se, op.address(x), x.length(), op.address(w.reduce()),
+                    w.reduce().length(), k.ld1, op.address(w.expand()), w.expand().length(), k.ld2, op.address(saved),
+                    saved.length(), op.address(dy), dy.length(), op.address(dx), dx.length(), op.address(grads.reduce()),
+                    op.address(grads.reduceBias()), grads.reduceBias().length(), op.address(grads.expand()),
+                    op.address(grads.expandBias()), grads.expandBias().length());
+        }
     }
 
     private static void checkSaved(ComputeContext ctx, Tensor saved, Checked k) {

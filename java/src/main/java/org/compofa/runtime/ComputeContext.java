@@ -14,7 +14,9 @@ import org.compofa.bindings.WrongBackendException;
  * One backend (and CUDA device) of the native library: tensors are created from it and ops run on
  * it. Closing the context closes the tensors and {@link DeviceTimer}s it still owns. Thread-safe:
  * tensors may be created and ops run from several threads (on CUDA they share the context's default
- * stream).
+ * stream), and the context or a tensor may be closed while other threads run ops: each op holds the
+ * handles it passes ({@link #op()}), a close waits for the running ops that use what it frees, and an
+ * op that starts after the close began throws {@link InvalidHandleException}.
  */
 public final class ComputeContext implements AutoCloseable {
     /** System property read by {@link #select()}: reference, cpu, cuda or auto (the default). */
@@ -89,6 +91,16 @@ public final class ComputeContext implements AutoCloseable {
     public ContextHandle handle() {
         handle.address();
         return handle;
+    }
+
+    /**
+     * Opens the scope of one op: holds the context's handle, and each tensor's buffer as the op takes
+     * its address, until the scope is closed (use try-with-resources around the downcall).
+     *
+     * @throws InvalidHandleException when this context is closed or closing
+     */
+    public OpScope op() {
+        return new OpScope(handle);
     }
 
     /** Waits for all queued work of the context. */
@@ -190,7 +202,13 @@ public final class ComputeContext implements AutoCloseable {
         timers.remove(timer);
     }
 
-    /** Closes the tensors and timers still owned, then the native context. A second call does nothing. */
+    /**
+     * Closes the tensors and timers still owned, then the native context; each close waits for the
+     * running ops that use it (bounded, see {@link org.compofa.bindings.NativeHandle#close()}). A second
+     * call does nothing. If a close fails (for example {@link org.compofa.bindings.HandleBusyException}
+     * when ops did not finish in time), the others are still attempted, the first failure is thrown and
+     * the context stays open, with whatever could not be closed, so close can be called again.
+     */
     @Override
     public void close() {
         List<Tensor> ownedTensors;
@@ -203,13 +221,36 @@ public final class ComputeContext implements AutoCloseable {
             ownedTensors = new ArrayList<>(tensors);
             ownedTimers = new ArrayList<>(timers);
         }
+        RuntimeException failure = null;
         for (Tensor t : ownedTensors) {
-            t.close();
+            failure = closeCollecting(t, failure);
         }
         for (DeviceTimer t : ownedTimers) {
-            t.close();
+            failure = closeCollecting(t, failure);
         }
-        handle.close();
+        if (failure == null) {
+            failure = closeCollecting(handle, null);
+        }
+        if (failure != null) {
+            synchronized (this) {
+                closed = false;
+            }
+            throw failure;
+        }
+    }
+
+    private static RuntimeException closeCollecting(AutoCloseable resource, RuntimeException failure) {
+        try {
+            resource.close();
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                return e;
+            }
+            failure.addSuppressed(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("close of " + resource + " threw a checked exception", e);
+        }
+        return failure;
     }
 
     @Override

@@ -26,7 +26,7 @@ public final class Tensor implements AutoCloseable {
     private final BufferHandle buffer;
     /** The tensor whose memory a view borrows; null for an owning tensor. */
     private final Tensor owner;
-    private boolean viewClosed;
+    private volatile boolean viewClosed;
 
     private Tensor(ComputeContext context, Layout layout, int[] shape, long length) {
         this.context = context;
@@ -166,7 +166,9 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
-     * The address of the data (host or device), for raw ops and other JVM code.
+     * The address of the data (host or device), for raw ops and other JVM code. It stays valid only
+     * while the tensor is open: a call that uses it while other threads may close the tensor takes it
+     * through {@link OpScope#address(Tensor)} instead, which keeps the memory alive until the call ends.
      *
      * @throws InvalidHandleException when the tensor is closed
      */
@@ -226,7 +228,9 @@ public final class Tensor implements AutoCloseable {
     public void fill(float value) {
         checkOpen();
         checkFloat("fill(float)", "copyFrom(int[])");
-        RawOps.fill(context.handle(), null, buffer.dataAddress(), length, value);
+        try (OpScope op = context.op()) {
+            RawOps.fill(op.context(), null, op.address(this), length, value);
+        }
     }
 
     /**
@@ -283,13 +287,19 @@ public final class Tensor implements AutoCloseable {
         }
     }
 
-    /** Frees the memory (a view only stops being usable); a second call does nothing. */
+    /**
+     * Frees the memory (a view only stops being usable); a second call does nothing. Waits for the
+     * running ops that use the memory; an op that starts later throws {@link InvalidHandleException}.
+     *
+     * @throws org.compofa.bindings.HandleBusyException when those ops did not end in time (the
+     *                                                  tensor stays open)
+     */
     @Override
     public void close() {
         if (owner != null) {
             viewClosed = true;
-        } else if (!buffer.isClosed()) {
-            buffer.close();
+        } else {
+            buffer.close();  // also waits for a close in progress on another thread
             context.unregister(this);
         }
     }
