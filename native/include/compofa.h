@@ -33,8 +33,9 @@
 extern "C" {
 #endif
 
-/* Bumped whenever a signature or struct below changes. */
-#define COMPOFA_ABI_VERSION 2
+/* Bumped whenever a signature, struct, status code or handle rule below changes.
+ * 3: COMPOFA_ERR_BUSY; handles are opaque tokens never reissued (not addresses). */
+#define COMPOFA_ABI_VERSION 3
 
 /* ---- status codes ---------------------------------------------------------------------------- */
 enum compofa_status_code {

@@ -44,7 +44,7 @@ public final class NativeLibrary {
     /** System property: a directory that holds libcompofa.so. */
     public static final String PATH_PROPERTY = "compofa.library.path";
     /** The ABI version these bindings were written for ({@code COMPOFA_ABI_VERSION}). */
-    public static final int EXPECTED_ABI_VERSION = 2;
+    public static final int EXPECTED_ABI_VERSION = 3;
     /** The file name of the library on this OS ({@code libcompofa.so} on Linux). */
     public static final String FILE_NAME = System.mapLibraryName("compofa");
 
