@@ -106,6 +106,20 @@ Slot* live_slot(const void* token, HandleKind kind, const char* what, Token* t, 
     return s;
 }
 
+// Moves the state of the live slot of `token` by compare-and-swap: `next` checks the state seen
+// (failing with its own message) and returns the state to store; retried while others change it.
+template <class Next>
+Slot* update_live(const void* token, HandleKind kind, const char* what, Token* t, Next next) {
+    uint64_t state;
+    Slot* s = live_slot(token, kind, what, t, &state);
+    const uint64_t live = live_bits(t->generation, t->kind);
+    for (;;) {
+        if ((state & ~(kPinMask | kClosing)) != live) fail_not_live(what);
+        const uint64_t to = next(state);
+        if (s->state.compare_exchange_weak(state, to, std::memory_order_acq_rel, std::memory_order_acquire)) return s;
+    }
+}
+
 }  // namespace
 
 void* register_handle(void* object, HandleKind kind) {
@@ -135,16 +149,11 @@ void* register_handle(void* object, HandleKind kind) {
 
 void* pin_handle(const void* token, HandleKind kind, const char* what) {
     Token t;
-    uint64_t state;
-    Slot* s = live_slot(token, kind, what, &t, &state);
-    const uint64_t live = live_bits(t.generation, t.kind);
-    for (;;) {
-        if ((state & ~(kPinMask | kClosing)) != live) fail_not_live(what);
+    Slot* s = update_live(token, kind, what, &t, [what](uint64_t state) {
         if (state & kClosing) fail(COMPOFA_ERR_INVALID_HANDLE, std::string(what) + " is being destroyed");
         if ((state & kPinMask) == kPinMask) fail(COMPOFA_ERR_INTERNAL, std::string(what) + ": too many calls pin it");
-        if (s->state.compare_exchange_weak(state, state + 1, std::memory_order_acq_rel, std::memory_order_acquire))
-            break;
-    }
+        return state + 1;
+    });
     Pins& pins = t_pins;
     if (pins.count == kMaxPins) {
         s->state.fetch_sub(1, std::memory_order_release);
@@ -163,18 +172,13 @@ void release_pins_since(uint32_t mark) {
 
 Destroying::Destroying(const void* token, HandleKind kind, const char* what) {
     Token t;
-    uint64_t state;
-    Slot* s = live_slot(token, kind, what, &t, &state);
-    const uint64_t live = live_bits(t.generation, t.kind);
-    for (;;) {
-        if ((state & ~(kPinMask | kClosing)) != live) fail_not_live(what);
+    Slot* s = update_live(token, kind, what, &t, [what](uint64_t state) {
         if (state & kClosing) fail(COMPOFA_ERR_INVALID_HANDLE, std::string(what) + " is being destroyed by another call");
         if (uint64_t pins = state & kPinMask)
             fail(COMPOFA_ERR_BUSY, std::string(what) + " is in use by " + std::to_string(pins) +
                                        " running call(s) on other threads; destroy it after they return");
-        if (s->state.compare_exchange_weak(state, state | kClosing, std::memory_order_acq_rel, std::memory_order_acquire))
-            break;
-    }
+        return state | kClosing;
+    });
     slot_ = t.slot;
     object_ = s->object.load(std::memory_order_acquire);
 }

@@ -1,24 +1,19 @@
 package org.compofa.cli;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.compofa.compare.Comparison;
 import org.compofa.compare.ComparisonReport;
 import org.compofa.compare.ComparisonSettings;
-import org.compofa.runtime.ComputeContext;
 import org.compofa.search.EvolutionConfig;
 import org.compofa.search.PredictorConfig;
 import org.compofa.space.ResolutionSet;
 import org.compofa.train.FashionRecipe;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -40,14 +35,12 @@ final class CompareCommand implements Callable<Integer> {
      * of training; ~700 recalibrated evaluations of 4000 images ~26 min; latency, block table and
      * searches ~3 min.
      */
-    static final class Defaults implements IDefaultValueProvider {
-        static final Map<String, String> VALUES = Map.of("--run", "runs/compare", "--train-limit", "20000",
-                "--test-limit", "3000", "--teacher-epochs", "8", "--compound-epochs", "3", "--search-resolutions", "28",
-                "--recal-images", "1000");
-
-        @Override
-        public String defaultValue(ArgSpec arg) {
-            return arg instanceof OptionSpec o ? VALUES.get(o.longestName()) : null;
+    static final class Defaults extends SharedOptions.Defaults {
+        /** Picocli's constructor. */
+        public Defaults() {
+            super(Map.of("--run", "runs/compare", "--train-limit", "20000", "--test-limit", "3000",
+                    "--teacher-epochs", "8", "--compound-epochs", "3", "--search-resolutions", "28",
+                    "--recal-images", "1000"));
         }
     }
 
@@ -121,11 +114,8 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintStream out = Main.out(spec);
         long t0 = System.nanoTime();
-        TrainedRun.Data data = TrainedRun.Data.load(recipe);
-        try (ComputeContext ctx = engine.open()) {
-            TrainedRun run = TrainedRun.open(runDir, recipe, epochs, data, ctx, out);
+        return TrainedRun.with(spec, runDir, recipe, epochs, engine, (run, ctx, out) -> {
             ComparisonSettings s = settings(run);
             ComparisonReport report = new Comparison(s, ctx, run.train(), run.test(), out).run();
             String md = report.markdown();
@@ -134,7 +124,7 @@ final class CompareCommand implements Callable<Integer> {
             out.printf("%ncompare: report in %s (%.1f min)%n", s.recipe().out().resolve(Comparison.FOLDER)
                     .resolve("report.md"), (System.nanoTime() - t0) / 60e9);
             return 0;
-        }
+        });
     }
 
     /** The comparison's settings; a combination the library refuses is a usage error. */

@@ -7,9 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -31,13 +29,13 @@ import picocli.CommandLine.Spec;
             "Each step is printed as the compofa command it runs; the options below go to every step that has them."})
 final class DemoCommand implements Callable<Integer> {
     /** The demo's size: the shared options' defaults here. */
-    static final class Defaults implements IDefaultValueProvider {
+    static final class Defaults extends SharedOptions.Defaults {
         static final Map<String, String> VALUES = Map.of("--run", "runs/demo", "--train-limit", "6000",
                 "--test-limit", "1000", "--teacher-epochs", "2", "--compound-epochs", "2");
 
-        @Override
-        public String defaultValue(ArgSpec arg) {
-            return arg instanceof OptionSpec o ? VALUES.get(o.longestName()) : null;
+        /** Picocli's constructor. */
+        public Defaults() {
+            super(VALUES);
         }
     }
 

@@ -75,16 +75,13 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintStream out = Main.out(spec);
-        TrainedRun.Data data = TrainedRun.Data.load(recipe);
-        try (ComputeContext ctx = engine.open()) {
-            TrainedRun run = TrainedRun.open(runDir, recipe, new SharedOptions.Epochs(), data, ctx, out);
+        return TrainedRun.with(spec, runDir, recipe, new SharedOptions.Epochs(), engine, (run, ctx, out) -> {
             AccuracyTable table = evaluate(run, ctx, evalResolutions.resolve(spec, run), recalImages, out);
             Path dir = run.settings().out().resolve("evaluation");
             write(table, dir);
             out.println("accuracy table: " + dir.resolve("accuracy.csv") + " and " + dir.resolve("accuracy-cdf.png"));
             return 0;
-        }
+        });
     }
 
     static AccuracyTable evaluate(TrainedRun run, ComputeContext ctx, List<Integer> resolutions, int recalImages,

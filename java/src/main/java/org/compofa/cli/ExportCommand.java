@@ -55,29 +55,29 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintStream out = Main.out(spec);
-        TrainedRun.Data data = TrainedRun.Data.load(recipe);
-        try (ComputeContext ctx = engine.open()) {
-            TrainedRun trained = TrainedRun.open(runDir, recipe, new SharedOptions.Epochs(), data, ctx, out);
-            FashionRecipe fashion = trained.recipe();
-            SearchSpace space = fashion.space();
-            Subnet subnet = subnet(space);
-            try (Network net = trained.loadCompound(ctx)) {
-                try (Workspace ws = new Workspace(ctx)) {
-                    new Evaluator(ws).recalibrate(net, subnet, trained.train(), fashion.trainLoader(),
-                            Evaluator.RECALIBRATION_IMAGES);
-                }
-                Path to = base != null ? base : trained.settings().out().resolve("export").resolve(subnet.id());
-                byte[] onnx = OnnxExporter.export(net, subnet);
-                Files.createDirectories(to.toAbsolutePath().getParent());
-                Files.write(Path.of(to + ".onnx"), onnx);
-                ModelFile.write(Path.of(to + ".cmpf"), net, subnet, space.id());
-                OnnxVerifier.Result check = OnnxVerifier.compare(onnx, net, subnet, 8, 1);
-                out.printf("exported %s to %s.onnx (%d bytes) and %s.cmpf%n", subnet.id(), to, onnx.length, to);
-                out.printf("ONNX Runtime vs compofa on 8 random images: max |diff| %.3g at max |logit| %.3g: %s%n",
-                        check.maxAbsDiff(), check.maxAbsLogit(), check.agrees() ? "agree" : "DISAGREE");
-                return check.agrees() ? 0 : 1;
+        return TrainedRun.with(spec, runDir, recipe, new SharedOptions.Epochs(), engine, this::export);
+    }
+
+    /** Recalibrates, writes and checks the subnet asked for; 1 if ONNX Runtime disagrees. */
+    private int export(TrainedRun trained, ComputeContext ctx, PrintStream out) throws IOException {
+        FashionRecipe fashion = trained.recipe();
+        SearchSpace space = fashion.space();
+        Subnet subnet = subnet(space);
+        try (Network net = trained.loadCompound(ctx)) {
+            try (Workspace ws = new Workspace(ctx)) {
+                new Evaluator(ws).recalibrate(net, subnet, trained.train(), fashion.trainLoader(),
+                        Evaluator.RECALIBRATION_IMAGES);
             }
+            Path to = base != null ? base : trained.settings().out().resolve("export").resolve(subnet.id());
+            byte[] onnx = OnnxExporter.export(net, subnet);
+            Files.createDirectories(to.toAbsolutePath().getParent());
+            Files.write(Path.of(to + ".onnx"), onnx);
+            ModelFile.write(Path.of(to + ".cmpf"), net, subnet, space.id());
+            OnnxVerifier.Result check = OnnxVerifier.compare(onnx, net, subnet, 8, 1);
+            out.printf("exported %s to %s.onnx (%d bytes) and %s.cmpf%n", subnet.id(), to, onnx.length, to);
+            out.printf("ONNX Runtime vs compofa on 8 random images: max |diff| %.3g at max |logit| %.3g: %s%n",
+                    check.maxAbsDiff(), check.maxAbsLogit(), check.agrees() ? "agree" : "DISAGREE");
+            return check.agrees() ? 0 : 1;
         }
     }
 

@@ -90,10 +90,7 @@ final class LatencyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintStream out = Main.out(spec);
-        TrainedRun.Data data = TrainedRun.Data.load(recipe);
-        try (ComputeContext ctx = backend.open()) {
-            TrainedRun run = TrainedRun.open(runDir, recipe, new SharedOptions.Epochs(), data, ctx, out);
+        return TrainedRun.with(spec, runDir, recipe, new SharedOptions.Epochs(), backend, (run, ctx, out) -> {
             List<Integer> resolutions = evalResolutions.resolve(spec, run);
             for (Engine e : engine.each()) {
                 for (int b : batches) {
@@ -107,7 +104,7 @@ final class LatencyCommand implements Callable<Integer> {
                 }
             }
             return 0;
-        }
+        });
     }
 
     /** The table of one engine ({@code compofa} or {@code ort}) at one batch. */

@@ -1,12 +1,16 @@
 package org.compofa.cli;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.compofa.data.FashionMnist;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.space.ResolutionSet;
 import org.compofa.train.FashionRecipe;
+import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -16,6 +20,21 @@ import picocli.CommandLine.Option;
  */
 final class SharedOptions {
     private SharedOptions() {}
+
+    /** A command's own defaults of options declared elsewhere (a picocli default provider over a map). */
+    abstract static class Defaults implements IDefaultValueProvider {
+        private final Map<String, String> values;
+
+        /** {@code values}: default value by an option's longest name. */
+        Defaults(Map<String, String> values) {
+            this.values = Map.copyOf(values);
+        }
+
+        @Override
+        public String defaultValue(ArgSpec arg) {
+            return arg instanceof OptionSpec o ? values.get(o.longestName()) : null;
+        }
+    }
 
     /** What names the search space (and must match the training run). */
     static final class Space {

@@ -79,12 +79,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintStream text = Main.out(spec);
-        TrainedRun.Data data = TrainedRun.Data.load(recipeOptions);
-        try (ComputeContext ctx = engine.open()) {
-            TrainedRun run = TrainedRun.open(runDir, recipeOptions, epochs, data, ctx, text);
-            return execute(text, run.recipe(), run.settings(), ctx);
-        }
+        return TrainedRun.with(spec, runDir, recipeOptions, epochs, engine,
+                (run, ctx, text) -> execute(text, run.recipe(), run.settings(), ctx));
     }
 
     private int execute(PrintStream out, FashionRecipe recipe, FashionRecipe.Settings s, ComputeContext ctx)

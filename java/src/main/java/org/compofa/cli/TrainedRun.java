@@ -11,6 +11,7 @@ import org.compofa.nn.Network;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.train.FashionRecipe;
 import org.compofa.train.TrainingPreset;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * What the training and post-training commands share: the recipe settings from the options (they
@@ -35,12 +36,30 @@ record TrainedRun(FashionRecipe recipe, FashionRecipe.Settings settings, Dataset
         }
     }
 
+    /** What a command does with its opened run: returns the exit code. */
+    @FunctionalInterface
+    interface Body {
+        /** Runs on {@code run}, computing on {@code ctx} (closed afterwards), printing to {@code out}. */
+        int run(TrainedRun run, ComputeContext ctx, PrintStream out) throws IOException;
+    }
+
     /**
-     * The run in {@code dir}; {@code epochs} only matter to training commands (the others pass the
-     * defaults: loading a checkpoint does not depend on them).
+     * Loads the data (so a missing file fails before a device is opened), opens the engine and the run
+     * in {@code dir}, and runs {@code body} on them; {@code epochs} only matter to training commands
+     * (the others pass the defaults: loading a checkpoint does not depend on them).
      */
-    static TrainedRun open(Path dir, SharedOptions.Recipe o, SharedOptions.Epochs epochs, Data data,
-                           ComputeContext ctx, PrintStream out) {
+    static int with(CommandSpec spec, Path dir, SharedOptions.Recipe o, SharedOptions.Epochs epochs,
+                    SharedOptions.Engine engine, Body body) throws IOException {
+        PrintStream out = Main.out(spec);
+        Data data = Data.load(o);
+        try (ComputeContext ctx = engine.open()) {
+            return body.run(open(dir, o, epochs, data, ctx, out), ctx, out);
+        }
+    }
+
+    /** The run in {@code dir}, its recipe computing on {@code ctx}. */
+    private static TrainedRun open(Path dir, SharedOptions.Recipe o, SharedOptions.Epochs epochs, Data data,
+                                   ComputeContext ctx, PrintStream out) {
         FashionRecipe.Settings s = new FashionRecipe.Settings(dir, o.space.width, o.batch, epochs.teacher,
                 epochs.compound, epochs.compoundLrScale, o.space.resolutions, o.seed);
         return new TrainedRun(new FashionRecipe(s, ctx, data.train(), data.test(), out), s, data.train(), data.test());

@@ -1,18 +1,18 @@
 package org.compofa.export;
 
-import java.io.IOException;
 import java.nio.file.Path;
+import org.compofa.io.FileFormatException;
 
 /**
  * A model file ({@link ModelFile}) that cannot be loaded, with the file and the {@link Reason}. The
- * message reads {@code model <file>: <reason>: <detail>}. It is an {@link IOException}, so callers
+ * message reads {@code model <file>: <reason>: <detail>}. It is an {@link java.io.IOException}, so callers
  * that handle I/O errors handle it too.
  */
-public final class ModelFileException extends IOException {
+public final class ModelFileException extends FileFormatException {
     private static final long serialVersionUID = 1L;
 
     /** What is wrong. */
-    public enum Reason {
+    public enum Reason implements FileFormatException.Reason {
         /** Reading failed at the file-system level (missing, unreadable, too large). */
         IO("I/O error"),
         /** The file does not start with {@link ModelFile#MAGIC}. */
@@ -34,13 +34,12 @@ public final class ModelFileException extends IOException {
             this.text = text;
         }
 
-        /** Short human-readable form. */
+        @Override
         public String text() {
             return text;
         }
     }
 
-    private final transient Path file;
     private final Reason reason;
 
     /** An error about {@code file}. */
@@ -50,14 +49,8 @@ public final class ModelFileException extends IOException {
 
     /** An error with its cause. */
     public ModelFileException(Path file, Reason reason, String detail, Throwable cause) {
-        super("model " + file + ": " + reason.text() + ": " + detail, cause);
-        this.file = file;
+        super("model", file, reason, detail, cause);
         this.reason = reason;
-    }
-
-    /** The file concerned. */
-    public Path file() {
-        return file;
     }
 
     /** What is wrong. */

@@ -16,6 +16,7 @@ import org.compofa.report.AtomicFiles;
 import org.compofa.space.BlockShape;
 import org.compofa.space.MobileNetV3Geometry;
 import org.compofa.space.Subnet;
+import org.compofa.space.TableLayout;
 
 /**
  * A per-block latency lookup table (OFA's efficiency predictor): the median time of each piece of a
@@ -179,13 +180,13 @@ public final class BlockLatencyTable {
      *                     metadata, another geometry, a bad or duplicated row
      */
     public static BlockLatencyTable read(Path csv, MobileNetV3Geometry geometry) throws IOException {
-        TableFile file = TableFile.read(csv, MAGIC, "block latency table", META_KEYS);
+        TableLayout file = TableFile.read(csv, MAGIC, "block latency table", META_KEYS);
         if (!file.meta("geometry").equals(describe(geometry))) {
             throw new IOException(csv + ": measured on geometry " + file.meta("geometry") + ", not on "
                     + describe(geometry));
         }
         List<String> rows = file.rows(COLUMNS);
-        Platform platform = file.platform();
+        Platform platform = TableFile.platform(file);
         Map<ForwardPiece, Entry> entries = new LinkedHashMap<>();
         for (int i = 0; i < rows.size(); i++) {
             String where = csv + ":" + file.lineOf(i) + ": ";

@@ -9,13 +9,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 import org.compofa.report.AtomicFiles;
 import org.compofa.space.InvalidSubnetException;
 import org.compofa.space.SearchSpace;
 import org.compofa.space.SpaceCoverage;
 import org.compofa.space.Subnet;
+import org.compofa.space.TableLayout;
 
 /**
  * Measured latency of subnets (each at its resolution) on one platform, for one search space.
@@ -128,14 +127,12 @@ public final class LatencyTable {
      * @throws IOException naming the file, the line where there is one, and the rule broken
      */
     public static LatencyTable read(Path csv, SearchSpace space) throws IOException {
-        TableFile file = TableFile.read(csv, MAGIC, "latency table",
+        TableLayout file = TableFile.read(csv, MAGIC, "latency table",
                 List.of("space", "platform", "device", "software", "batch", "threads"));
-        if (!file.meta("space").equals(space.id())) {
-            throw new IOException(csv + ": a table of space " + file.meta("space") + ", not of " + space.id());
-        }
+        file.checkSpace(space);
         List<String> rows = file.rows(COLUMNS);
-        Platform platform = file.platform();
-        List<Integer> resolutions = declaredResolutions(file, space);
+        Platform platform = TableFile.platform(file);
+        List<Integer> resolutions = file.declaredResolutions(RESOLUTIONS, space);
         Map<Subnet, LatencyStats> entries = new LinkedHashMap<>();
         for (int i = 0; i < rows.size(); i++) {
             int line = file.lineOf(i);
@@ -149,36 +146,8 @@ public final class LatencyTable {
                 throw new IOException(csv + ":" + line + ": subnet " + s.id() + " appears twice (each subnet once)");
             }
         }
-        if (entries.isEmpty()) {
-            throw new IOException(csv + ": the table has no entries");
-        }
-        checkCoverage(file, space, resolutions, entries.keySet());
+        file.checkCoverage(SUBNETS, space, resolutions, entries.keySet());
         return new LatencyTable(file.meta("space"), platform, entries);
-    }
-
-    private static List<Integer> declaredResolutions(TableFile file, SearchSpace space) throws IOException {
-        String declared = file.meta(RESOLUTIONS);
-        if (declared == null) {
-            return space.resolutions().values();
-        }
-        try {
-            return SpaceCoverage.parseResolutions(declared, space);
-        } catch (IllegalArgumentException e) {
-            throw new IOException(file.path() + ": metadata '" + RESOLUTIONS + "': " + e.getMessage(), e);
-        }
-    }
-
-    private static void checkCoverage(TableFile file, SearchSpace space, List<Integer> resolutions,
-                                      Set<Subnet> subnets) throws IOException {
-        String count = file.meta(SUBNETS);
-        if (count != null && !count.equals(Integer.toString(subnets.size()))) {
-            throw new IOException(file.path() + ": metadata '" + SUBNETS + "' declares " + count + " rows, the table"
-                    + " has " + subnets.size() + " (rows lost or added)");
-        }
-        Optional<String> missing = SpaceCoverage.missing(space, subnets, resolutions);
-        if (missing.isPresent()) {
-            throw new IOException(file.path() + ": incomplete table: " + missing.get());
-        }
     }
 
     /**

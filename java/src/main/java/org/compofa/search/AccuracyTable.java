@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 import org.compofa.space.InvalidSubnetException;
 import org.compofa.space.SearchSpace;
 import org.compofa.space.SpaceCoverage;
 import org.compofa.space.Subnet;
+import org.compofa.space.TableLayout;
 
 /**
  * Top-1 accuracy (%) of subnets, each at its resolution (after BN recalibration), for one space.
@@ -28,6 +28,7 @@ public final class AccuracyTable {
     /** First line of the CSV form. */
     public static final String MAGIC = "# compofa accuracy table v1";
     private static final String HEADER = "subnet,resolution,top1";
+    private static final List<String> COLUMNS = List.of(HEADER.split(","));
     /** Metadata key of the declared resolutions (a comma list). */
     private static final String RESOLUTIONS = "resolutions";
     /** Metadata key of the declared row count. */
@@ -119,43 +120,14 @@ public final class AccuracyTable {
         } catch (IOException e) {
             throw new IOException(file + ": cannot read the accuracy table (" + e + ")", e);
         }
-        List<String> lines = text.lines().toList();
-        if (lines.isEmpty() || !lines.get(0).equals(MAGIC)) {
-            throw new IOException(file + ": not a compofa accuracy table (first line must be '" + MAGIC + "')");
-        }
-        if (!text.endsWith("\n")) {
-            throw new IOException(file + ": truncated (the last line is incomplete)");
-        }
-        Map<String, String> meta = new LinkedHashMap<>();
-        int i = 1;
-        for (; i < lines.size() && lines.get(i).startsWith("# "); i++) {
-            String kv = lines.get(i).substring(2);
-            int eq = kv.indexOf('=');
-            if (eq < 1) {
-                throw new IOException(file + ":" + (i + 1) + ": metadata line must be '# key=value'");
-            }
-            if (meta.put(kv.substring(0, eq), kv.substring(eq + 1)) != null) {
-                throw new IOException(file + ":" + (i + 1) + ": metadata '" + kv.substring(0, eq)
-                        + "' appears twice (each key once)");
-            }
-        }
-        for (String key : List.of("space", "dataset")) {
-            if (!meta.containsKey(key)) {
-                throw new IOException(file + ": metadata '" + key + "' is missing");
-            }
-        }
-        if (i >= lines.size() || !lines.get(i).equals(HEADER)) {
-            throw new IOException(file + ":" + (i + 1) + ": header must be " + HEADER);
-        }
-        String sp = meta.get("space");
-        if (!sp.equals(space.id())) {
-            throw new IOException(file + ": a table of space " + sp + ", not of " + space.id());
-        }
-        List<Integer> resolutions = declaredResolutions(file, meta, space);
+        TableLayout layout = TableLayout.parse(file, text, MAGIC, "accuracy table", List.of("space", "dataset"));
+        List<String> rows = layout.rows(COLUMNS);
+        layout.checkSpace(space);
+        List<Integer> resolutions = layout.declaredResolutions(RESOLUTIONS, space);
         Map<Subnet, Double> m = new LinkedHashMap<>();
-        for (int row = i + 1; row < lines.size(); row++) {
-            String at = file + ":" + (row + 1) + ": ";
-            String[] f = lines.get(row).split(",", -1);
+        for (int row = 0; row < rows.size(); row++) {
+            String at = file + ":" + layout.lineOf(row) + ": ";
+            String[] f = rows.get(row).split(",", -1);
             if (f.length != 3) {
                 throw new IOException(at + f.length + " fields; expected 3 (" + HEADER + ")");
             }
@@ -186,32 +158,8 @@ public final class AccuracyTable {
                 throw new IOException(at + "subnet " + s.id() + " appears twice (each subnet once)");
             }
         }
-        if (m.isEmpty()) {
-            throw new IOException(file + ": the table has no entries");
-        }
-        String count = meta.get(SUBNETS);
-        if (count != null && !count.equals(Integer.toString(m.size()))) {
-            throw new IOException(file + ": metadata '" + SUBNETS + "' declares " + count + " rows, the table has "
-                    + m.size() + " (rows lost or added)");
-        }
-        Optional<String> missing = SpaceCoverage.missing(space, m.keySet(), resolutions);
-        if (missing.isPresent()) {
-            throw new IOException(file + ": incomplete table: " + missing.get());
-        }
-        return new AccuracyTable(sp, meta.get("dataset"), m);
-    }
-
-    private static List<Integer> declaredResolutions(Path file, Map<String, String> meta, SearchSpace space)
-            throws IOException {
-        String declared = meta.get(RESOLUTIONS);
-        if (declared == null) {
-            return space.resolutions().values();
-        }
-        try {
-            return SpaceCoverage.parseResolutions(declared, space);
-        } catch (IllegalArgumentException e) {
-            throw new IOException(file + ": metadata '" + RESOLUTIONS + "': " + e.getMessage(), e);
-        }
+        layout.checkCoverage(SUBNETS, space, resolutions, m.keySet());
+        return new AccuracyTable(layout.meta("space"), layout.meta("dataset"), m);
     }
 
     /** The rule a top-1 breaks, or null: a percentage, finite, in [0, 100]. */

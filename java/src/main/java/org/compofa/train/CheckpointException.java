@@ -1,17 +1,17 @@
 package org.compofa.train;
 
-import java.io.IOException;
 import java.nio.file.Path;
+import org.compofa.io.FileFormatException;
 
 /**
  * A checkpoint file that cannot be used, with the file and the {@link Reason}. The message reads
  * {@code checkpoint <file>: <reason>: <detail>}.
  */
-public final class CheckpointException extends IOException {
+public final class CheckpointException extends FileFormatException {
     private static final long serialVersionUID = 1L;
 
     /** What is wrong. */
-    public enum Reason {
+    public enum Reason implements FileFormatException.Reason {
         /** Reading or writing failed at the file-system level. */
         IO("I/O error"),
         /** The file does not start with the checkpoint magic. */
@@ -39,13 +39,12 @@ public final class CheckpointException extends IOException {
             this.text = text;
         }
 
-        /** Short human-readable form. */
+        @Override
         public String text() {
             return text;
         }
     }
 
-    private final transient Path file;
     private final Reason reason;
 
     /** An error about {@code file} (or a directory for {@link Reason#NO_VALID_CHECKPOINT}). */
@@ -55,14 +54,8 @@ public final class CheckpointException extends IOException {
 
     /** An error with its cause. */
     public CheckpointException(Path file, Reason reason, String detail, Throwable cause) {
-        super("checkpoint " + file + ": " + reason.text() + ": " + detail, cause);
-        this.file = file;
+        super("checkpoint", file, reason, detail, cause);
         this.reason = reason;
-    }
-
-    /** The file (or directory) concerned. */
-    public Path file() {
-        return file;
     }
 
     /** What is wrong. */
