@@ -219,7 +219,7 @@ public final class LatencyTableBuilder {
                 }
                 table.put(s, d.kept());
                 bar.metric("ms", d.kept().medianMs()).metric("spread%", d.kept().spreadPercent())
-                        .metric("noisy", retried).step();
+                        .count("noisy", retried).step();
             }
         }
         Map<Subnet, LatencyStats> ordered = new LinkedHashMap<>();

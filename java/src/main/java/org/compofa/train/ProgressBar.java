@@ -33,7 +33,7 @@ public final class ProgressBar implements AutoCloseable {
     private final LongSupplier nanoClock;
     private final int percentStep;
     private final long startNanos;
-    private final Map<String, Double> metrics = new LinkedHashMap<>();
+    private final Map<String, String> metrics = new LinkedHashMap<>();  // name -> shown value
     private long done;
     private long doneBefore;
     private long lastBucket;
@@ -88,7 +88,13 @@ public final class ProgressBar implements AutoCloseable {
 
     /** Sets a metric shown after the ETA, in first-set order (e.g. {@code loss}, {@code top1}). */
     public ProgressBar metric(String name, double value) {
-        metrics.put(name, value);
+        metrics.put(name, String.format(Locale.ROOT, "%.4g", value));
+        return this;
+    }
+
+    /** Sets a whole-number metric (a count such as {@code noisy}), shown without decimals. */
+    public ProgressBar count(String name, long value) {
+        metrics.put(name, Long.toString(value));
         return this;
     }
 
@@ -175,7 +181,7 @@ public final class ProgressBar implements AutoCloseable {
                 .append(String.format(Locale.ROOT, " %5.1f%%", 100.0 * done / total))
                 .append(" | ").append(formatRate(rate)).append(' ').append(unit).append("/s")
                 .append(" | ETA ").append(done == total ? formatDuration(0) : formatDuration((total - done) / rate));
-        metrics.forEach((k, v) -> b.append(String.format(Locale.ROOT, " %s=%.4g", k, v)));
+        metrics.forEach((k, v) -> b.append(' ').append(k).append('=').append(v));
         return b.toString();
     }
 

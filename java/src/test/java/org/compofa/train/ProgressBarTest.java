@@ -30,11 +30,13 @@ class ProgressBarTest {
     void lineShowsCountPercentRateEtaAndMetrics() {
         ProgressBar p = bar(1000, false, 100);
         clock.addAndGet(2 * SECOND);
-        p.metric("loss", 2.34567).metric("top1", 0.5).update(250);
-        assertEquals("epoch 3/125 250/1000  25.0% | 125 img/s | ETA 0:00:06 loss=2.346 top1=0.5000", p.render());
+        p.metric("loss", 2.34567).metric("top1", 0.5).count("skipped", 2).update(250);
+        assertEquals("epoch 3/125 250/1000  25.0% | 125 img/s | ETA 0:00:06 loss=2.346 top1=0.5000 skipped=2",
+                p.render());
         clock.addAndGet(3 * SECOND);
         p.update(260); // 260 items in 5 s: 52 img/s, 740 left: 14.2 s
-        assertEquals("epoch 3/125 260/1000  26.0% | 52.0 img/s | ETA 0:00:14 loss=2.346 top1=0.5000", p.render());
+        assertEquals("epoch 3/125 260/1000  26.0% | 52.0 img/s | ETA 0:00:14 loss=2.346 top1=0.5000 skipped=2",
+                p.render());
     }
 
     @Test
