@@ -22,7 +22,8 @@ import org.compofa.io.torch.TorchCheckpointException.Reason;
  * before anything could use it. Python ints become {@code Long} (or {@code BigInteger} past 64 bits),
  * floats {@code Double}, dicts {@code LinkedHashMap}. Persistent ids (storages) and tensor rebuild calls
  * are handed to the caller's functions. Every length is checked against the bytes left; every opcode
- * consumes at least one byte, so the stack and memo cannot outgrow the input.
+ * consumes at least one byte, so the stack and memo cannot outgrow the input, and at most
+ * {@link #MAX_OPCODES} run.
  */
 final class PickleReader {
     /** Globals a torch state dict needs; nothing here can run code. */
@@ -30,6 +31,13 @@ final class PickleReader {
             "collections.OrderedDict", "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor",
             "torch.FloatStorage", "torch.HalfStorage", "torch.BFloat16Storage", "torch.DoubleStorage",
             "torch.LongStorage", "torch.IntStorage", "torch.ByteStorage", "torch.BoolStorage");
+
+    /**
+     * Most opcodes one pickle may run. Each creates at most one small object, so this bounds the heap a
+     * hostile pickle can claim (~100 MB) where the byte bound alone would allow tens of bytes of objects
+     * per byte of file. A state dict needs ~25 per tensor (OFA's w1.0 supernet: ~12k).
+     */
+    static final int MAX_OPCODES = 1 << 21;
 
     /** Marks an open MARK on the stack. */
     private static final Object MARK = new Object();
@@ -80,7 +88,10 @@ final class PickleReader {
 
     /** Runs the pickle to its STOP and returns the object it built. */
     Object load() throws TorchCheckpointException {
-        while (true) {
+        for (int count = 0; ; count++) {
+            if (count >= MAX_OPCODES) {
+                throw fail(Reason.TOO_LARGE, "more than " + MAX_OPCODES + " opcodes (a state dict needs far fewer)");
+            }
             int op = u8();
             switch (op) {
                 case 0x80 -> { // PROTO

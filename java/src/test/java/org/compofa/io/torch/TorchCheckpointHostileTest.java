@@ -326,6 +326,15 @@ class TorchCheckpointHostileTest {
         marks[1] = 2;
         Arrays.fill(marks, 2, marks.length, (byte) '(');
         refused(write("marks.pth", legacy(marks, noKeys())));
+        // Many small objects: each opcode a new list; refused before the heap fills.
+        byte[] many = new byte[3 + PickleReader.MAX_OPCODES + 1];
+        many[0] = (byte) 0x80;
+        many[1] = 2;
+        Arrays.fill(many, 2, many.length - 1, (byte) ']');
+        many[many.length - 1] = '.';
+        TorchCheckpointException e = refused(write("many.pth", legacy(many, noKeys())));
+        assertReason(Reason.TOO_LARGE, e);
+        assertTrue(e.getMessage().contains("opcodes"), e.getMessage());
         byte[] cycle = cat(PROTO2, b(']', 'q', 0, 'h', 0, 'a', '.'));
         assertReason(Reason.MALFORMED_PICKLE, refused(write("cycle.pth", legacy(cycle, noKeys()))));
     }
