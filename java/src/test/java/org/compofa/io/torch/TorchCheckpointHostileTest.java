@@ -88,6 +88,11 @@ class TorchCheckpointHostileTest {
 
     /** As above; the persistent id has the legacy format's sixth field (view, None) when {@code legacy}. */
     static byte[] tensorPickle(long storageNumel, long[] size, long[] stride, boolean legacy) {
+        return tensorPickle(storageNumel, size, stride, legacy ? b('N') : new byte[0]);
+    }
+
+    /** As above with the given sixth persistent-id field (empty: none, as in the zip format). */
+    static byte[] tensorPickle(long storageNumel, long[] size, long[] stride, byte[] view) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         o.writeBytes(PROTO2);
         o.writeBytes(b('}'));
@@ -100,7 +105,8 @@ class TorchCheckpointHostileTest {
         o.writeBytes(str("0"));
         o.writeBytes(str("cpu"));
         o.writeBytes(long1(storageNumel));
-        o.writeBytes(legacy ? b('N', 't', 'Q') : b('t', 'Q'));
+        o.writeBytes(view);
+        o.writeBytes(b('t', 'Q'));
         o.writeBytes(b('K', 0));
         o.writeBytes(b('('));
         for (long s : size) {
@@ -171,6 +177,25 @@ class TorchCheckpointHostileTest {
                 new long[] {3, 1}), cat(keyList(), data))));
         TorchTensor t = (TorchTensor) ((java.util.Map<?, ?>) root).get("w");
         assertEquals(6, t.numel());
+    }
+
+    @Test
+    void legacyStorageViewsAreReadAndBoundsChecked() throws Exception {
+        ByteBuffer data = ByteBuffer.allocate(8 + 24).order(ByteOrder.LITTLE_ENDIAN).putLong(6);
+        for (int i = 0; i < 6; i++) {
+            data.putFloat(i + 0.5f);
+        }
+        byte[] view = cat(b('('), str("0"), long1(2), long1(4), b('t')); // elements 2..5 of storage '0'
+        Object root = TorchCheckpoint.read(write("view.pth", legacy(tensorPickle(6, new long[] {2, 2},
+                new long[] {2, 1}, view), cat(keyList(), data.array()))));
+        TorchTensor t = (TorchTensor) ((java.util.Map<?, ?>) root).get("w");
+        assertEquals(java.util.List.of(2.5f, 3.5f, 4.5f, 5.5f),
+                java.util.List.of(t.floats()[0], t.floats()[1], t.floats()[2], t.floats()[3]));
+        byte[] outside = cat(b('('), str("0"), long1(3), long1(4), b('t'));
+        assertReason(Reason.TOO_LARGE, refused(write("view_outside.pth", legacy(tensorPickle(6, new long[] {4},
+                new long[] {1}, outside), cat(keyList(), data.array())))));
+        assertReason(Reason.TOO_LARGE, refused(write("past_view.pth", legacy(tensorPickle(6, new long[] {5},
+                new long[] {1}, view), cat(keyList(), data.array())))));
     }
 
     @Test
@@ -308,7 +333,7 @@ class TorchCheckpointHostileTest {
                 bb.putInt(i + 24, 0x7ffffffe);
             }
         }
-        refused(write("huge_entry.pth", z));
+        assertReason(Reason.TOO_LARGE, refused(write("huge_entry.pth", z)));
     }
 
     @Test
