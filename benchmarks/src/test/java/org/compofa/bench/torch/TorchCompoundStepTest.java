@@ -25,6 +25,7 @@ import org.compofa.train.NamedArray;
 import org.compofa.train.RunState;
 import org.compofa.train.TrainingConfig;
 import org.compofa.train.TrainingPreset;
+import org.compofa.testing.LayerScales;
 import org.compofa.train.TrainingStep;
 import org.junit.jupiter.api.Test;
 
@@ -105,7 +106,7 @@ class TorchCompoundStepTest {
                             TorchCompoundStep.labels(batch.labels()), subnets, LR);
                     assertEquals(torchLoss, ourLoss, 1e-5 * Math.abs(torchLoss), "loss of step " + step);
                     Map<String, float[]> theirGradients = torchGradients(student, torchStudent);
-                    Map<String, Double> layerNorms = layerNorms(theirGradients);
+                    Map<String, Double> layerNorms = LayerScales.layerNorms(theirGradients);
                     compareGradients(step, student, theirGradients, layerNorms);
                     layerNorms.forEach((layer, norm) -> stepScales.merge(layer, norm, Math::max));
                     compareValues(step, before, values(student), torchStudent, stepScales);
@@ -134,7 +135,7 @@ class TorchCompoundStepTest {
             String name = parameterName(ours);
             float[] t = theirs.get(name);
             double diff = distance(ours.values(), t);
-            double scale = Math.max(norm(t), layerNorms.get(layerOf(name)));
+            double scale = LayerScales.scale(name, t, layerNorms);
             assertTrue(diff <= GRADIENT_RTOL * scale, "step " + step + " gradient of " + name + ": |ours - libtorch| "
                     + diff + ", |libtorch| " + norm(t) + ", layer scale " + scale);
         }
@@ -158,7 +159,7 @@ class TorchCompoundStepTest {
             double delta = distance(theirs, before.get(e.getKey()));
             changed += delta > 0 ? 1 : 0;
             boolean runningStat = e.getKey().contains(".running_");
-            double layerStep = LR * layerScales.getOrDefault(layerOf(e.getKey()), 0.0);
+            double layerStep = LR * layerScales.getOrDefault(LayerScales.layerOf(e.getKey()), 0.0);
             double allowed = runningStat ? 2e-5 * norm(theirs) + 1e-5
                     : GRADIENT_RTOL * Math.max(delta, layerStep) + 2.4e-7 * norm(theirs);
             assertTrue(diff <= allowed, "step " + step + " " + e.getKey() + ": |ours - libtorch| " + diff
@@ -170,20 +171,6 @@ class TorchCompoundStepTest {
 
     private static String parameterName(NamedArray gradient) {
         return gradient.name().substring(0, gradient.name().length() - ".grad".length());
-    }
-
-    /** {@code a.b.bn.beta} -> {@code a.b.bn}: the layer a parameter belongs to. */
-    private static String layerOf(String parameter) {
-        return parameter.substring(0, Math.max(0, parameter.lastIndexOf('.')));
-    }
-
-    /** The norm of all of a layer's gradients together, per layer. */
-    private static Map<String, Double> layerNorms(Map<String, float[]> gradients) {
-        Map<String, Double> squares = new HashMap<>();
-        gradients.forEach((name, g) -> squares.merge(layerOf(name), Math.pow(norm(g), 2), Double::sum));
-        Map<String, Double> norms = new HashMap<>();
-        squares.forEach((layer, sq) -> norms.put(layer, Math.sqrt(sq)));
-        return norms;
     }
 
     /** libtorch's gradient of every parameter, in our layout, by our parameter name. */
