@@ -29,8 +29,10 @@ import java.util.Map;
  * libcompofa (another library loaded it), its policy is already fixed: that is logged as a warning.
  */
 public final class ThreadingDefaults {
-    /** The defaults, in the order they are set: variable -> value. */
-    static final Map<String, String> DEFAULTS = defaults();
+    /** The defaults: variable -> value. */
+    static final Map<String, String> DEFAULTS = Map.of(
+            "OMP_WAIT_POLICY", "passive",       // OpenMP workers sleep when idle instead of spinning
+            "OPENBLAS_NUM_THREADS", "1");       // GEMM blocks run on our OpenMP threads, not a second pool
 
     private static final System.Logger LOG = System.getLogger("org.compofa.bindings.ThreadingDefaults");
     private static final int RTLD_LAZY = 0x1;
@@ -39,11 +41,15 @@ public final class ThreadingDefaults {
 
     private ThreadingDefaults() {}
 
-    private static Map<String, String> defaults() {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put("OMP_WAIT_POLICY", "passive");    // OpenMP workers sleep when idle instead of spinning
-        d.put("OPENBLAS_NUM_THREADS", "1");     // GEMM blocks run on our OpenMP threads, not a second pool
-        return Map.copyOf(d);
+    /** The C library functions used here, looked up once on first use. */
+    private static final class Libc {
+        static final MethodHandle SETENV = libc("setenv", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        static final MethodHandle GETENV = libc("getenv", FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle DLOPEN = libc("dlopen", FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+                ValueLayout.JAVA_INT));
+        static final MethodHandle DLCLOSE = libc("dlclose", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle DLERROR = libc("dlerror", FunctionDescriptor.of(ValueLayout.ADDRESS));
     }
 
     /**
@@ -56,18 +62,15 @@ public final class ThreadingDefaults {
         }
         Map<String, String> result = new LinkedHashMap<>();
         try (Arena arena = Arena.ofConfined()) {
-            MethodHandle setenv = libc("setenv", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
-                    ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-            MethodHandle getenv = libc("getenv", FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS));
             if (libgompLoaded(arena)) {
                 LOG.log(Level.WARNING, "compofa: libgomp was loaded before libcompofa (by another library); its "
                         + "wait policy is fixed already and may spin (set OMP_WAIT_POLICY=passive before the JVM starts)");
             }
-            boolean userSpin = !((MemorySegment) getenv.invokeExact(arena.allocateFrom("GOMP_SPINCOUNT")))
+            boolean userSpin = !((MemorySegment) Libc.GETENV.invokeExact(arena.allocateFrom("GOMP_SPINCOUNT")))
                     .equals(MemorySegment.NULL);
             for (var e : DEFAULTS.entrySet()) {
                 MemorySegment name = arena.allocateFrom(e.getKey());
-                MemorySegment current = (MemorySegment) getenv.invokeExact(name);
+                MemorySegment current = (MemorySegment) Libc.GETENV.invokeExact(name);
                 boolean userChose = !current.equals(MemorySegment.NULL)
                         || (userSpin && e.getKey().equals("OMP_WAIT_POLICY"));
                 if (userChose) {
@@ -76,7 +79,7 @@ public final class ThreadingDefaults {
                     result.put(e.getKey(), value + " (the user's)");
                     continue;
                 }
-                int rc = (int) setenv.invokeExact(name, arena.allocateFrom(e.getValue()), 0);
+                int rc = (int) Libc.SETENV.invokeExact(name, arena.allocateFrom(e.getValue()), 0);
                 result.put(e.getKey(), rc == 0 ? e.getValue() : "unset (setenv failed)");
             }
         } catch (Throwable t) {
@@ -99,16 +102,12 @@ public final class ThreadingDefaults {
      */
     static String loaderError(Path file) {
         try (Arena arena = Arena.ofConfined()) {
-            MethodHandle dlopen = libc("dlopen", FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS,
-                    ValueLayout.JAVA_INT));
-            MethodHandle dlerror = libc("dlerror", FunctionDescriptor.of(ValueLayout.ADDRESS));
-            MethodHandle dlclose = libc("dlclose", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-            MemorySegment handle = (MemorySegment) dlopen.invokeExact(arena.allocateFrom(file.toString()), RTLD_LAZY);
+            MemorySegment handle = (MemorySegment) Libc.DLOPEN.invokeExact(arena.allocateFrom(file.toString()), RTLD_LAZY);
             if (!handle.equals(MemorySegment.NULL)) {
-                int ignored = (int) dlclose.invokeExact(handle);
+                int ignored = (int) Libc.DLCLOSE.invokeExact(handle);
                 return null;
             }
-            MemorySegment message = (MemorySegment) dlerror.invokeExact();
+            MemorySegment message = (MemorySegment) Libc.DLERROR.invokeExact();
             return message.equals(MemorySegment.NULL) ? null : message.reinterpret(4096).getString(0);
         } catch (Throwable t) {
             return null;
@@ -116,14 +115,11 @@ public final class ThreadingDefaults {
     }
 
     private static boolean libgompLoaded(Arena arena) throws Throwable {
-        MethodHandle dlopen = libc("dlopen", FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS,
-                ValueLayout.JAVA_INT));
-        MethodHandle dlclose = libc("dlclose", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-        MemorySegment h = (MemorySegment) dlopen.invokeExact(arena.allocateFrom("libgomp.so.1"), RTLD_LAZY | RTLD_NOLOAD);
+        MemorySegment h = (MemorySegment) Libc.DLOPEN.invokeExact(arena.allocateFrom("libgomp.so.1"), RTLD_LAZY | RTLD_NOLOAD);
         if (h.equals(MemorySegment.NULL)) {
             return false;
         }
-        int ignored = (int) dlclose.invokeExact(h);  // NOLOAD still took a reference
+        int ignored = (int) Libc.DLCLOSE.invokeExact(h);  // NOLOAD still took a reference
         return true;
     }
 
