@@ -1,0 +1,86 @@
+package org.compofa.io.ofa;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.compofa.io.ofa.OfaCheckpointException.Reason;
+import org.compofa.io.torch.TorchCheckpoint;
+import org.compofa.io.torch.TorchTensor;
+import org.compofa.train.NamedArray;
+
+/**
+ * Reads an OFA or CompOFA MobileNetV3 checkpoint (any file {@link TorchCheckpoint} reads: zip or
+ * legacy format, bare or wrapped state dict, {@code module.} prefixes, float16/bfloat16/float64
+ * converted to float32) into compofa's names and layouts. Strict like
+ * {@code load_state_dict(strict=True)}: every tensor the layout needs must be present with the
+ * shape the rest implies, and no other tensor may be there.
+ */
+public final class OfaImport {
+    private OfaImport() {
+    }
+
+    /**
+     * The supernet (or static subnet) in {@code file}.
+     *
+     * @throws IOException a {@link org.compofa.io.torch.TorchCheckpointException} when the file is not a
+     *                     readable checkpoint, an {@link OfaCheckpointException} when it is not an OFA
+     *                     MobileNetV3 compofa runs (the message names the tensor)
+     */
+    public static OfaSupernet read(Path file) throws IOException {
+        return fromStateDict(file, TorchCheckpoint.stateDict(file));
+    }
+
+    /** {@link #read} of a state dict already in memory; {@code source} names it in messages. */
+    public static OfaSupernet fromStateDict(Path source, Map<String, TorchTensor> stateDict)
+            throws OfaCheckpointException {
+        OfaLayoutDetector.Layout layout = OfaLayoutDetector.detect(source, stateDict);
+        List<OfaTensor> map = OfaTensorMap.of(layout.spec(), layout.elastic(), layout.matrices());
+        Set<String> unused = new LinkedHashSet<>(stateDict.keySet());
+        List<NamedArray> arrays = new ArrayList<>();
+        for (OfaTensor e : map) {
+            TorchTensor t = e.ofaName() == null ? null : stateDict.get(e.ofaName());
+            unused.remove(e.ofaName());
+            if (e.layout() == OfaTensor.Reorder.IDENTITY) {
+                arrays.add(new NamedArray(e.ourName(), e.ourShape(), identity(e.ourShape()[0])));
+                continue;
+            }
+            if (t == null) {
+                if (e.layout() == OfaTensor.Reorder.COUNTER) {
+                    continue; // torch < 0.4.1 wrote no num_batches_tracked
+                }
+                throw new OfaCheckpointException(source, Reason.MISSING_TENSOR, e.ofaName() + " (shape "
+                        + Arrays.toString(e.ofaShape()) + ")");
+            }
+            if (!Arrays.equals(t.shape(), e.ofaShape())) {
+                throw new OfaCheckpointException(source, Reason.SHAPE_MISMATCH, e.ofaName() + " has shape "
+                        + Arrays.toString(t.shape()) + "; the other tensors imply " + Arrays.toString(e.ofaShape()));
+            }
+            if (e.layout() == OfaTensor.Reorder.COUNTER) {
+                continue;
+            }
+            if (!t.isFloating()) {
+                throw new OfaCheckpointException(source, Reason.SHAPE_MISMATCH, e.ofaName() + " holds "
+                        + t.sourceType() + " values; a weight must be floating point");
+            }
+            arrays.add(new NamedArray(e.ourName(), e.ourShape(), OfaLayouts.toOurs(e, t.floats())));
+        }
+        if (!unused.isEmpty()) {
+            throw new OfaCheckpointException(source, Reason.UNEXPECTED_TENSOR, unused.size()
+                    + " tensors this layout does not use, first " + unused.stream().limit(3).toList());
+        }
+        return new OfaSupernet(layout.spec(), layout.elastic(), layout.matrices(), arrays, source);
+    }
+
+    static float[] identity(int n) {
+        float[] m = new float[n * n];
+        for (int i = 0; i < n; i++) {
+            m[i * n + i] = 1f;
+        }
+        return m;
+    }
+}

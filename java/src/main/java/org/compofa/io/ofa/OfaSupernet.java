@@ -1,0 +1,46 @@
+package org.compofa.io.ofa;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import org.compofa.nn.Network;
+import org.compofa.nn.NetworkSpec;
+import org.compofa.runtime.ComputeContext;
+import org.compofa.train.NamedArray;
+
+/**
+ * An OFA MobileNetV3 read from a checkpoint, in compofa's names and layouts: what it is ({@link
+ * #spec}, whether elastic, which transform matrices) and its tensors, ready to load into a {@link
+ * Network} on any context.
+ *
+ * @param spec     the network's shape: geometry, per block the stored middle width and kernel
+ * @param elastic  an OFA supernet ({@code OFAMobileNetV3}) rather than a static subnet
+ * @param matrices the kernel-transform matrices it carried
+ * @param arrays   parameters and BN running statistics in compofa's names
+ * @param source   the file it came from
+ */
+public record OfaSupernet(NetworkSpec spec, boolean elastic, KernelMatrices matrices, List<NamedArray> arrays,
+                          Path source) {
+    /** Copies the list. */
+    public OfaSupernet {
+        Objects.requireNonNull(spec, "spec");
+        arrays = List.copyOf(arrays);
+    }
+
+    /** A network on {@code ctx} holding these weights; the caller closes it. */
+    public Network toNetwork(ComputeContext ctx) {
+        Network net = new Network(ctx, spec, 0);
+        try {
+            net.parameters().load(arrays);
+            return net;
+        } catch (RuntimeException e) {
+            net.close();
+            throw e;
+        }
+    }
+
+    /** Number of floats (parameters and statistics) imported. */
+    public long values() {
+        return arrays.stream().mapToLong(a -> a.values().length).sum();
+    }
+}
