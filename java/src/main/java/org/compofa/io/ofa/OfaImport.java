@@ -11,6 +11,8 @@ import java.util.Set;
 import org.compofa.io.ofa.OfaCheckpointException.Reason;
 import org.compofa.io.torch.TorchCheckpoint;
 import org.compofa.io.torch.TorchTensor;
+import org.compofa.nn.Network;
+import org.compofa.runtime.ComputeContext;
 import org.compofa.train.NamedArray;
 
 /**
@@ -33,6 +35,16 @@ public final class OfaImport {
      */
     public static OfaSupernet read(Path file) throws IOException {
         return fromStateDict(file, TorchCheckpoint.stateDict(file));
+    }
+
+    /**
+     * The network in {@code file} on {@code ctx}, ready to run any subnet that fits it (the caller
+     * closes it): {@code OfaImport.load(Path.of("ofa_w1.0.pth"), ctx)}.
+     *
+     * @throws IOException as {@link #read}
+     */
+    public static Network load(Path file, ComputeContext ctx) throws IOException {
+        return read(file).toNetwork(ctx);
     }
 
     /** {@link #read} of a state dict already in memory; {@code source} names it in messages. */
