@@ -16,8 +16,10 @@ import org.compofa.space.Subnet;
  * <p>Layout: for every block slot (stage-major) a one-hot of its kernel among the stage's allowed
  * kernels; then for every slot a one-hot of its expand ratio among the expand ratios the stage
  * allows at any depth; then a one-hot of the resolution among the space's resolutions. Inactive
- * slots are all zeros, so the depth is implied. For {@code ofa_mbv3_d234_e346_k357} at 8 resolutions
- * this is the 60 + 60 + 8 = 128 inputs of OFA's tutorial predictor, in the same order.
+ * slots are all zeros, so the depth is implied. For {@code ofa_mbv3_d234_e346_k357} at the 8
+ * resolutions 112, 128, ..., 224 this is the 60 + 60 + 8 = 128 inputs of OFA's tutorial predictor, in
+ * the same order; at other resolution sets it is not (OFA bins resolutions 16 px wide): OFA's released
+ * predictor uses {@link OfaTutorialEncoding}.
  */
 public final class ArchitectureEncoding {
     private final SearchSpace space;
