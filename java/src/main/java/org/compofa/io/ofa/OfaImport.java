@@ -38,6 +38,18 @@ public final class OfaImport {
     }
 
     /**
+     * {@link #read}, optionally ignoring the kernel-transform matrices so smaller kernels are centre
+     * crops: the reading the reference recommends for CompOFA's released fixed-kernel checkpoint,
+     * which carries {@code *to*_matrix} keys its training script never used (reference §10.2).
+     *
+     * @param centreCrop true to drop the matrices (they must still be well-formed)
+     */
+    public static OfaSupernet read(Path file, boolean centreCrop) throws IOException {
+        OfaSupernet s = read(file);
+        return centreCrop ? s.withoutMatrices() : s;
+    }
+
+    /**
      * The network in {@code file} on {@code ctx}, ready to run any subnet that fits it (the caller
      * closes it): {@code OfaImport.load(Path.of("ofa_w1.0.pth"), ctx)}.
      *

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import org.compofa.nn.Network;
 import org.compofa.nn.NetworkSpec;
+import org.compofa.ops.KernelTransform;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.train.NamedArray;
 
@@ -37,6 +38,37 @@ public record OfaSupernet(NetworkSpec spec, boolean elastic, KernelMatrices matr
             net.close();
             throw e;
         }
+    }
+
+    /**
+     * The same network with smaller kernels cropped from the centre instead of transformed: the
+     * matrices are dropped (an elastic supernet without matrices stays as it is).
+     */
+    public OfaSupernet withoutMatrices() {
+        if (spec.transform() == KernelTransform.NONE) {
+            return this;
+        }
+        NetworkSpec cropped = new NetworkSpec(spec.geometry(), spec.firstBlock(), spec.stages(), KernelTransform.NONE);
+        List<NamedArray> kept = arrays.stream().filter(a -> !isMatrix(a.name())).toList();
+        return new OfaSupernet(cropped, elastic, KernelMatrices.NONE, kept, source);
+    }
+
+    /**
+     * How many of the transform matrices differ from the identity they start as (0 when there are
+     * none): a supernet whose matrices were never trained computes the same with or without them.
+     */
+    public int nonIdentityMatrices() {
+        int n = 0;
+        for (NamedArray a : arrays) {
+            if (isMatrix(a.name()) && !java.util.Arrays.equals(a.values(), OfaImport.identity(a.shape()[0]))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static boolean isMatrix(String name) {
+        return name.endsWith(".depthwise.t75") || name.endsWith(".depthwise.t53");
     }
 
     /** Number of floats (parameters and statistics) imported. */

@@ -90,6 +90,24 @@ class OfaImportValidationTest {
     }
 
     @Test
+    void centreCropDropsTheMatricesAndComputesLikeACropNetwork() throws Exception {
+        ComputeContext ctx = contexts.get(Backend.CPU);
+        try (Network net = randomNetwork(ctx, 0.35, 4, 2, KernelTransform.OFA, 21, true)) {
+            OfaSupernet withMatrices = OfaImport.fromStateDict(SOURCE, OfaExport.supernet(net, KernelMatrices.K357));
+            assertEquals(20, withMatrices.nonIdentityMatrices());
+            OfaSupernet cropped = withMatrices.withoutMatrices();
+            assertEquals(KernelTransform.NONE, cropped.spec().transform());
+            assertEquals(0, cropped.nonIdentityMatrices());
+            assertEquals(withMatrices.arrays().size() - 20, cropped.arrays().size());
+            try (Network c = cropped.toNetwork(ctx)) {
+                assertEquals(KernelMatrices.NONE, OfaExport.defaultMatrices(c));
+                var sd = OfaExport.supernet(c, KernelMatrices.NONE);
+                assertFalse(sd.keySet().stream().anyMatch(k -> k.endsWith("_matrix")));
+            }
+        }
+    }
+
+    @Test
     void matricesOfaCannotHoldAreRefusedOnExport() {
         ComputeContext ctx = contexts.get(Backend.CPU);
         try (Network net = randomNetwork(ctx, 0.35, 5, 2, KernelTransform.OFA, 3, true)) {
