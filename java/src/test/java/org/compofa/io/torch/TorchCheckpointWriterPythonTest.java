@@ -167,4 +167,33 @@ class TorchCheckpointWriterPythonTest {
             assertArrayEquals(a, b);
         }
     }
+
+    @Test
+    void ofaFixturesSurviveReadWriteAndTorchLoad() throws Exception {
+        Path fixtures = TorchOfaFixturesTest.fixtures();
+        for (String name : List.of(TorchOfaFixturesTest.W10, TorchOfaFixturesTest.W12, TorchOfaFixturesTest.PREDICTOR)) {
+            Path original = TorchOfaFixturesTest.checked(fixtures, name);
+            Path ours = dir.resolve(name + ".exported.pth");
+            TorchCheckpointWriter.write(ours, TorchCheckpoint.stateDict(original));
+            Result r = python("""
+                    import sys, torch
+                    o = torch.load(sys.argv[1], map_location='cpu')
+                    for w in ('state_dict', 'model', 'net'):
+                        if isinstance(o, dict) and isinstance(o.get(w), dict):
+                            o = o[w]
+                    if all(k.startswith('module.') for k in o):
+                        o = {k[len('module.'):]: v for k, v in o.items()}
+                    e = torch.load(sys.argv[2])
+                    assert list(o) == list(e), 'keys differ'
+                    for k in o:
+                        a, b = o[k], e[k]
+                        a = a.float() if a.is_floating_point() else a.long()
+                        assert a.shape == b.shape and a.dtype == b.dtype, k
+                        assert a.numpy().tobytes() == b.numpy().tobytes(), k + ' differs'
+                    print(len(o), 'tensors equal')
+                    """, List.of(original.toString(), ours.toString()));
+            assertEquals(0, r.exit(), name + ": " + r.output());
+            assertTrue(r.output().strip().endsWith("tensors equal"), r.output());
+        }
+    }
 }
