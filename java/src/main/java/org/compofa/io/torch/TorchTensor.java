@@ -106,7 +106,7 @@ public record TorchTensor(ElementType sourceType, int[] shape, float[] floats, l
             if (d < 0) {
                 throw new IllegalArgumentException("negative dimension in " + Arrays.toString(shape));
             }
-            numel = Math.multiplyExact(numel, d);
+            numel = d == 0 || numel <= (Integer.MAX_VALUE - 8) / d ? numel * d : Integer.MAX_VALUE; // no overflow
         }
         if (numel > Integer.MAX_VALUE - 8 || (long) bytes.remaining() != numel * type.bytes()) {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " of " + type + " needs "
