@@ -1,5 +1,6 @@
 package org.compofa.report;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,14 +26,30 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
+    /** Writes a file's content to a stream (which the caller of {@link #write(Path, Content)} closes). */
+    @FunctionalInterface
+    public interface Content {
+        /** Writes everything to {@code out}; an exception leaves the target untouched. */
+        void writeTo(OutputStream out) throws IOException;
+    }
+
     /** Replaces {@code target} with {@code data} atomically (creating parent directories). */
     public static void write(Path target, byte[] data) throws IOException {
+        write(target, out -> out.write(data));
+    }
+
+    /**
+     * Replaces {@code target} atomically with what {@code content} writes to a buffered stream
+     * (creating parent directories): for files too large to build in memory first.
+     */
+    public static void write(Path target, Content content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = createSibling(dir, target.getFileName().toString());
         try {
-            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE)) {
-                out.write(data);
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp, StandardOpenOption.WRITE),
+                    1 << 16)) {
+                content.writeTo(out);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {

@@ -3,7 +3,6 @@ package org.compofa.io.torch;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -172,7 +171,7 @@ public final class TorchCheckpoint {
             }
             try {
                 numel = Math.multiplyExact(numel, n);
-                expectedStride = numel;
+                expectedStride = Math.multiplyExact(expectedStride, Math.max(n, 1)); // torch's rule for 0 dims
             } catch (ArithmeticException e) {
                 numel = Long.MAX_VALUE;
                 expectedStride = Long.MAX_VALUE;
@@ -275,54 +274,9 @@ public final class TorchCheckpoint {
         if (s.data == null) {
             throw new TorchCheckpointException(file, Reason.BAD_STORAGE, "storage " + s.key + " has no data");
         }
-        TorchTensor.ElementType type = s.type;
-        int bytes = type.bytes();
+        int bytes = s.type.bytes();
         long first = (p.storage().offset() + p.offset()) * bytes; // within the checked storage bounds
-        ByteBuffer b = s.data.slice((int) first, p.numel() * bytes).order(ByteOrder.LITTLE_ENDIAN);
-        int n = p.numel();
-        if (type.floating()) {
-            float[] f = new float[n];
-            switch (type) {
-                case FLOAT32 -> b.asFloatBuffer().get(f);
-                case FLOAT16 -> {
-                    for (int i = 0; i < n; i++) {
-                        f[i] = Float.float16ToFloat(b.getShort(2 * i));
-                    }
-                }
-                case BFLOAT16 -> {
-                    for (int i = 0; i < n; i++) {
-                        f[i] = Float.intBitsToFloat((b.getShort(2 * i) & 0xffff) << 16);
-                    }
-                }
-                default -> { // FLOAT64, rounded to nearest
-                    for (int i = 0; i < n; i++) {
-                        f[i] = (float) b.getDouble(8 * i);
-                    }
-                }
-            }
-            t = new TorchTensor(type, p.shape(), f, null);
-        } else {
-            long[] l = new long[n];
-            switch (type) {
-                case INT64 -> b.asLongBuffer().get(l);
-                case INT32 -> {
-                    for (int i = 0; i < n; i++) {
-                        l[i] = b.getInt(4 * i);
-                    }
-                }
-                case UINT8 -> {
-                    for (int i = 0; i < n; i++) {
-                        l[i] = b.get(i) & 0xff;
-                    }
-                }
-                default -> { // BOOL
-                    for (int i = 0; i < n; i++) {
-                        l[i] = b.get(i) != 0 ? 1 : 0;
-                    }
-                }
-            }
-            t = new TorchTensor(type, p.shape(), null, l);
-        }
+        t = TorchTensor.fromLittleEndian(s.type, p.shape(), s.data.slice((int) first, p.numel() * bytes));
         done.put(p, t);
         return t;
     }

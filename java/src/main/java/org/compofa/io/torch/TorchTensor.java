@@ -1,5 +1,7 @@
 package org.compofa.io.torch;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -88,6 +90,72 @@ public record TorchTensor(ElementType sourceType, int[] shape, float[] floats, l
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + n
                     + " elements, data has " + length);
         }
+    }
+
+    /**
+     * The tensor of {@code shape} whose elements are the little-endian {@code type} values in
+     * {@code bytes} (from its position; exactly {@code numel * type.bytes()} must remain): floating
+     * types become floats (float16 and bfloat16 exactly, float64 rounded to nearest), integer and bool
+     * types longs (bool as 0/1, uint8 unsigned). The buffer's position and order are not changed.
+     *
+     * @throws IllegalArgumentException when the remaining bytes do not hold exactly the shape's elements
+     */
+    public static TorchTensor fromLittleEndian(ElementType type, int[] shape, ByteBuffer bytes) {
+        long numel = 1;
+        for (int d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("negative dimension in " + Arrays.toString(shape));
+            }
+            numel = d == 0 || numel <= (Integer.MAX_VALUE - 8) / d ? numel * d : Integer.MAX_VALUE; // no overflow
+        }
+        if (numel > Integer.MAX_VALUE - 8 || (long) bytes.remaining() != numel * type.bytes()) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " of " + type + " needs "
+                    + numel + " elements, " + bytes.remaining() + " bytes given");
+        }
+        ByteBuffer b = bytes.slice().order(ByteOrder.LITTLE_ENDIAN);
+        int n = (int) numel;
+        if (type.floating()) {
+            float[] f = new float[n];
+            switch (type) {
+                case FLOAT32 -> b.asFloatBuffer().get(f);
+                case FLOAT16 -> {
+                    for (int i = 0; i < n; i++) {
+                        f[i] = Float.float16ToFloat(b.getShort(2 * i));
+                    }
+                }
+                case BFLOAT16 -> {
+                    for (int i = 0; i < n; i++) {
+                        f[i] = Float.intBitsToFloat((b.getShort(2 * i) & 0xffff) << 16);
+                    }
+                }
+                default -> { // FLOAT64, rounded to nearest
+                    for (int i = 0; i < n; i++) {
+                        f[i] = (float) b.getDouble(8 * i);
+                    }
+                }
+            }
+            return new TorchTensor(type, shape, f, null);
+        }
+        long[] l = new long[n];
+        switch (type) {
+            case INT64 -> b.asLongBuffer().get(l);
+            case INT32 -> {
+                for (int i = 0; i < n; i++) {
+                    l[i] = b.getInt(4 * i);
+                }
+            }
+            case UINT8 -> {
+                for (int i = 0; i < n; i++) {
+                    l[i] = b.get(i) & 0xff;
+                }
+            }
+            default -> { // BOOL
+                for (int i = 0; i < n; i++) {
+                    l[i] = b.get(i) != 0 ? 1 : 0;
+                }
+            }
+        }
+        return new TorchTensor(type, shape, null, l);
     }
 
     /** Number of elements. */
