@@ -17,9 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.SequencedMap;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.compofa.io.TestStateDicts;
+import org.compofa.testing.PythonTorch;
+import org.compofa.testing.PythonTorch.Result;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,41 +33,16 @@ import org.junit.jupiter.api.io.TempDir;
  * loaded is our file byte for byte (torch before 2.0 writes no byteorder record; ours is then left out).
  */
 class TorchCheckpointWriterPythonTest {
-    static final String PYTHON = "/usr/bin/python3";
-
     @TempDir
     Path dir;
 
     @BeforeAll
     static void torchAvailable() {
-        String why;
-        try {
-            Result r = python("import torch", List.of());
-            why = r.exit() == 0 ? null : "python3 cannot import torch: " + r.output().strip();
-        } catch (IOException e) {
-            why = PYTHON + " not runnable: " + e.getMessage();
-        }
-        Assumptions.assumeTrue(why == null, why);
-    }
-
-    record Result(int exit, String output) {
+        PythonTorch.assumeTorch();
     }
 
     static Result python(String script, List<String> args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(PYTHON, "-c", script));
-        cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        try {
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(300, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("python timed out");
-            }
-            return new Result(p.exitValue(), out);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
+        return PythonTorch.run(script, args);
     }
 
     static String sha256(byte[] b) {
