@@ -24,9 +24,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code compofa evaluate}: the BN-recalibrated top-1 of every CompOFA subnet at every given
- * resolution, saved as {@code accuracy.csv} with the design-space plot (CDF of the accuracies,
- * {@code accuracy-cdf.png}) in {@code <run>/evaluation/}.
+ * {@code compofa evaluate}: the BN-recalibrated top-1 of every subnet of the run's space at every
+ * given resolution, saved as {@code accuracy.csv} with the design-space plot (CDF of the accuracies,
+ * {@code accuracy-cdf.png}) in {@code <run>/evaluation/}. A Fashion-trained run evaluates on
+ * Fashion-MNIST; an imported one ({@link ImportedRunOpener}) on the image folder {@code --data}.
  */
 @Command(name = "evaluate", description = "BN-recalibrated top-1 of every compound subnet (accuracy.csv, CDF plot).")
 final class EvaluateCommand implements Callable<Integer> {

@@ -32,7 +32,8 @@ import org.compofa.space.StageTable;
  * @param format     always {@link #FORMAT}
  * @param version    descriptor version, {@link #VERSION}
  * @param space      the search-space id ({@link SearchSpaces#fromId})
- * @param checkpoint the copied checkpoint, relative to {@code imported/}
+ * @param checkpoint the copied checkpoint's file name in {@code imported/} (letters, digits, {@code ._-},
+ *                   not starting with a dot)
  * @param source     the name of the file imported (for the record only)
  * @param sha256     hex sha256 of the checkpoint, checked on every open
  * @param elastic    an elastic OFA supernet (else a static subnet)
@@ -81,7 +82,7 @@ record ImportedRun(String format, int version, String space, String checkpoint, 
             throw new IOException(file + ": not an import descriptor (" + e.getMessage() + ")", e);
         }
         if (d == null || !FORMAT.equals(d.format) || d.version != VERSION || d.space == null || d.sha256 == null
-                || d.checkpoint == null || !d.checkpoint.equals(Path.of(d.checkpoint).getFileName().toString())) {
+                || d.checkpoint == null || !d.checkpoint.matches("[A-Za-z0-9_-][A-Za-z0-9._-]*")) {
             throw new IOException(file + ": not a version-" + VERSION + " " + FORMAT + " descriptor (format, version,"
                     + " space, checkpoint (a plain file name) and sha256 are required)");
         }

@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code compofa latency}: the latency table of every CompOFA subnet at every given resolution on
+ * {@code compofa latency}: the latency table of every subnet of the run's space (trained or imported)
+ * at every given resolution on
  * this machine's backend and/or in ONNX Runtime on the CPU (the exported subnets, as deployed), one
  * table per engine and batch size, in {@code <run>/latency/<platform>.{csv,json}}; resumable through
  * {@code <platform>.partial.csv}. A rerun keeps the quiet entries of an existing table and measures the

@@ -127,6 +127,29 @@ class ImportCommandTest {
         assertFalse(Files.exists(run), "nothing written");
     }
 
+    @Test
+    void aBrokenOrHostileDescriptorIsAOneLineFailure(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("r");
+        Path descriptor = ImportedRun.descriptor(run);
+        Files.createDirectories(descriptor.getParent());
+        String good = "{\"format\": \"compofa-imported-run\", \"version\": 1, \"space\": \"compofa_mbv3_w1.0\", "
+                + "\"sha256\": \"00\", \"checkpoint\": ";
+        for (String text : List.of("{not json", "[1, 2]", good + "\"../../x.pth\"}", good + "\".hidden\"}",
+                good.replace("compofa_mbv3_w1.0", "bogus") + "\"supernet.pth\"}", "{\"version\": \"one\"}")) {
+            Files.writeString(descriptor, text);
+            for (String command : List.of("latency", "search")) {
+                CliUsageTest.Result r = CliUsageTest.run(command, "--run", run.toString());
+                assertEquals(1, r.status(), text + ": " + r.err());
+                assertTrue(r.err().startsWith("compofa " + command + ": " + descriptor), text + ": " + r.err());
+                assertEquals(1, r.err().strip().lines().count(), text + ": " + r.err());
+            }
+        }
+        Files.writeString(descriptor, good + "\"supernet.pth\"}");
+        CliUsageTest.Result noFile = CliUsageTest.run("latency", "--run", run.toString());
+        assertEquals(1, noFile.status());
+        assertTrue(noFile.err().contains(run.resolve("imported/supernet.pth") + ": no such file"), noFile.err());
+    }
+
     /** Parameters (not BN running statistics or counters) of the file's own state dict. */
     private static long parametersInFile(Path file) throws Exception {
         long n = 0;
