@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.compofa.data.LoaderConfig;
 import org.compofa.nn.Network;
 import org.compofa.nn.Workspace;
 import org.compofa.report.LineChart;
@@ -25,9 +24,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code compofa evaluate}: the BN-recalibrated top-1 of every CompOFA subnet at every given
- * resolution, saved as {@code accuracy.csv} with the design-space plot (CDF of the accuracies,
- * {@code accuracy-cdf.png}) in {@code <run>/evaluation/}.
+ * {@code compofa evaluate}: the BN-recalibrated top-1 of every subnet of the run's space at every
+ * given resolution, saved as {@code accuracy.csv} with the design-space plot (CDF of the accuracies,
+ * {@code accuracy-cdf.png}) in {@code <run>/evaluation/}. A Fashion-trained run evaluates on
+ * Fashion-MNIST; an imported one ({@link ImportedRunOpener}) on the image folder {@code --data}.
  */
 @Command(name = "evaluate", description = "BN-recalibrated top-1 of every compound subnet (accuracy.csv, CDF plot).")
 final class EvaluateCommand implements Callable<Integer> {
@@ -39,8 +39,8 @@ final class EvaluateCommand implements Callable<Integer> {
         List<Integer> values;
 
         /** The resolutions asked, each checked against the run's. */
-        List<Integer> resolve(CommandSpec spec, TrainedRun run) {
-            var trained = run.settings().resolutions();
+        List<Integer> resolve(CommandSpec spec, OpenedRun run) {
+            var trained = run.resolutions();
             if (values == null) {
                 return trained.values();
             }
@@ -57,7 +57,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--run", paramLabel = "DIR", description = "trained run")
+    @Option(names = "--run", paramLabel = "DIR", description = "trained or imported run (an imported one needs "
+            + "--data DIR: an ImageNet-style folder)")
     private Path runDir = Path.of("runs/fashion");
 
     @Mixin
@@ -75,32 +76,34 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        return TrainedRun.with(spec, runDir, recipe, new SharedOptions.Epochs(), engine, (run, ctx, out) -> {
+        return OpenedRun.with(spec, runDir, recipe, engine, OpenedRun.DataNeed.REQUIRED, (run, ctx, out) -> {
             AccuracyTable table = evaluate(run, ctx, evalResolutions.resolve(spec, run), recalImages, out);
-            Path dir = run.settings().out().resolve("evaluation");
+            Path dir = run.dir().resolve("evaluation");
             write(table, dir);
             out.println("accuracy table: " + dir.resolve("accuracy.csv") + " and " + dir.resolve("accuracy-cdf.png"));
             return 0;
         });
     }
 
-    static AccuracyTable evaluate(TrainedRun run, ComputeContext ctx, List<Integer> resolutions, int recalImages,
+    static AccuracyTable evaluate(OpenedRun run, ComputeContext ctx, List<Integer> resolutions, int recalImages,
                                   PrintStream out) throws IOException {
-        SearchSpace space = run.recipe().space();
+        SearchSpace space = run.space();
+        OpenedRun.EvaluationData data = run.data();
         Map<Subnet, Double> top1 = new LinkedHashMap<>();
         List<Subnet> all = resolutions.stream().flatMap(r -> space.enumerate(r).stream()).toList();
-        try (Network net = run.loadCompound(ctx); Workspace ws = new Workspace(ctx);
+        try (Network net = run.loadSupernet(ctx); Workspace ws = new Workspace(ctx);
              ProgressBar bar = new ProgressBar("evaluate", all.size(), "subnet", out, ProgressBar.isTerminal(),
                      System::nanoTime, ProgressBar.DEFAULT_PERCENT_STEP)) {
             Evaluator ev = new Evaluator(ws);
             for (Subnet s : all) {
-                ev.recalibrate(net, s, run.train(), run.recipe().trainLoader(), recalImages);
-                double a = ev.top1(net, s, run.test(), LoaderConfig.evaluation(500));
+                ev.recalibrate(net, s, data.recalibration().apply(s.resolution()), data.recalibrationLoader(),
+                        recalImages);
+                double a = ev.top1(net, s, data.test().apply(s.resolution()), data.evalLoader());
                 top1.put(s, a);
                 bar.metric("top1", a).step();
             }
         }
-        return new AccuracyTable(space.id(), "Fashion-MNIST test (" + run.test().size() + " images)", top1);
+        return new AccuracyTable(space.id(), data.description(), top1);
     }
 
     static void write(AccuracyTable table, Path dir) throws IOException {

@@ -14,7 +14,6 @@ import org.compofa.runtime.ComputeContext;
 import org.compofa.space.SearchSpace;
 import org.compofa.space.Subnet;
 import org.compofa.train.Evaluator;
-import org.compofa.train.FashionRecipe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,24 +23,30 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code compofa export}: one subnet of a trained CompOFA run (the newest checkpoint of its last
- * compound phase), BN-recalibrated, written as our model file and as ONNX, the ONNX checked in ONNX
- * Runtime against our logits.
+ * compound phase) or of an imported OFA / CompOFA checkpoint, BN-recalibrated (an imported run only
+ * with {@code --data}), written as our model file and as ONNX, the ONNX checked in ONNX Runtime
+ * against our logits.
  */
 @Command(name = "export", description = "A trained subnet as our model file and ONNX, checked in ONNX Runtime "
         + "(exit 1 if they disagree).")
 final class ExportCommand implements Callable<Integer> {
+    /** {@code --resolution}'s default on a Fashion-trained run. */
+    static final int FASHION_RESOLUTION = 28;
+
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--run", paramLabel = "DIR", description = "a `compofa train` run directory")
+    @Option(names = "--run", paramLabel = "DIR", description = "a `compofa train` or `compofa import` run directory "
+            + "(an imported run is BN-recalibrated only when --data names an image folder)")
     private Path runDir = Path.of("runs/fashion");
 
     @Option(names = "--subnet", paramLabel = "ID", description = "a subnet id, or largest / smallest")
     private String subnetName = "largest";
 
     @Option(names = "--resolution", paramLabel = "R", converter = Ranges.Positive.class,
-            description = "resolution for largest / smallest, one of the run's --resolutions, >= 1")
-    private int resolution = 28;
+            description = "resolution for largest / smallest, one of the run's resolutions, >= 1 (default: 28 for a "
+                    + "Fashion run, the largest of an imported run's)")
+    private Integer resolution;
 
     @Option(names = "--out", paramLabel = "BASE",
             description = "writes BASE.onnx, BASE.cmpf and BASE.cmpf.json (default: <run>/export/<subnet>)")
@@ -55,20 +60,25 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        return TrainedRun.with(spec, runDir, recipe, new SharedOptions.Epochs(), engine, this::export);
+        return OpenedRun.with(spec, runDir, recipe, engine, OpenedRun.DataNeed.OPTIONAL, this::export);
     }
 
     /** Recalibrates, writes and checks the subnet asked for; 1 if ONNX Runtime disagrees. */
-    private int export(TrainedRun trained, ComputeContext ctx, PrintStream out) throws IOException {
-        FashionRecipe fashion = trained.recipe();
-        SearchSpace space = fashion.space();
-        Subnet subnet = subnet(space);
-        try (Network net = trained.loadCompound(ctx)) {
-            try (Workspace ws = new Workspace(ctx)) {
-                new Evaluator(ws).recalibrate(net, subnet, trained.train(), fashion.trainLoader(),
-                        Evaluator.RECALIBRATION_IMAGES);
+    private int export(OpenedRun run, ComputeContext ctx, PrintStream out) throws IOException {
+        SearchSpace space = run.space();
+        Subnet subnet = subnet(space, run);
+        try (Network net = run.loadSupernet(ctx)) {
+            if (run.hasData()) {
+                OpenedRun.EvaluationData data = run.data();
+                try (Workspace ws = new Workspace(ctx)) {
+                    new Evaluator(ws).recalibrate(net, subnet, data.recalibration().apply(subnet.resolution()),
+                            data.recalibrationLoader(), Evaluator.RECALIBRATION_IMAGES);
+                }
+            } else {
+                out.println("no --data: " + subnet.id() + " keeps the checkpoint's BN statistics (those of the full "
+                        + "supernet unless it was recalibrated for this subnet)");
             }
-            Path to = base != null ? base : trained.settings().out().resolve("export").resolve(subnet.id());
+            Path to = base != null ? base : run.dir().resolve("export").resolve(subnet.id());
             byte[] onnx = OnnxExporter.export(net, subnet);
             Files.createDirectories(to.toAbsolutePath().getParent());
             Files.write(Path.of(to + ".onnx"), onnx);
@@ -82,11 +92,13 @@ final class ExportCommand implements Callable<Integer> {
     }
 
     /** The subnet asked for, checked against the run's space (a usage error naming the option if not). */
-    private Subnet subnet(SearchSpace space) {
+    private Subnet subnet(SearchSpace space, OpenedRun run) {
         boolean extreme = subnetName.equals("largest") || subnetName.equals("smallest");
-        if (extreme && !recipe.space.resolutions.contains(resolution)) {
+        int resolution = this.resolution != null ? this.resolution
+                : run instanceof TrainedRun ? FASHION_RESOLUTION : run.resolutions().max();
+        if (extreme && !run.resolutions().contains(resolution)) {
             throw new ParameterException(spec.commandLine(), "--resolution: " + resolution
-                    + " is not one of the run's resolutions " + recipe.space.resolutions.values());
+                    + " is not one of the run's resolutions " + run.resolutions().values());
         }
         try {
             return switch (subnetName) {

@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code compofa latency}: the latency table of every CompOFA subnet at every given resolution on
+ * {@code compofa latency}: the latency table of every subnet of the run's space (trained or imported)
+ * at every given resolution on
  * this machine's backend and/or in ONNX Runtime on the CPU (the exported subnets, as deployed), one
  * table per engine and batch size, in {@code <run>/latency/<platform>.{csv,json}}; resumable through
  * {@code <platform>.partial.csv}. A rerun keeps the quiet entries of an existing table and measures the
@@ -51,7 +52,7 @@ final class LatencyCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--run", paramLabel = "DIR", description = "trained run")
+    @Option(names = "--run", paramLabel = "DIR", description = "trained or imported run")
     private Path runDir = Path.of("runs/fashion");
 
     @Option(names = "--batches", paramLabel = "L", split = ",", converter = Ranges.Positive.class,
@@ -90,14 +91,14 @@ final class LatencyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        return TrainedRun.with(spec, runDir, recipe, new SharedOptions.Epochs(), backend, (run, ctx, out) -> {
+        return OpenedRun.with(spec, runDir, recipe, backend, OpenedRun.DataNeed.NONE, (run, ctx, out) -> {
             List<Integer> resolutions = evalResolutions.resolve(spec, run);
             for (Engine e : engine.each()) {
                 for (int b : batches) {
                     LatencyTable t = measure(run, ctx, e, b, warmup, repeats, resolutions, backend.threadsOrZero(),
                             force, out);
                     out.println("latency table " + t.platform().name() + ": " + t.entries().size() + " entries in "
-                            + run.settings().out().resolve("latency"));
+                            + run.dir().resolve("latency"));
                     if (lut && e == Engine.COMPOFA) {
                         out.println(lookupTable(run, ctx, t, warmup, repeats, resolutions).summary());
                     }
@@ -108,10 +109,10 @@ final class LatencyCommand implements Callable<Integer> {
     }
 
     /** The table of one engine ({@code compofa} or {@code ort}) at one batch. */
-    static LatencyTable measure(TrainedRun run, ComputeContext ctx, Engine engine, int batch, int warmup, int repeats,
+    static LatencyTable measure(OpenedRun run, ComputeContext ctx, Engine engine, int batch, int warmup, int repeats,
                                 List<Integer> resolutions, int threads, boolean force, PrintStream out)
             throws IOException {
-        try (Network net = run.loadCompound(ctx)) {
+        try (Network net = run.loadSupernet(ctx)) {
             if (engine == Engine.ORT) {
                 try (OnnxRuntimeLatency t = new OnnxRuntimeLatency(net, batch, warmup, repeats, threads)) {
                     return build(run, t, OnnxRuntimeLatency.platform(batch, threads), resolutions, force, out);
@@ -132,12 +133,12 @@ final class LatencyCommand implements Callable<Integer> {
      * {@code blocks/<platform>.csv} (a sub-folder: the search reads every table in the folder), with its
      * error against the measured table in {@code blocks/<platform>-error.txt}.
      */
-    static LatencyModelError lookupTable(TrainedRun run, ComputeContext ctx, LatencyTable measured, int warmup,
+    static LatencyModelError lookupTable(OpenedRun run, ComputeContext ctx, LatencyTable measured, int warmup,
                                          int repeats, List<Integer> resolutions) throws IOException {
-        Path dir = run.settings().out().resolve("latency").resolve("blocks");
+        Path dir = run.dir().resolve("latency").resolve("blocks");
         Files.createDirectories(dir);
-        try (Network net = run.loadCompound(ctx)) {
-            BlockLatencyTable lut = BlockLatencyTableBuilder.build(net, run.recipe().space(), resolutions,
+        try (Network net = run.loadSupernet(ctx)) {
+            BlockLatencyTable lut = BlockLatencyTableBuilder.build(net, run.space(), resolutions,
                     measured.platform(), warmup, repeats);
             lut.write(dir.resolve(measured.platform().name() + ".csv"));
             LatencyModelError e = LatencyModelError.of(measured, lut);
@@ -147,11 +148,11 @@ final class LatencyCommand implements Callable<Integer> {
         }
     }
 
-    private static LatencyTable build(TrainedRun run, SubnetTimer timer, Platform p, List<Integer> resolutions,
+    private static LatencyTable build(OpenedRun run, SubnetTimer timer, Platform p, List<Integer> resolutions,
                                       boolean force, PrintStream out) throws IOException {
-        Path dir = run.settings().out().resolve("latency");
+        Path dir = run.dir().resolve("latency");
         // Quiet entries of an existing table are kept, noisy ones re-measured (bounded); --force measures all.
-        LatencyTable t = LatencyTableBuilder.buildFiles(timer, run.recipe().space(), resolutions, p,
+        LatencyTable t = LatencyTableBuilder.buildFiles(timer, run.space(), resolutions, p,
                 dir.resolve(p.name()), LatencyTableBuilder.Settings.DEFAULT.withForce(force), out).table();
         return t;
     }

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
  *   <li>{@code selfcheck}: every production backend against the reference kernels at the CompOFA
  *       stage shapes, with the error and time of each;</li>
  *   <li>{@code train}: teacher, CompOFA compound training or both plus evaluation ({@link TrainCommand});</li>
+ *   <li>{@code import}: an OFA / CompOFA checkpoint from PyTorch as a run ({@link ImportCommand});</li>
  *   <li>{@code export}: a trained subnet as a model file and ONNX ({@link ExportCommand});</li>
  *   <li>{@code evaluate}, {@code latency}, {@code search}: accuracy table, latency tables, exact search;</li>
  *   <li>{@code compare}: OFA progressive shrinking vs CompOFA, trained, searched and reported
@@ -37,7 +38,8 @@ import picocli.CommandLine.Spec;
         description = "CompOFA on the JVM: train, time, evaluate, search and export compound once-for-all networks.",
         footer = {"", "Exit status: 0 success, 1 failure (bad file, failed check), 2 usage error.",
             "`compofa <command> --help` lists the options of one command."},
-        subcommands = {InfoCommand.class, SelfCheckCommand.class, TrainCommand.class, LatencyCommand.class,
+        subcommands = {InfoCommand.class, SelfCheckCommand.class, TrainCommand.class, ImportCommand.class,
+            LatencyCommand.class,
             EvaluateCommand.class, SearchCommand.class, ExportCommand.class, CompareCommand.class,
             StepBenchCommand.class, DemoCommand.class, HelpCommand.class})
 public final class Main implements Callable<Integer> {

@@ -34,7 +34,8 @@ final class SearchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--run", paramLabel = "DIR", description = "run with evaluation/accuracy.csv and latency/*.csv")
+    @Option(names = "--run", paramLabel = "DIR", description = "run with evaluation/accuracy.csv and latency/*.csv "
+            + "(trained, or imported: then its space, and --width / --resolutions need not be given)")
     private Path runDir = Path.of("runs/fashion");
 
     @Option(names = "--budgets", paramLabel = "N", converter = Ranges.Positive.class,
@@ -51,7 +52,14 @@ final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        SearchSpace searchSpace = org.compofa.space.SearchSpaces.compOfa(space.width, space.resolutions);
+        SearchSpace searchSpace;
+        if (ImportedRun.isImported(runDir)) {
+            ImportedRun imported = ImportedRun.read(runDir);
+            ImportedRunOpener.checkSpaceOptions(spec, runDir, imported, space);
+            searchSpace = imported.searchSpace();
+        } else {
+            searchSpace = org.compofa.space.SearchSpaces.compOfa(space.width, space.resolutions);
+        }
         print(Main.out(spec), search(runDir, searchSpace, budgets));
         return 0;
     }

@@ -39,11 +39,13 @@ final class SharedOptions {
     /** What names the search space (and must match the training run). */
     static final class Space {
         @Option(names = "--width", paramLabel = "W", converter = Ranges.PositiveDecimal.class,
-                description = "supernet width multiplier, finite and > 0")
+                description = "supernet width multiplier, finite and > 0 (an imported run: its own, need not be "
+                        + "given)")
         double width = 0.5;
 
         @Option(names = "--resolutions", paramLabel = "A-B:S", converter = Ranges.Resolutions.class,
-                defaultValue = "24-32:4", description = "training resolutions: A, or A to B step S")
+                defaultValue = "24-32:4", description = "training resolutions: A, or A to B step S (an imported "
+                        + "run: a subset of its space's, default all of them)")
         ResolutionSet resolutions;
     }
 
@@ -52,7 +54,8 @@ final class SharedOptions {
         @Mixin
         Space space = new Space();
 
-        @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST IDX files")
+        @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST IDX files (an imported run: an "
+                + "ImageNet-style folder, DIR/val/<class>/* or DIR/<class>/*, DIR/train/ recalibrates if present)")
         Path data = FashionMnist.DEFAULT_DIRECTORY;
 
         @Option(names = "--batch", paramLabel = "N", converter = Ranges.AtLeastTwo.class,

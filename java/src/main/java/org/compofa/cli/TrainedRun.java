@@ -6,9 +6,12 @@ import java.nio.file.Path;
 import java.util.stream.IntStream;
 import org.compofa.data.Dataset;
 import org.compofa.data.FashionMnist;
+import org.compofa.data.LoaderConfig;
 import org.compofa.data.SubsetDataset;
 import org.compofa.nn.Network;
 import org.compofa.runtime.ComputeContext;
+import org.compofa.space.ResolutionSet;
+import org.compofa.space.SearchSpace;
 import org.compofa.train.FashionRecipe;
 import org.compofa.train.TrainingPreset;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,7 +21,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * must match the training run's), the data, and the trained CompOFA supernet loaded from the run
  * directory.
  */
-record TrainedRun(FashionRecipe recipe, FashionRecipe.Settings settings, Dataset train, Dataset test) {
+record TrainedRun(FashionRecipe recipe, FashionRecipe.Settings settings, Dataset train, Dataset test)
+        implements OpenedRun {
 
     /** The training and test sets with the options' limits applied. */
     record Data(Dataset train, Dataset test) {
@@ -63,6 +67,38 @@ record TrainedRun(FashionRecipe recipe, FashionRecipe.Settings settings, Dataset
         FashionRecipe.Settings s = new FashionRecipe.Settings(dir, o.space.width, o.batch, epochs.teacher,
                 epochs.compound, epochs.compoundLrScale, o.space.resolutions, o.seed);
         return new TrainedRun(new FashionRecipe(s, ctx, data.train(), data.test(), out), s, data.train(), data.test());
+    }
+
+    @Override
+    public Path dir() {
+        return settings.out();
+    }
+
+    @Override
+    public SearchSpace space() {
+        return recipe.space();
+    }
+
+    @Override
+    public ResolutionSet resolutions() {
+        return settings.resolutions();
+    }
+
+    @Override
+    public Network loadSupernet(ComputeContext ctx) throws IOException {
+        return loadCompound(ctx);
+    }
+
+    /** The training set (recalibration, with the recipe's augmentation) and the test set. */
+    @Override
+    public EvaluationData data() {
+        return new EvaluationData("Fashion-MNIST test (" + test.size() + " images)", r -> train, r -> test,
+                recipe.trainLoader(), LoaderConfig.evaluation(500));
+    }
+
+    @Override
+    public boolean hasData() {
+        return true;
     }
 
     /** The trained CompOFA supernet (newest checkpoint of the last compound phase); caller closes it. */

@@ -30,7 +30,8 @@ import picocli.CommandLine.ParseResult;
  */
 class CliUsageTest {
     /** What each command needs besides options, so that only the option under test is wrong. */
-    private static final Map<String, List<String>> POSITIONALS = Map.of("train", List.of("teacher"));
+    private static final Map<String, List<String>> POSITIONALS = Map.of("train", List.of("teacher"),
+            "import", List.of("checkpoint.pth", "--out", "runs/imported"));
 
     record Result(int status, String out, String err) {
     }
@@ -56,7 +57,7 @@ class CliUsageTest {
 
     @Test
     void everyDocumentedCommandExists() {
-        assertEquals(Set.of("info", "selfcheck", "train", "latency", "evaluate", "search", "export", "compare",
+        assertEquals(Set.of("info", "selfcheck", "train", "import", "latency", "evaluate", "search", "export", "compare",
                 "step-bench", "demo", "help"), commands().keySet());
     }
 
