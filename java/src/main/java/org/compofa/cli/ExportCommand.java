@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
  * with {@code --data}), written as our model file and as ONNX, the ONNX checked in ONNX Runtime
  * against our logits.
  */
-@Command(name = "export", description = "A trained subnet as our model file and ONNX, checked in ONNX Runtime "
-        + "(exit 1 if they disagree).")
+@Command(name = "export", description = "A subnet as our model file and ONNX, checked in ONNX Runtime (exit 1 if "
+        + "they disagree); or the supernet / a subnet as an OFA PyTorch state dict or safetensors (--format).")
 final class ExportCommand implements Callable<Integer> {
     /** {@code --resolution}'s default on a Fashion-trained run. */
     static final int FASHION_RESOLUTION = 28;
@@ -40,8 +40,35 @@ final class ExportCommand implements Callable<Integer> {
             + "(an imported run is BN-recalibrated only when --data names an image folder)")
     private Path runDir = Path.of("runs/fashion");
 
-    @Option(names = "--subnet", paramLabel = "ID", description = "a subnet id, or largest / smallest")
-    private String subnetName = "largest";
+    /** What is written. */
+    enum Format {
+        /** Our model file and ONNX, checked in ONNX Runtime. */
+        ONNX("onnx"),
+        /** An OFA state dict in torch's zip format ({@code torch.load} reads it). */
+        OFA_PTH("ofa-pth"),
+        /** The same tensors as safetensors. */
+        SAFETENSORS("safetensors");
+
+        final String label;
+
+        Format(String label) {
+            this.label = label;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    @Option(names = "--format", paramLabel = "F", converter = FormatConverter.class, description = "onnx (our model "
+            + "file + ONNX of one subnet), ofa-pth or safetensors (the whole supernet in the names of OFA's "
+            + "OFAMobileNetV3, or with --subnet one subnet in those of OFA's static MobileNetV3)")
+    private Format format = Format.ONNX;
+
+    @Option(names = "--subnet", paramLabel = "ID", description = "a subnet id, or largest / smallest (default: "
+            + "largest for onnx; the whole supernet for ofa-pth / safetensors)")
+    private String subnetName;
 
     @Option(names = "--resolution", paramLabel = "R", converter = Ranges.Positive.class,
             description = "resolution for largest / smallest, one of the run's resolutions, >= 1 (default: 28 for a "
@@ -49,7 +76,8 @@ final class ExportCommand implements Callable<Integer> {
     private Integer resolution;
 
     @Option(names = "--out", paramLabel = "BASE",
-            description = "writes BASE.onnx, BASE.cmpf and BASE.cmpf.json (default: <run>/export/<subnet>)")
+            description = "writes BASE.onnx, BASE.cmpf and BASE.cmpf.json, or BASE.ofa.pth / BASE.safetensors (default: "
+                    + "<run>/export/<subnet>, <run>/export/supernet for the whole supernet)")
     private Path base;
 
     @Mixin
@@ -66,6 +94,11 @@ final class ExportCommand implements Callable<Integer> {
     /** Recalibrates, writes and checks the subnet asked for; 1 if ONNX Runtime disagrees. */
     private int export(OpenedRun run, ComputeContext ctx, PrintStream out) throws IOException {
         SearchSpace space = run.space();
+        if (format != Format.ONNX && subnetName == null) {
+            try (Network net = run.loadSupernet(ctx)) {
+                return OfaFormats.writeSupernet(net, run, format, base, out);
+            }
+        }
         Subnet subnet = subnet(space, run);
         try (Network net = run.loadSupernet(ctx)) {
             if (run.hasData()) {
@@ -79,6 +112,9 @@ final class ExportCommand implements Callable<Integer> {
                         + "supernet unless it was recalibrated for this subnet)");
             }
             Path to = base != null ? base : run.dir().resolve("export").resolve(subnet.id());
+            if (format != Format.ONNX) {
+                return OfaFormats.writeSubnet(net, subnet, space.id(), format, to, out);
+            }
             byte[] onnx = OnnxExporter.export(net, subnet);
             Files.createDirectories(to.toAbsolutePath().getParent());
             Files.write(Path.of(to + ".onnx"), onnx);
@@ -91,8 +127,22 @@ final class ExportCommand implements Callable<Integer> {
         }
     }
 
+    /** Parses {@code --format}, listing the choices when the value is none of them. */
+    static final class FormatConverter implements picocli.CommandLine.ITypeConverter<Format> {
+        @Override
+        public Format convert(String value) {
+            for (Format f : Format.values()) {
+                if (f.label.equals(value)) {
+                    return f;
+                }
+            }
+            throw new picocli.CommandLine.TypeConversionException("'" + value + "': allowed onnx, ofa-pth, safetensors");
+        }
+    }
+
     /** The subnet asked for, checked against the run's space (a usage error naming the option if not). */
     private Subnet subnet(SearchSpace space, OpenedRun run) {
+        String subnetName = this.subnetName != null ? this.subnetName : "largest";
         boolean extreme = subnetName.equals("largest") || subnetName.equals("smallest");
         int resolution = this.resolution != null ? this.resolution
                 : run instanceof TrainedRun ? FASHION_RESOLUTION : run.resolutions().max();

@@ -11,9 +11,13 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Locale;
+import java.util.SequencedMap;
 import java.util.concurrent.Callable;
 import org.compofa.io.ofa.KernelMatrices;
 import org.compofa.io.ofa.OfaImport;
+import org.compofa.io.torch.TorchCheckpoint;
+import org.compofa.io.torch.TorchTensor;
+import org.compofa.search.OfaAccuracyPredictor;
 import org.compofa.io.ofa.OfaSupernet;
 import org.compofa.nn.BlockSpec;
 import org.compofa.nn.NetworkSpec;
@@ -44,7 +48,8 @@ final class ImportCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "FILE", description = "the checkpoint (torch zip or legacy format; a "
-            + "state dict, bare or wrapped, as OFA's OFAMobileNetV3 or a static subnet saves it)")
+            + "state dict, bare or wrapped, as OFA's OFAMobileNetV3 or a static subnet saves it; or OFA's accuracy predictor acc_predictor.pth, added to "
+            + "an imported run's --out)")
     private Path file;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "the run directory to make, e.g. "
@@ -62,7 +67,11 @@ final class ImportCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "not a regular file");
         }
-        OfaSupernet net = OfaImport.read(file);
+        SequencedMap<String, TorchTensor> stateDict = TorchCheckpoint.stateDict(file);
+        if (OfaAccuracyPredictor.looksLikeOfaPredictor(stateDict)) {
+            return PredictorImport.run(o, file, stateDict, out);
+        }
+        OfaSupernet net = OfaImport.fromStateDict(file, stateDict);
         NetworkSpec s = net.spec();
         Double width = ImportedRun.usualWidth(s);
         SearchSpace space = space(s, width, net.matrices());
@@ -192,7 +201,7 @@ final class ImportCommand implements Callable<Integer> {
     }
 
     /** A copy that appears whole or not at all, mode 0644 where the file system has POSIX modes. */
-    private static void copy(Path from, Path to) throws IOException {
+    static void copy(Path from, Path to) throws IOException {
         Files.createDirectories(to.getParent());
         Path tmp = to.resolveSibling("." + to.getFileName() + ".part");
         try {

@@ -136,6 +136,11 @@ final class ImportedRunOpener implements OpenedRun {
     }
 
     @Override
+    public org.compofa.io.ofa.KernelMatrices kernelMatrices(Network net) {
+        return org.compofa.io.ofa.KernelMatrices.valueOf(run.matrices());
+    }
+
+    @Override
     public SearchSpace space() {
         return space;
     }

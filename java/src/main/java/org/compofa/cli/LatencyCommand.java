@@ -74,10 +74,34 @@ final class LatencyCommand implements Callable<Integer> {
             + "tables ort-cpu-b<batch>) or both")
     private Engine engine = Engine.COMPOFA;
 
-    @Option(names = "--lut", arity = "1", paramLabel = "yes|no", converter = Ranges.YesNo.class,
-            defaultValue = "no", description = "also build OFA's "
-            + "per-block lookup table on our engine and report its error against the measured table")
-    private boolean lut;
+    /** Whether and how OFA's per-block lookup table is built. */
+    enum Lut {
+        NO, YES, ONLY;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    @Option(names = "--lut", paramLabel = "no|yes|only", converter = LutConverter.class, defaultValue = "no",
+            description = "yes: also build OFA's per-block lookup table on our engine and report its error against "
+                    + "the measured table; only: build just the lookup table (latency/blocks/), for a space too "
+                    + "large to time subnet by subnet (OFA's full space): search then evolves with it")
+    private Lut lut;
+
+    /** Parses {@code --lut}. */
+    static final class LutConverter implements picocli.CommandLine.ITypeConverter<Lut> {
+        @Override
+        public Lut convert(String value) {
+            for (Lut l : Lut.values()) {
+                if (l.toString().equals(value)) {
+                    return l;
+                }
+            }
+            throw new picocli.CommandLine.TypeConversionException("'" + value + "': allowed no, yes, only");
+        }
+    }
 
     @Option(names = "--force", description = "measure again even where a table exists (discards each table's "
             + "partial file, so nothing is resumed)")
@@ -93,13 +117,26 @@ final class LatencyCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         return OpenedRun.with(spec, runDir, recipe, backend, OpenedRun.DataNeed.NONE, (run, ctx, out) -> {
             List<Integer> resolutions = evalResolutions.resolve(spec, run);
+            if (lut == Lut.ONLY) {
+                if (engine != Engine.COMPOFA) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--lut only: the lookup "
+                            + "table is built on our engine; leave --engine out");
+                }
+                for (int b : batches) {
+                    BlockLatencyTable t = lookupTableOnly(run, ctx, platform(ctx, b, backend.threadsOrZero()), warmup,
+                            repeats, resolutions);
+                    out.println("block latency table " + t.platform().name() + ": " + t.entries().size()
+                            + " pieces in " + run.dir().resolve("latency").resolve("blocks"));
+                }
+                return 0;
+            }
             for (Engine e : engine.each()) {
                 for (int b : batches) {
                     LatencyTable t = measure(run, ctx, e, b, warmup, repeats, resolutions, backend.threadsOrZero(),
                             force, out);
                     out.println("latency table " + t.platform().name() + ": " + t.entries().size() + " entries in "
                             + run.dir().resolve("latency"));
-                    if (lut && e == Engine.COMPOFA) {
+                    if (lut == Lut.YES && e == Engine.COMPOFA) {
                         out.println(lookupTable(run, ctx, t, warmup, repeats, resolutions).summary());
                     }
                 }
@@ -118,13 +155,30 @@ final class LatencyCommand implements Callable<Integer> {
                     return build(run, t, OnnxRuntimeLatency.platform(batch, threads), resolutions, force, out);
                 }
             }
-            Platform p = new Platform(ctx.backend().name().toLowerCase(java.util.Locale.ROOT) + "-b" + batch,
-                    ctx.backend() == org.compofa.runtime.Backend.CUDA ? ctx.describe() : Platform.cpuModel(),
-                    "compofa " + ctx.backend() + " backend, JDK " + Runtime.version() + ", OPENBLAS_NUM_THREADS="
-                            + System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "unset"), batch, threads);
+            Platform p = platform(ctx, batch, threads);
             try (LatencyMeasurer m = new LatencyMeasurer(net, batch, warmup, repeats)) {
                 return build(run, m, p, resolutions, force, out);
             }
+        }
+    }
+
+    /** Our engine on this machine at {@code batch}. */
+    static Platform platform(ComputeContext ctx, int batch, int threads) {
+        return new Platform(ctx.backend().name().toLowerCase(java.util.Locale.ROOT) + "-b" + batch,
+                ctx.backend() == org.compofa.runtime.Backend.CUDA ? ctx.describe() : Platform.cpuModel(),
+                "compofa " + ctx.backend() + " backend, JDK " + Runtime.version() + ", OPENBLAS_NUM_THREADS="
+                        + System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "unset"), batch, threads);
+    }
+
+    /** OFA's per-block lookup table alone, in {@code latency/blocks/<platform>.csv}. */
+    static BlockLatencyTable lookupTableOnly(OpenedRun run, ComputeContext ctx, Platform p, int warmup, int repeats,
+                                             List<Integer> resolutions) throws IOException {
+        Path dir = run.dir().resolve("latency").resolve("blocks");
+        Files.createDirectories(dir);
+        try (Network net = run.loadSupernet(ctx)) {
+            BlockLatencyTable lut = BlockLatencyTableBuilder.build(net, run.space(), resolutions, p, warmup, repeats);
+            lut.write(dir.resolve(p.name() + ".csv"));
+            return lut;
         }
     }
 

@@ -44,6 +44,15 @@ interface OpenedRun {
     boolean hasData();
 
     /**
+     * The kernel-transform matrices an OFA export of this run's supernet writes: those the imported
+     * checkpoint had, else OFA's {3, 5, 7} chain for a network with OFA's transform and none for a
+     * centre-crop one.
+     */
+    default org.compofa.io.ofa.KernelMatrices kernelMatrices(Network net) {
+        return org.compofa.io.ofa.OfaExport.defaultMatrices(net);
+    }
+
+    /**
      * The data of a run, per resolution (an ImageNet folder is resized and cropped per resolution;
      * Fashion-MNIST is the same at every one).
      *

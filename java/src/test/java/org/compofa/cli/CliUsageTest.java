@@ -167,7 +167,7 @@ class CliUsageTest {
         ParseResult p = cl.parseArgs("latency", "--batches=1,16", "--lut=yes", "--engine=both", "--force",
                 "--resolutions=28", "--width", "0.25").subcommand();
         assertEquals(List.of(1, 16), p.matchedOptionValue("--batches", List.of()));
-        assertEquals(Boolean.TRUE, p.matchedOptionValue("--lut", false));
+        assertEquals(LatencyCommand.Lut.YES, p.matchedOptionValue("--lut", null));
         assertEquals(LatencyCommand.Engine.BOTH, p.matchedOptionValue("--engine", null));
         assertTrue(p.hasMatchedOption("--force"));
         assertEquals(0.25, (double) p.matchedOptionValue("--width", 0.0));
