@@ -90,7 +90,14 @@ final class EvaluateCommand implements Callable<Integer> {
         SearchSpace space = run.space();
         OpenedRun.EvaluationData data = run.data();
         Map<Subnet, Double> top1 = new LinkedHashMap<>();
-        List<Subnet> all = resolutions.stream().flatMap(r -> space.enumerate(r).stream()).toList();
+        List<Subnet> all;
+        try {
+            all = resolutions.stream().flatMap(r -> space.enumerate(r).stream()).toList();
+        } catch (org.compofa.space.SpaceTooLargeException e) {
+            throw new CommandFailedException("evaluate measures every subnet, and " + e.getMessage().split(";")[0]
+                    + ": evaluate a smaller space (import with --space), or rank subnets with OFA's accuracy predictor"
+                    + " (compofa import acc_predictor.pth --out " + run.dir() + ")");
+        }
         try (Network net = run.loadSupernet(ctx); Workspace ws = new Workspace(ctx);
              ProgressBar bar = new ProgressBar("evaluate", all.size(), "subnet", out, ProgressBar.isTerminal(),
                      System::nanoTime, ProgressBar.DEFAULT_PERCENT_STEP)) {

@@ -96,8 +96,12 @@ final class ImportCommand implements Callable<Integer> {
         }
         copy(file, run.checkpointFile(out));
         run.write(out);
-        o.println("run: " + out + " (imported/" + ImportedRun.CHECKPOINT + ", sha256 " + sha + "; next: compofa latency"
-                + " / evaluate --data DIR / search / export --run " + out + ")");
+        boolean tabulable = space.sizePerResolution().compareTo(java.math.BigInteger.valueOf(
+                SearchSpace.ENUMERATION_LIMIT)) <= 0;
+        o.println("run: " + out + " (imported/" + ImportedRun.CHECKPOINT + ", sha256 " + sha + "; next: " + (tabulable
+                ? "compofa latency / evaluate --data DIR / search / export --run " + out
+                : "compofa import acc_predictor.pth --out " + out + ", then latency --lut only / search / export --run "
+                + out + ": the space is too large to time or evaluate subnet by subnet") + ")");
         return 0;
     }
 
