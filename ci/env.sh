@@ -11,6 +11,8 @@ install_packages() {
   command -v g++ >/dev/null || missing+=(g++)
   command -v mvn >/dev/null || missing+=(maven)
   dpkg -s libopenblas-dev >/dev/null 2>&1 || missing+=(libopenblas-dev)
+  # libjpeg-turbo's TurboJPEG API: the image loader's fast JPEG decoder (optional at run time, tested in CI).
+  dpkg -s libturbojpeg0 >/dev/null 2>&1 || missing+=(libturbojpeg0)
   if [ "${COMPOFA_NEED_DATA:-0}" = 1 ]; then
     dpkg -s dataset-fashion-mnist >/dev/null 2>&1 || missing+=(dataset-fashion-mnist)
   fi

@@ -1,7 +1,15 @@
 package org.compofa.data;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntUnaryOperator;
 import java.util.stream.IntStream;
 
@@ -17,17 +25,26 @@ import java.util.stream.IntStream;
  * {@code (seed, epoch)}; an image's crop offsets and flip are keyed by {@code (seed, epoch, data set
  * index)}, so they do not depend on the batch size or on the batch the image lands in.
  *
- * <p>Thread-safe. Large batches fill their images in parallel on the common fork-join pool; each image
- * is written by one task from its own keyed generator, so the result does not depend on scheduling.
- * {@link #epoch} prefetches the next batch on a background thread.
+ * <p>Without padding the loader asks the data set for images of at least {@code resolution x resolution}
+ * ({@link Dataset#image(int, int, int)}), so a JPEG can be decoded at a reduced scale; batches are then
+ * a pure function of the key above and the data set's decoder. With padding the image is read at its
+ * stored size (the padding is counted in stored pixels).
+ *
+ * <p>Thread-safe. A batch's images are read, decoded and converted on {@code threads} threads (the
+ * caller's and daemon workers that exit when idle); each image is written by one thread from its own
+ * keyed generator, so the batch is identical for every thread count and schedule. {@link #epoch}
+ * prefetches the next batch on a background thread.
  */
 public final class BatchLoader {
     private static final long SHUFFLE_STREAM = 0x5348554646L; // "SHUFF"
     private static final long AUGMENT_STREAM = 0x4155474dL; // "AUGM"
-    private static final long PARALLEL_MIN_VALUES = 1L << 16;
+    private static final long PARALLEL_MIN_VALUES = 1L << 14;
+    private static final AtomicInteger POOL_IDS = new AtomicInteger();
 
     private final Dataset dataset;
     private final LoaderConfig config;
+    private final int threads;
+    private final ThreadPoolExecutor workers; // null with one thread
     private volatile EpochOrder cachedOrder;
 
     private record EpochOrder(int epoch, int[] order) {
@@ -42,8 +59,23 @@ public final class BatchLoader {
      *     the data set is empty
      */
     public BatchLoader(Dataset dataset, LoaderConfig config) {
+        this(dataset, config, defaultThreads());
+    }
+
+    /**
+     * As {@link #BatchLoader(Dataset, LoaderConfig)}, with the number of threads that fill a batch.
+     *
+     * @param threads 1 (the calling thread only) to 256
+     * @throws IllegalArgumentException also if {@code threads} is outside 1..256
+     */
+    public BatchLoader(Dataset dataset, LoaderConfig config, int threads) {
         this.dataset = Objects.requireNonNull(dataset, "dataset");
         this.config = Objects.requireNonNull(config, "config");
+        if (threads < 1 || threads > 256) {
+            throw new IllegalArgumentException("loader threads " + threads + ": must be 1..256");
+        }
+        this.threads = threads;
+        this.workers = threads == 1 ? null : workerPool(threads - 1);
         if (config.normalization().channels() != dataset.channels()) {
             throw new IllegalArgumentException("normalization for " + config.normalization().channels()
                     + " channel(s) but the data set has " + dataset.channels());
@@ -51,6 +83,16 @@ public final class BatchLoader {
         if (dataset.size() == 0) {
             throw new IllegalArgumentException("the data set is empty");
         }
+    }
+
+    /** The default thread count: the processors available to the JVM. */
+    public static int defaultThreads() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Threads that fill a batch (the caller's included). */
+    public int threads() {
+        return threads;
     }
 
     /** The data set batched. */
@@ -94,18 +136,21 @@ public final class BatchLoader {
         float[] images = new float[Math.multiplyExact(size, imageLength)];
         int[] labels = new int[size];
         int[] indices = new int[size];
-        IntStream slots = IntStream.range(0, size);
-        if ((long) images.length >= PARALLEL_MIN_VALUES) {
-            slots = slots.parallel();
-        }
-        slots.forEach(slot -> {
+        SlotFiller fill = slot -> {
             int index = order[start + slot];
             indices[slot] = index;
             labels[slot] = dataset.label(index);
-            Image image = augment(dataset.image(index), epoch, index);
+            Image image = augment(read(index, resolution), epoch, index);
             ImageTransforms.resizeBilinearInto(image, resolution, resolution, images, slot * imageLength);
             config.normalization().applyInPlace(images, slot * imageLength, imageLength);
-        });
+        };
+        if (workers == null || size < 2 || (long) images.length < PARALLEL_MIN_VALUES) {
+            for (int slot = 0; slot < size; slot++) {
+                fill.apply(slot);
+            }
+        } else {
+            fillInParallel(size, fill);
+        }
         return new Batch(epoch, batchIndex, size, resolution, channels, images, labels, indices);
     }
 
@@ -123,6 +168,75 @@ public final class BatchLoader {
     /** {@link #epoch(int, IntUnaryOperator)} at one resolution for every batch. */
     public PrefetchingIterator epoch(int epoch, int resolution) {
         return epoch(epoch, batch -> resolution);
+    }
+
+    private interface SlotFiller {
+        void apply(int slot);
+    }
+
+    /**
+     * Fills slots {@code 0..size-1} on the caller and up to {@code threads - 1} workers, each taking the
+     * next free slot; the first failure is rethrown with its type once every thread has stopped.
+     */
+    private void fillInParallel(int size, SlotFiller fill) {
+        AtomicInteger next = new AtomicInteger();
+        Runnable drain = () -> {
+            for (int slot = next.getAndIncrement(); slot < size; slot = next.getAndIncrement()) {
+                try {
+                    fill.apply(slot);
+                } catch (RuntimeException | Error e) {
+                    next.set(size); // the others stop after their current image
+                    throw e;
+                }
+            }
+        };
+        List<Future<?>> helpers = new ArrayList<>();
+        for (int t = 0; t < Math.min(threads, size) - 1; t++) {
+            helpers.add(workers.submit(drain));
+        }
+        Throwable failure = null;
+        try {
+            drain.run();
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        for (Future<?> helper : helpers) {
+            try {
+                helper.get();
+            } catch (ExecutionException e) {
+                failure = failure == null ? e.getCause() : failure;
+            } catch (InterruptedException e) {
+                next.set(size);
+                helpers.forEach(h -> h.cancel(true));
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while filling a batch", e);
+            }
+        }
+        if (failure instanceof RuntimeException r) {
+            throw r;
+        }
+        if (failure instanceof Error err) {
+            throw err;
+        }
+    }
+
+    private static ThreadPoolExecutor workerPool(int size) {
+        int id = POOL_IDS.incrementAndGet();
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                task -> {
+                    Thread t = new Thread(task, "compofa-loader-" + id + "-" + count.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true); // idle workers exit, so a dropped loader leaves no threads
+        return pool;
+    }
+
+    /** The image, at least {@code resolution} on each side when the augmentation allows a reduced decode. */
+    private Image read(int index, int resolution) {
+        return config.augmentation().padding() == 0 ? dataset.image(index, resolution, resolution)
+                : dataset.image(index);
     }
 
     private Image augment(Image image, int epoch, int index) {

@@ -32,6 +32,21 @@ public interface Dataset {
      */
     Image image(int index);
 
+    /**
+     * Image {@code index}, possibly smaller than stored where that is cheap (a JPEG's DCT-domain scaling),
+     * but with both sides at least {@code minHeight} and {@code minWidth} (or the stored size where that
+     * is smaller), aspect ratio kept up to rounding. For callers that resize afterwards anyway; the
+     * default returns {@link #image(int)}.
+     *
+     * @param minHeight rows needed, or 0 for the stored size
+     * @param minWidth columns needed, or 0 for the stored size
+     * @throws IndexOutOfBoundsException if {@code index} is outside {@code 0 .. size()-1}
+     * @throws DatasetException if the image cannot be read or decoded
+     */
+    default Image image(int index, int minHeight, int minWidth) {
+        return image(index);
+    }
+
     /** Image {@code index} normalised with {@code normalization}. */
     default Image image(int index, Normalization normalization) {
         return normalization.apply(image(index));

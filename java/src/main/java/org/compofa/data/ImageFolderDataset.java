@@ -1,8 +1,5 @@
 package org.compofa.data;
 
-import java.awt.color.ColorSpace;
-import java.awt.image.BufferedImage;
-import java.awt.image.Raster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -18,7 +15,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 
 /**
  * An ImageNet-style folder: one sub-folder per class ({@code root/<class>/<image>}), classes
@@ -28,9 +24,11 @@ import javax.imageio.ImageIO;
  * folder, a file or folder that cannot be read) is skipped, listed in {@link #skipped()} with its
  * reason, and the counts per reason are logged.
  *
- * <p>Images are decoded lazily with {@link ImageIO} on each {@link #image} call (nothing is cached),
+ * <p>Images are decoded lazily on each {@link #image} call (nothing is cached) by an
+ * {@link ImageDecoder} (libjpeg-turbo when present, else ImageIO; see {@link ImageDecoder#preferred()}),
  * to RGB (alpha dropped) or to grayscale with Pillow's ITU-R 601-2 luma ({@code convert("L")});
- * grayscale files keep their stored values (replicated for RGB). A file that fails to decode throws a {@link DatasetException} naming it.
+ * grayscale files keep their stored values (replicated for RGB). A file that fails to decode throws a
+ * {@link DatasetException} naming it. Thread-safe: the loader decodes on several threads at once.
  */
 public final class ImageFolderDataset implements Dataset {
     private static final System.Logger LOG = System.getLogger(ImageFolderDataset.class.getName());
@@ -56,6 +54,7 @@ public final class ImageFolderDataset implements Dataset {
 
     private final Path root;
     private final ColorMode colorMode;
+    private final ImageDecoder decoder;
     private final List<String> classNames;
     private final List<Path> files;
     private final int[] labels;
@@ -86,10 +85,11 @@ public final class ImageFolderDataset implements Dataset {
     /** Reason: an image name, but this process may not read it. */
     public static final String SKIP_NOT_READABLE = "not readable";
 
-    private ImageFolderDataset(Path root, ColorMode colorMode, List<String> classNames, List<Path> files,
-            int[] labels, List<SkippedFile> skipped) {
+    private ImageFolderDataset(Path root, ColorMode colorMode, ImageDecoder decoder, List<String> classNames,
+            List<Path> files, int[] labels, List<SkippedFile> skipped) {
         this.root = root;
         this.colorMode = colorMode;
+        this.decoder = decoder;
         this.classNames = List.copyOf(classNames);
         this.files = List.copyOf(files);
         this.labels = labels;
@@ -97,13 +97,24 @@ public final class ImageFolderDataset implements Dataset {
     }
 
     /**
-     * Scans {@code root} (decoding nothing yet).
+     * Scans {@code root} (decoding nothing yet); images will be decoded by {@link ImageDecoder#preferred()}.
      *
      * @throws DatasetException if {@code root} is not a readable directory, has no class folders, or
      *     holds no image
      */
     public static ImageFolderDataset open(Path root, ColorMode colorMode) {
+        return open(root, colorMode, ImageDecoder.preferred());
+    }
+
+    /**
+     * Scans {@code root} (decoding nothing yet); images will be decoded by {@code decoder}.
+     *
+     * @throws DatasetException if {@code root} is not a readable directory, has no class folders, or
+     *     holds no image
+     */
+    public static ImageFolderDataset open(Path root, ColorMode colorMode, ImageDecoder decoder) {
         Objects.requireNonNull(colorMode, "colorMode");
+        Objects.requireNonNull(decoder, "decoder");
         if (!Files.isDirectory(root)) {
             throw new DatasetException(root, "not a directory (expected one sub-folder per class)");
         }
@@ -135,7 +146,7 @@ public final class ImageFolderDataset implements Dataset {
         }
         LOG.log(skipped.isEmpty() ? Level.DEBUG : Level.INFO, () -> root + ": " + files.size() + " images in "
                 + classNames.size() + " classes; " + (skipped.isEmpty() ? "nothing skipped" : summary(skipped)));
-        return new ImageFolderDataset(root, colorMode, classNames, files,
+        return new ImageFolderDataset(root, colorMode, decoder, classNames, files,
                 labels.stream().mapToInt(Integer::intValue).toArray(), skipped);
     }
 
@@ -247,56 +258,39 @@ public final class ImageFolderDataset implements Dataset {
 
     @Override
     public Image image(int index) {
-        Path file = files.get(Objects.checkIndex(index, files.size()));
-        BufferedImage decoded;
-        try {
-            decoded = ImageIO.read(file.toFile());
-        } catch (IOException | RuntimeException e) {
-            throw new DatasetException(file, "cannot decode image: " + e, e);
-        }
-        if (decoded == null) {
-            throw new DatasetException(file, "cannot decode image: no ImageIO reader recognises its content");
-        }
-        return toImage(decoded, colorMode);
+        return image(index, 0, 0);
     }
 
-    /** Converts a decoded image to HWC floats in [0, 1]. */
-    static Image toImage(BufferedImage decoded, ColorMode mode) {
-        int h = decoded.getHeight();
-        int w = decoded.getWidth();
-        int channels = mode.channels();
-        float[] out = new float[h * w * channels];
-        if (decoded.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
-            // Stored values, not getRGB(): Java treats gray as linear and would re-encode it to sRGB.
-            Raster raster = decoded.getRaster();
-            float max = (1 << decoded.getColorModel().getComponentSize(0)) - 1;
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    float v = raster.getSample(x, y, 0) / max;
-                    for (int c = 0; c < channels; c++) {
-                        out[(y * w + x) * channels + c] = v;
-                    }
-                }
+    /**
+     * Image {@code index}, decoded by this data set's {@link #decoder()} at a reduced size when it can
+     * (libjpeg-turbo's DCT scaling) while both sides stay at least {@code minHeight x minWidth}.
+     *
+     * @throws DatasetException naming the file if it is larger than {@link ImageDecoder#MAX_FILE_BYTES},
+     *     cannot be read, or does not decode
+     */
+    @Override
+    public Image image(int index, int minHeight, int minWidth) {
+        Path file = files.get(Objects.checkIndex(index, files.size()));
+        return decoder.decode(file, read(file), colorMode, minHeight, minWidth);
+    }
+
+    /** The decoder used by {@link #image}. */
+    public ImageDecoder decoder() {
+        return decoder;
+    }
+
+    /** The file's bytes, its size bounded before they are read. */
+    private static byte[] read(Path file) {
+        try {
+            long size = Files.size(file);
+            if (size > ImageDecoder.MAX_FILE_BYTES) {
+                throw new DatasetException(file, size + " bytes; image files of at most "
+                        + ImageDecoder.MAX_FILE_BYTES + " bytes are read");
             }
-            return new Image(h, w, channels, out);
+            return Files.readAllBytes(file);
+        } catch (IOException | OutOfMemoryError e) {
+            throw new DatasetException(file, "cannot read image file: " + e, e);
         }
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int rgb = decoded.getRGB(x, y); // sRGB, alpha in the top byte is dropped
-                int r = rgb >> 16 & 0xff;
-                int g = rgb >> 8 & 0xff;
-                int b = rgb & 0xff;
-                int at = (y * w + x) * channels;
-                if (mode == ColorMode.RGB) {
-                    out[at] = r / 255f;
-                    out[at + 1] = g / 255f;
-                    out[at + 2] = b / 255f;
-                } else { // Pillow's convert("L"): fixed-point ITU-R 601-2 luma, rounded
-                    out[at] = ((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16) / 255f;
-                }
-            }
-        }
-        return new Image(h, w, channels, out);
     }
 
     private static boolean isImageName(Path file) {

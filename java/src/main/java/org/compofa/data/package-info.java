@@ -1,7 +1,8 @@
 /**
  * Training and evaluation data: readers for Fashion-MNIST (IDX files) and ImageNet-style image
  * folders, and a deterministic batch loader producing NHWC float batches at any resolution. Pure
- * Java: no native library.
+ * Java, except the optional JPEG decoder: libjpeg-turbo through FFM where {@code libturbojpeg.so.0}
+ * is installed ({@link org.compofa.data.ImageDecoder}).
  *
  * <p>Data flows: {@link org.compofa.data.FashionMnist#load} (through
  * {@link org.compofa.data.IdxReader}) or {@link org.compofa.data.ImageFolderDataset#open} give a
@@ -18,7 +19,10 @@
  *       permutation keyed by (seed, epoch), augmentation draws are keyed by (seed, epoch, image
  *       index), so a resumed run sees the same data ({@link org.compofa.data.SeededOrder}); the
  *       prefetching iterator only changes when a batch is built
- *       ({@link org.compofa.data.PrefetchingIterator}).
+ *       ({@link org.compofa.data.PrefetchingIterator}), and the number of loader threads changes
+ *       nothing either ({@link org.compofa.data.BatchLoader}). Batches do depend on the decoder:
+ *       libjpeg-turbo may decode a JPEG at a reduced scale (DCT scaling) when the loader needs only
+ *       {@code resolution} pixels a side ({@link org.compofa.data.ImageDecoder#PROPERTY} forces ImageIO).
  *   <li>Pipeline order as torchvision: pad-crop with zeros, flip, bilinear resize with PyTorch's
  *       {@code align_corners=False} semantics, then normalisation
  *       ({@link org.compofa.data.BatchLoader}).
