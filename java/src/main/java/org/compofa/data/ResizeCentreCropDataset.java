@@ -68,7 +68,9 @@ public final class ResizeCentreCropDataset implements Dataset {
 
     @Override
     public Image image(int index) {
-        return transform(parent.image(index), resolution);
+        // the decoder may downscale in the DCT domain as long as both sides stay >= the resize target
+        int s = resizeSize(resolution);
+        return transform(parent.image(index, s, s), resolution);
     }
 
     /** The transform on one image (see the class comment). */
