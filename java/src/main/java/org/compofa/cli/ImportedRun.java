@@ -1,8 +1,6 @@
 package org.compofa.cli;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonParseException;
+import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -11,7 +9,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.compofa.io.ofa.OfaImport;
 import org.compofa.io.ofa.OfaSupernet;
 import org.compofa.nn.BlockSpec;
@@ -56,7 +56,7 @@ record ImportedRun(String format, int version, String space, String checkpoint, 
     static final List<Double> USUAL_WIDTHS = List.of(1.0, 1.2, 0.75, 0.5, 0.35, 1.25, 1.5, 2.0);
     /** A descriptor is a few hundred bytes; anything much larger is not ours. */
     private static final long MAX_DESCRIPTOR_BYTES = 64 * 1024;
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+    private static final JSON JSON_IO = JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT);
 
     /** The descriptor of an imported run, {@code <run>/imported/run.json}. */
     static Path descriptor(Path runDir) {
@@ -77,11 +77,15 @@ record ImportedRun(String format, int version, String space, String checkpoint, 
         }
         ImportedRun d;
         try {
-            d = GSON.fromJson(Files.readString(file), ImportedRun.class);
-        } catch (JsonParseException | IllegalArgumentException e) {
+            Map<String, Object> m = JSON_IO.mapFrom(Files.readString(file));
+            d = new ImportedRun(text(m, "format"), m.get("version") instanceof Number v ? v.intValue() : -1,
+                    text(m, "space"), text(m, "checkpoint"), text(m, "source"), text(m, "sha256"),
+                    Boolean.TRUE.equals(m.get("elastic")), m.get("classes") instanceof Number c ? c.intValue() : 0,
+                    text(m, "matrices"));
+        } catch (IOException | RuntimeException e) {
             throw new IOException(file + ": not an import descriptor (" + e.getMessage() + ")", e);
         }
-        if (d == null || !FORMAT.equals(d.format) || d.version != VERSION || d.space == null || d.sha256 == null
+        if (!FORMAT.equals(d.format) || d.version != VERSION || d.space == null || d.sha256 == null
                 || d.checkpoint == null || !d.checkpoint.matches("[A-Za-z0-9_-][A-Za-z0-9._-]*")) {
             throw new IOException(file + ": not a version-" + VERSION + " " + FORMAT + " descriptor (format, version,"
                     + " space, checkpoint (a plain file name) and sha256 are required)");
@@ -96,7 +100,22 @@ record ImportedRun(String format, int version, String space, String checkpoint, 
 
     /** Writes this descriptor atomically into {@code runDir}. */
     void write(Path runDir) throws IOException {
-        org.compofa.report.AtomicFiles.write(descriptor(runDir), GSON.toJson(this) + "\n");
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", format);
+        m.put("version", version);
+        m.put("space", space);
+        m.put("checkpoint", checkpoint);
+        m.put("source", source);
+        m.put("sha256", sha256);
+        m.put("elastic", elastic);
+        m.put("classes", classes);
+        m.put("matrices", matrices);
+        org.compofa.report.AtomicFiles.write(descriptor(runDir), JSON_IO.asString(m) + "\n");
+    }
+
+    /** A string field of the descriptor, or null when absent or not a string. */
+    private static String text(Map<String, Object> m, String key) {
+        return m.get(key) instanceof String v ? v : null;
     }
 
     /** The search space of the run. */

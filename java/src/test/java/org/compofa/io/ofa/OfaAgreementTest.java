@@ -3,11 +3,10 @@ package org.compofa.io.ofa;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.compofa.nn.BnStatistics;
 import org.compofa.nn.Network;
@@ -48,23 +47,22 @@ class OfaAgreementTest {
     void importedSupernetReproducesOfaLogits(Backend backend, int which) throws Exception {
         ComputeContext ctx = contexts.get(backend);
         Path dir = OfaFixtures.dir();
-        JsonObject supernet = OfaFixtures.manifest(dir).getAsJsonArray("supernets").get(which).getAsJsonObject();
-        OfaSupernet imported = OfaImport.read(OfaFixtures.checked(dir, supernet.get("file").getAsString()));
-        assertEquals(supernet.get("classes").getAsInt(), imported.spec().geometry().numClasses());
+        Map<String, Object> supernet = OfaFixtures.objects(OfaFixtures.manifest(dir), "supernets").get(which);
+        OfaSupernet imported = OfaImport.read(OfaFixtures.checked(dir, (String) supernet.get("file")));
+        assertEquals(((Number) supernet.get("classes")).intValue(), imported.spec().geometry().numClasses());
         List<String> report = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         try (Network net = imported.toNetwork(ctx); Workspace ws = new Workspace(ctx)) {
             int index = 0;
-            for (JsonElement el : supernet.getAsJsonArray("cases")) {
-                JsonObject c = el.getAsJsonObject();
-                int r = c.get("resolution").getAsInt();
-                Subnet subnet = OfaFixtures.subnet(c.getAsJsonObject("subnet"), r);
-                if (c.get("recalibrate").getAsBoolean()) {
-                    recalibrate(net, ws, subnet, dir.resolve(c.get("calibration_input").getAsString()));
+            for (Map<String, Object> c : OfaFixtures.objects(supernet, "cases")) {
+                int r = ((Number) c.get("resolution")).intValue();
+                Subnet subnet = OfaFixtures.subnet(OfaFixtures.object(c, "subnet"), r);
+                if (Boolean.TRUE.equals(c.get("recalibrate"))) {
+                    recalibrate(net, ws, subnet, dir.resolve((String) c.get("calibration_input")));
                 }
-                float[] expected = OfaFixtures.floats(dir.resolve(c.get("logits").getAsString()));
-                float[] got = evaluate(net, ws, subnet, dir.resolve(c.get("input").getAsString()));
-                double scale = c.get("max_abs_logit").getAsDouble();
+                float[] expected = OfaFixtures.floats(dir.resolve((String) c.get("logits")));
+                float[] got = evaluate(net, ws, subnet, dir.resolve((String) c.get("input")));
+                double scale = ((Number) c.get("max_abs_logit")).doubleValue();
                 double err = maxAbsDiff(expected, got);
                 String line = String.format("case %02d %s: max|diff| %.3g = %.3g x max|logit| %.3g", index, subnet.id(),
                         err, err / scale, scale);
@@ -75,7 +73,7 @@ class OfaAgreementTest {
                 index++;
             }
         }
-        System.out.println(backend + " " + supernet.get("file").getAsString() + "\n  " + String.join("\n  ", report));
+        System.out.println(backend + " " + supernet.get("file") + "\n  " + String.join("\n  ", report));
         assertTrue(failures.isEmpty(), backend + ": " + failures.size() + " cases off:\n" + String.join("\n", failures));
     }
 

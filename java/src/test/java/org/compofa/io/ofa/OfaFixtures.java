@@ -3,9 +3,7 @@ package org.compofa.io.ofa;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,6 +12,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.compofa.space.Subnet;
 
 /**
@@ -40,8 +39,20 @@ final class OfaFixtures {
         return null;
     }
 
-    static JsonObject manifest(Path dir) throws IOException {
-        return JsonParser.parseString(Files.readString(dir.resolve("manifest.json"))).getAsJsonObject();
+    static Map<String, Object> manifest(Path dir) throws IOException {
+        return JSON.std.mapFrom(Files.readString(dir.resolve("manifest.json")));
+    }
+
+    /** The JSON object under {@code key}. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> object(Map<String, Object> m, String key) {
+        return (Map<String, Object>) m.get(key);
+    }
+
+    /** The JSON objects of the array under {@code key}. */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> objects(Map<String, Object> m, String key) {
+        return (List<Map<String, Object>>) m.get(key);
     }
 
     /** The file, after checking that its sha256 is the one the manifest lists. */
@@ -75,16 +86,11 @@ final class OfaFixtures {
     }
 
     /** OFA's {ks[20], e[20], d[5]} at {@code resolution} as our subnet (same stage-major slot order). */
-    static Subnet subnet(JsonObject spec, int resolution) {
-        return new Subnet(ints(spec.getAsJsonArray("d")), ints(spec.getAsJsonArray("ks")),
-                ints(spec.getAsJsonArray("e")), resolution);
+    static Subnet subnet(Map<String, Object> spec, int resolution) {
+        return new Subnet(ints(spec.get("d")), ints(spec.get("ks")), ints(spec.get("e")), resolution);
     }
 
-    static int[] ints(JsonArray a) {
-        int[] v = new int[a.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = a.get(i).getAsInt();
-        }
-        return v;
+    static int[] ints(Object array) {
+        return ((List<?>) array).stream().mapToInt(v -> ((Number) v).intValue()).toArray();
     }
 }
