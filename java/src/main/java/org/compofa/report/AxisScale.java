@@ -9,12 +9,19 @@ package org.compofa.report;
 public enum AxisScale {
     /** Any real value: the data's range plus the margin. */
     LINEAR(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY),
-    /** A quantity that cannot be negative (latency, loss, minutes, steps): clipped at 0. */
+    /** A quantity that cannot be negative (latency, loss, minutes): clipped at 0. */
     NON_NEGATIVE(0, Double.POSITIVE_INFINITY),
+    /** A count (steps, epochs, images): clipped at 0, ticks at whole numbers only. */
+    COUNT(0, Double.POSITIVE_INFINITY),
     /** A percentage (top-1 %): clipped to [0, 100]. */
     PERCENT(0, 100),
     /** A fraction such as a CDF: always exactly [0, 1], whatever the data. */
     FRACTION(0, 1);
+
+    /** True for quantities whose ticks must be whole numbers. */
+    boolean wholeNumbers() {
+        return this == COUNT;
+    }
 
     /** The margin on each side, as a fraction of the data's span. */
     static final double MARGIN = 0.04;
@@ -42,6 +49,9 @@ public enum AxisScale {
             return new double[] {floor, ceiling};
         }
         double pad = hi > lo ? MARGIN * (hi - lo) : hi != 0 ? 0.05 * Math.abs(hi) : 0.5;
+        if (this == COUNT && hi == lo) {
+            pad = 1; // one count either side, so a lone point has whole-number neighbours
+        }
         double lower = Math.max(floor, lo - pad);
         double upper = Math.min(ceiling, hi + pad);
         if (lower == upper) { // a constant series at a bound (0 % or 100 %): widen inwards

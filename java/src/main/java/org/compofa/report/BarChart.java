@@ -27,8 +27,9 @@ import org.jfree.data.category.DefaultCategoryDataset;
 public final class BarChart {
     /** Head room over the tallest bar for its value label: a fraction of the span (linear)... */
     private static final double LINEAR_HEADROOM = 0.10;
-    /** ...or of a decade (log). */
-    private static final double LOG_HEADROOM = 0.25;
+    /** ...or of the decades shown (log); the next whole decade is taken when it is this close. */
+    private static final double LOG_HEADROOM = 0.10;
+    private static final double LOG_SNAP = 0.3;
 
     /** One named series: a value per category (finite; > 0 on a log axis). */
     public record Series(String name, double[] values) {
@@ -123,13 +124,18 @@ public final class BarChart {
         CategoryPlot plot = new CategoryPlot(data, x, valueAxis(lo, hi, renderer), renderer);
         plot.setOrientation(PlotOrientation.VERTICAL);
         plot.setRangeGridlinePaint(ChartStyle.GRID);
+        if (log) { // a grid line at 2..9 x 10^k shows it is a log axis
+            plot.setRangeMinorGridlinesVisible(true);
+            plot.setRangeMinorGridlinePaint(ChartStyle.MINOR_GRID);
+        }
         JFreeChart chart = new JFreeChart(title, ChartStyle.TITLE_FONT, plot, true);
         return ChartStyle.finish(chart, plot, series.size() > 1);
     }
 
     /**
      * Linear: from 0 (or the lowest negative value) to the highest value plus room for its label. Log:
-     * whole decades around the values, the lowest one under the smallest bar so every bar shows.
+     * from the whole decade under the smallest bar (so every bar shows) to room for the tallest bar's
+     * label, a whole decade when that is close.
      */
     private ValueAxis valueAxis(double lo, double hi, BarRenderer renderer) {
         if (!(lo <= hi)) {
@@ -141,7 +147,8 @@ public final class BarChart {
             ChartStyle.axis(axis);
             double bottom = Math.floor(Math.log10(lo));
             bottom -= Math.log10(lo) - bottom < 1e-9 ? 1 : 0; // a bar exactly at a decade still shows
-            double top = Math.ceil(Math.log10(hi) + LOG_HEADROOM);
+            double top = Math.log10(hi) + LOG_HEADROOM * Math.max(1, Math.log10(hi) - bottom);
+            top = Math.ceil(top) - top < LOG_SNAP ? Math.ceil(top) : top;
             axis.setSmallestValue(Math.pow(10, bottom));
             axis.setRange(Math.pow(10, bottom), Math.pow(10, top));
             renderer.setBase(Math.pow(10, bottom));
@@ -151,6 +158,6 @@ public final class BarChart {
         double high = Math.max(0, hi);
         double span = high > low ? high - low : 1;
         return ChartStyle.numberAxis(yLabel, low < 0 ? low - LINEAR_HEADROOM * span : 0,
-                high + LINEAR_HEADROOM * span);
+                high + LINEAR_HEADROOM * span, false);
     }
 }

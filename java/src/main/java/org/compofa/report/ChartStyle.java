@@ -53,7 +53,8 @@ final class ChartStyle {
     static final Font LABEL_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
     static final Font TICK_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
     static final Font LEGEND_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
-    static final Color GRID = new Color(0xd0d0d0);
+    static final Color GRID = new Color(0xc0c0c0);
+    static final Color MINOR_GRID = new Color(0xe8e8e8);
     /** The smallest and largest power of ten a tick unit may be (latencies in ms to step counts). */
     private static final int MIN_POWER = -9;
     private static final int MAX_POWER = 12;
@@ -68,9 +69,8 @@ final class ChartStyle {
         return PALETTE[series % PALETTE.length];
     }
 
-    /** Distinct filled marker shapes (circle, square, triangle, diamond, down-triangle), about 8 px. */
-    static Shape marker(int series) {
-        double s = 8;
+    /** Distinct marker shapes (circle, square, triangle, diamond, down-triangle), {@code s} px across. */
+    static Shape marker(int series, double s) {
         double h = s / 2;
         return switch (series % 5) {
             case 0 -> new Ellipse2D.Double(-h, -h, s, s);
@@ -88,17 +88,18 @@ final class ChartStyle {
     /**
      * A linear axis over [lower, upper] with the chart fonts and round tick units: the smallest whose
      * labels do not overlap, but at least (upper - lower) / {@value #MAX_TICKS}, so a wide axis does not
-     * get a label every few pixels.
+     * get a label every few pixels (and at least 1 for whole numbers).
      */
-    static NumberAxis numberAxis(String label, double lower, double upper) {
+    static NumberAxis numberAxis(String label, double lower, double upper, boolean wholeNumbers) {
         NumberAxis axis = new NumberAxis(label);
-        double minUnit = (upper - lower) / MAX_TICKS;
+        double minUnit = Math.max((upper - lower) / MAX_TICKS, wholeNumbers ? 1 : 0);
         TickUnits units = new TickUnits();
         for (int p = MIN_POWER; p <= MAX_POWER; p++) {
             for (int f : FACTORS) {
                 double size = f * Math.pow(10, p);
                 if (size >= minUnit * (1 - 1e-9) || p == MAX_POWER) {
-                    units.add(new NumberTickUnit(size, tickFormat(p), f == 2 ? 4 : 5));
+                    int minor = f == 2 ? 4 : 5;
+                    units.add(new NumberTickUnit(size, tickFormat(p), wholeNumbers && size < minor ? 0 : minor));
                 }
             }
         }

@@ -9,6 +9,7 @@ import java.util.Set;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.SeriesRenderingOrder;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
@@ -24,6 +25,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 public final class LineChart {
     /** Lines with at most this many points also show their points' markers. */
     public static final int SHORT_LINE = 40;
+    private static final double LINE_MARKER = 8;
+    private static final double SCATTER_MARKER = 13;
 
     /** How a series is drawn. */
     public enum Style {
@@ -31,7 +34,7 @@ public final class LineChart {
         LINE,
         /** A line with a marker on every point (a Pareto front: each point is a subnet). */
         LINE_AND_MARKERS,
-        /** Markers only (a scatter of chosen subnets). */
+        /** Markers only, larger and hollow (a scatter of chosen subnets, which may lie on a front). */
         MARKERS
     }
 
@@ -112,19 +115,23 @@ public final class LineChart {
             }
             data.addSeries(xy);
             boolean markers = s.style() != Style.LINE || xy.getItemCount() <= SHORT_LINE;
-            renderer.setSeriesLinesVisible(i, s.style() != Style.MARKERS);
+            boolean scatter = s.style() == Style.MARKERS;
+            renderer.setSeriesLinesVisible(i, !scatter);
             renderer.setSeriesShapesVisible(i, markers);
-            renderer.setSeriesShapesFilled(i, true);
+            // A scatter of chosen points often sits on a front: larger hollow markers keep both visible.
+            renderer.setSeriesShapesFilled(i, !scatter);
+            renderer.setSeriesShape(i, ChartStyle.marker(i, scatter ? SCATTER_MARKER : LINE_MARKER));
             renderer.setSeriesPaint(i, ChartStyle.colour(i));
-            renderer.setSeriesShape(i, ChartStyle.marker(i));
             renderer.setSeriesStroke(i, ChartStyle.lineStroke());
+            renderer.setSeriesOutlineStroke(i, ChartStyle.lineStroke());
         }
         double[] xRange = xScale.range(xr[0], xr[1]);
         double[] yRange = yScale.range(yr[0], yr[1]);
-        NumberAxis x = ChartStyle.numberAxis(xLabel, xRange[0], xRange[1]);
-        NumberAxis y = ChartStyle.numberAxis(yLabel, yRange[0], yRange[1]);
+        NumberAxis x = ChartStyle.numberAxis(xLabel, xRange[0], xRange[1], xScale.wholeNumbers());
+        NumberAxis y = ChartStyle.numberAxis(yLabel, yRange[0], yRange[1], yScale.wholeNumbers());
         XYPlot plot = new XYPlot(data, x, y, renderer);
         plot.setOrientation(PlotOrientation.VERTICAL);
+        plot.setSeriesRenderingOrder(SeriesRenderingOrder.FORWARD); // later series on top, as documented
         plot.setDomainGridlinePaint(ChartStyle.GRID);
         plot.setRangeGridlinePaint(ChartStyle.GRID);
         JFreeChart chart = new JFreeChart(title, ChartStyle.TITLE_FONT, plot, true);

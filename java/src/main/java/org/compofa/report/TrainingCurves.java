@@ -29,12 +29,12 @@ public final class TrainingCurves {
             loss[i] = Double.parseDouble(f[4]);
             top1[i] = Double.parseDouble(f[5]);
         }
-        new LineChart(phase + ": training loss", "step", AxisScale.NON_NEGATIVE, "loss",
+        new LineChart(phase + ": training loss", "step", AxisScale.COUNT, "loss",
                 AxisScale.NON_NEGATIVE)
                 .add(new LineChart.Series("loss (mean over the log window)", step, loss,
                         LineChart.Style.LINE))
                 .write(dir.resolve("loss.png"));
-        new LineChart(phase + ": training top-1 of the sampled subnets", "step", AxisScale.NON_NEGATIVE,
+        new LineChart(phase + ": training top-1 of the sampled subnets", "step", AxisScale.COUNT,
                 "top-1 %", AxisScale.PERCENT)
                 .add(new LineChart.Series("top-1 % (augmented training batches)", step, top1,
                         LineChart.Style.LINE))
