@@ -134,7 +134,7 @@ public final class BarChart {
 
     /**
      * Linear: from 0 (or the lowest negative value) to the highest value plus room for its label. Log:
-     * from the whole decade under the smallest bar (so every bar shows) to room for the tallest bar's
+     * from a whole decade at least 0.3 decades under the smallest bar (so every bar shows) to room for the tallest bar's
      * label, a whole decade when that is close.
      */
     private ValueAxis valueAxis(double lo, double hi, BarRenderer renderer) {
@@ -146,7 +146,7 @@ public final class BarChart {
             DecadeLogAxis axis = new DecadeLogAxis(yLabel);
             ChartStyle.axis(axis);
             double bottom = Math.floor(Math.log10(lo));
-            bottom -= Math.log10(lo) - bottom < 1e-9 ? 1 : 0; // a bar exactly at a decade still shows
+            bottom -= Math.log10(lo) - bottom < LOG_SNAP ? 1 : 0; // a bar just over a decade still shows
             double top = Math.log10(hi) + LOG_HEADROOM * Math.max(1, Math.log10(hi) - bottom);
             top = Math.ceil(top) - top < LOG_SNAP ? Math.ceil(top) : top;
             axis.setSmallestValue(Math.pow(10, bottom));

@@ -111,6 +111,10 @@ class BarChartTest {
         assertEquals(0.1, log.chart().getCategoryPlot().getRangeAxis().getLowerBound(),
                 "1 sits on a decade: the axis starts a decade lower so its bar shows");
         BarChart wide = new BarChart("t", "ms", List.of("a"), true).add(new BarChart.Series("s", new double[] {911}));
+        BarChart low = new BarChart("t", "ms", List.of("a", "b"), true).add(new BarChart.Series("s",
+                new double[] {1.05, 254}));
+        assertEquals(0.1, low.chart().getCategoryPlot().getRangeAxis().getLowerBound(), 1e-12,
+                "a bar of 1.05 gets a decade under it, not a sliver over 1");
         double top = Math.log10(wide.chart().getCategoryPlot().getRangeAxis().getUpperBound());
         assertEquals(Math.log10(911) + 0.1, top, 1e-9, "911 ms: a tenth of a decade of room for its label, not the"
                 + " whole empty decade up to 10,000");
