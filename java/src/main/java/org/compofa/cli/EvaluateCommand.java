@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.compofa.nn.Network;
 import org.compofa.nn.Workspace;
+import org.compofa.report.AxisScale;
 import org.compofa.report.LineChart;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.search.AccuracyTable;
@@ -26,8 +27,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code compofa evaluate}: the BN-recalibrated top-1 of every subnet of the run's space at every
  * given resolution, saved as {@code accuracy.csv} with the design-space plot (CDF of the accuracies,
- * {@code accuracy-cdf.png}) in {@code <run>/evaluation/}. A Fashion-trained run evaluates on
- * Fashion-MNIST; an imported one ({@link ImportedRunOpener}) on the image folder {@code --data}.
+ * {@code accuracy-cdf.png} and {@code .svg}) in {@code <run>/evaluation/}. A Fashion-trained run
+ * evaluates on Fashion-MNIST; an imported one ({@link ImportedRunOpener}) on the image folder {@code --data}.
  */
 @Command(name = "evaluate", description = "BN-recalibrated top-1 of every compound subnet (accuracy.csv, CDF plot).")
 final class EvaluateCommand implements Callable<Integer> {
@@ -121,7 +122,8 @@ final class EvaluateCommand implements Callable<Integer> {
             frac[i] = (i + 1.0) / acc.length;
         }
         new LineChart("Design space: CDF of subnet accuracies (" + acc.length + " subnets)", "top-1 %",
-                "fraction of subnets <= x").add(new LineChart.Series(table.spaceId(), acc, frac, false))
-                .writePng(dir.resolve("accuracy-cdf.png"));
+                AxisScale.PERCENT, "fraction of subnets <= x", AxisScale.FRACTION)
+                .add(new LineChart.Series(table.spaceId(), acc, frac, LineChart.Style.LINE))
+                .write(dir.resolve("accuracy-cdf.png"));
     }
 }

@@ -14,6 +14,7 @@ import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 import org.compofa.latency.BlockLatencyTable;
 import org.compofa.latency.LatencyTable;
+import org.compofa.report.AxisScale;
 import org.compofa.report.LineChart;
 import org.compofa.search.AccuracyTable;
 import org.compofa.search.Candidate;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code compofa search}: exact search over the run's accuracy table and every latency table: the
  * best subnet per latency budget per platform ({@code search/best.csv}), the Pareto fronts
- * ({@code search/pareto.csv}, {@code search/pareto.png}, one curve per platform) and the search time.
+ * ({@code search/pareto.csv}, {@code search/pareto.png} and {@code .svg}, one curve per platform) and the search time.
  */
 @Command(name = "search", description = "Best subnet per latency budget and Pareto fronts (CSV + PNG).")
 final class SearchCommand implements Callable<Integer> {
@@ -129,7 +130,7 @@ final class SearchCommand implements Callable<Integer> {
         StringBuilder best = new StringBuilder("platform,budget_ms,subnet,top1,latency_ms\n");
         StringBuilder pareto = new StringBuilder("platform,subnet,top1,latency_ms\n");
         LineChart chart = new LineChart("Pareto fronts: accuracy vs latency (" + space.id() + ")", "latency ms",
-                "top-1 %");
+                AxisScale.NON_NEGATIVE, "top-1 %", AxisScale.PERCENT);
         List<String> measured = new ArrayList<>();
         for (Path t : tables) {
             LatencyTable lat = text(t, () -> LatencyTable.read(t, space));
@@ -160,11 +161,11 @@ final class SearchCommand implements Callable<Integer> {
                     c.subnet().id(), c.top1(), c.latencyMs())));
             chart.add(new LineChart.Series(r.platform() + " (" + r.device() + ")",
                     r.front().stream().mapToDouble(Candidate::latencyMs).toArray(),
-                    r.front().stream().mapToDouble(Candidate::top1).toArray(), false));
+                    r.front().stream().mapToDouble(Candidate::top1).toArray(), LineChart.Style.LINE_AND_MARKERS));
         }
         Files.writeString(dir.resolve("best.csv"), best);
         Files.writeString(dir.resolve("pareto.csv"), pareto);
-        chart.writePng(dir.resolve("pareto.png"));
+        chart.write(dir.resolve("pareto.png"));
         return results;
     }
 
@@ -202,6 +203,6 @@ final class SearchCommand implements Callable<Integer> {
                         c.top1(), c.latencyMs());
             }
         }
-        out.println("files: search/best.csv, search/pareto.csv, search/pareto.png");
+        out.println("files: search/best.csv, search/pareto.csv, search/pareto.png (and .svg)");
     }
 }

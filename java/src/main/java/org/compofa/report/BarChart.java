@@ -1,25 +1,35 @@
 package org.compofa.report;
 
-import java.awt.Color;
-import java.awt.Graphics2D;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.CategoryAxis;
+import org.jfree.chart.axis.ValueAxis;
+import org.jfree.chart.labels.ItemLabelAnchor;
+import org.jfree.chart.labels.ItemLabelPosition;
+import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
- * A grouped bar chart rendered to PNG with Java2D (headless): one group per category, one colour per
- * series, value labels on the bars, a linear or log10 value axis (log for times that span orders of
- * magnitude). The companion of {@link LineChart}.
+ * A grouped bar chart (JFreeChart): one group per category, one colour per series, each bar labelled
+ * with its value, (3 significant digits), on a linear value axis from 0 or a log10 one (for times that span orders of
+ * magnitude; ticks at whole decades). The legend sits under the plot, and only when there are several
+ * series. {@link #write(Path)} writes a PNG and an SVG beside it (see {@link ChartFiles}). The companion
+ * of {@link LineChart}.
  */
 public final class BarChart {
-    private static final Color[] PALETTE = ChartCanvas.PALETTE;
-    private static final int W = ChartCanvas.W;
-    private static final int H = ChartCanvas.H;
-    private static final int LEFT = 80;
-    private static final int RIGHT = 30;
-    private static final int TOP = 50;
-    private static final int BOTTOM = 70;
+    /** Head room over the tallest bar for its value label: a fraction of the span (linear)... */
+    private static final double LINEAR_HEADROOM = 0.10;
+    /** ...or of the decades shown (log); the next whole decade is taken when it is this close. */
+    private static final double LOG_HEADROOM = 0.10;
+    private static final double LOG_SNAP = 0.3;
 
     /** One named series: a value per category (finite; > 0 on a log axis). */
     public record Series(String name, double[] values) {
@@ -33,13 +43,17 @@ public final class BarChart {
 
     /**
      * @param title      chart title
-     * @param yLabel     value axis label
-     * @param categories group names along the x axis (at least one)
+     * @param yLabel     value axis label, with its unit
+     * @param categories group names along the x axis (at least one, all different)
      * @param log        log10 value axis
+     * @throws IllegalArgumentException when there is no category or one repeats
      */
     public BarChart(String title, String yLabel, List<String> categories, boolean log) {
         if (categories.isEmpty()) {
             throw new IllegalArgumentException("a bar chart needs at least one category");
+        }
+        if (categories.stream().distinct().count() != categories.size()) {
+            throw new IllegalArgumentException("bar chart categories must differ: " + categories);
         }
         this.title = title;
         this.yLabel = yLabel;
@@ -50,8 +64,8 @@ public final class BarChart {
     /**
      * Adds a series.
      *
-     * @throws IllegalArgumentException when it has not one value per category, or a value is not finite
-     *                                  (or not positive on a log axis)
+     * @throws IllegalArgumentException when it has not one value per category, a value is not finite
+     *                                  (or not positive on a log axis), or its name is taken
      */
     public BarChart add(Series s) {
         if (s.values().length != categories.size()) {
@@ -64,93 +78,86 @@ public final class BarChart {
                         + (log ? " and > 0 on a log axis" : ""));
             }
         }
+        if (series.stream().anyMatch(o -> o.name().equals(s.name()))) {
+            throw new IllegalArgumentException("bar chart series names must differ: " + s.name() + " twice");
+        }
         series.add(s);
         return this;
     }
 
-    /** Renders to {@code file} (PNG, written atomically). */
-    public void writePng(Path file) throws IOException {
-        double[] range = range();
-        ChartCanvas canvas = new ChartCanvas(title, LEFT, TOP, RIGHT, BOTTOM);
-        Graphics2D g = canvas.graphics();
-        for (double t : ticks(range)) {
-            int py = py(t, range);
-            g.setColor(new Color(0xdddddd));
-            g.drawLine(LEFT, py, W - RIGHT, py);
-            g.setColor(Color.BLACK);
-            String label = fmt(log ? Math.pow(10, t) : t);
-            g.drawString(label, LEFT - 6 - g.getFontMetrics().stringWidth(label), py + 4);
-        }
-        g.rotate(-Math.PI / 2);
-        g.drawString(yLabel, -H / 2 - 40, 16);
-        g.rotate(Math.PI / 2);
-        int groupWidth = (W - LEFT - RIGHT) / categories.size();
-        int barWidth = Math.max(2, (int) (groupWidth * 0.8 / Math.max(1, series.size())));
-        for (int c = 0; c < categories.size(); c++) {
-            int x0 = LEFT + c * groupWidth + (int) (groupWidth * 0.1);
-            for (int si = 0; si < series.size(); si++) {
-                double v = series.get(si).values()[c];
-                int top = py(axis(v), range);
-                int base = py(range[0], range);
-                g.setColor(PALETTE[si % PALETTE.length]);
-                g.fillRect(x0 + si * barWidth, top, barWidth - 2, Math.max(1, base - top));
-                g.setColor(Color.BLACK);
-                g.drawString(fmt(v), x0 + si * barWidth, top - 3);
-            }
-            g.drawString(categories.get(c), x0, H - BOTTOM + 18);
-        }
-        int legendX = LEFT; // one row under the category labels, clear of the bars
-        for (int si = 0; si < series.size(); si++) {
-            String name = series.get(si).name();
-            g.setColor(PALETTE[si % PALETTE.length]);
-            g.fillRect(legendX, H - 26, 12, 12);
-            g.setColor(Color.BLACK);
-            g.drawString(name, legendX + 18, H - 15);
-            legendX += 40 + g.getFontMetrics().stringWidth(name);
-        }
-        canvas.writePng(file);
+    /** Writes the chart as {@code png} and as an SVG beside it; returns the SVG file. */
+    public Path write(Path png) throws IOException {
+        return ChartFiles.write(chart(), png);
     }
 
-    private double axis(double v) {
-        return log ? Math.log10(v) : v;
-    }
-
-    /** The axis range: from 0 to 10 % over the top (linear), or whole decades around the values (log). */
-    private double[] range() {
+    /** The chart as JFreeChart builds it (a new one on each call), for other formats or for tests. */
+    public JFreeChart chart() {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         for (Series s : series) {
-            for (double v : s.values()) {
-                lo = Math.min(lo, axis(v));
-                hi = Math.max(hi, axis(v));
+            for (int c = 0; c < categories.size(); c++) {
+                data.addValue(s.values()[c], s.name(), categories.get(c));
+                lo = Math.min(lo, s.values()[c]);
+                hi = Math.max(hi, s.values()[c]);
             }
         }
+        BarRenderer renderer = new BarRenderer();
+        renderer.setBarPainter(new StandardBarPainter());
+        renderer.setShadowVisible(false);
+        renderer.setDrawBarOutline(false);
+        renderer.setItemMargin(0.05);
+        renderer.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}",
+                ChartStyle.significantFormat(3)));
+        renderer.setDefaultItemLabelsVisible(true);
+        renderer.setDefaultItemLabelFont(ChartStyle.TICK_FONT);
+        renderer.setDefaultPositiveItemLabelPosition(new ItemLabelPosition(ItemLabelAnchor.OUTSIDE12,
+                TextAnchor.BOTTOM_CENTER));
+        renderer.setDefaultNegativeItemLabelPosition(new ItemLabelPosition(ItemLabelAnchor.OUTSIDE6,
+                TextAnchor.TOP_CENTER));
+        for (int i = 0; i < series.size(); i++) {
+            renderer.setSeriesPaint(i, ChartStyle.colour(i));
+        }
+        CategoryAxis x = new CategoryAxis();
+        x.setTickLabelFont(ChartStyle.LABEL_FONT);
+        x.setCategoryMargin(0.2);
+        CategoryPlot plot = new CategoryPlot(data, x, valueAxis(lo, hi, renderer), renderer);
+        plot.setOrientation(PlotOrientation.VERTICAL);
+        plot.setRangeGridlinePaint(ChartStyle.GRID);
+        if (log) { // a grid line at 2..9 x 10^k shows it is a log axis
+            plot.setRangeMinorGridlinesVisible(true);
+            plot.setRangeMinorGridlinePaint(ChartStyle.MINOR_GRID);
+        }
+        JFreeChart chart = new JFreeChart(title, ChartStyle.TITLE_FONT, plot, true);
+        return ChartStyle.finish(chart, plot, series.size() > 1);
+    }
+
+    /**
+     * Linear: from 0 (or the lowest negative value) to the highest value plus room for its label. Log:
+     * from a whole decade at least 0.3 decades under the smallest bar (so every bar shows) to room for the tallest bar's
+     * label, a whole decade when that is close.
+     */
+    private ValueAxis valueAxis(double lo, double hi, BarRenderer renderer) {
         if (!(lo <= hi)) {
-            return new double[] {0, 1};
+            lo = log ? 1 : 0;
+            hi = log ? 10 : 1;
         }
         if (log) {
-            return new double[] {Math.floor(lo) - (Math.floor(lo) == lo ? 1 : 0), Math.ceil(hi + 1e-9)};
+            DecadeLogAxis axis = new DecadeLogAxis(yLabel);
+            ChartStyle.axis(axis);
+            double bottom = Math.floor(Math.log10(lo));
+            bottom -= Math.log10(lo) - bottom < LOG_SNAP ? 1 : 0; // a bar just over a decade still shows
+            double top = Math.log10(hi) + LOG_HEADROOM * Math.max(1, Math.log10(hi) - bottom);
+            top = Math.ceil(top) - top < LOG_SNAP ? Math.ceil(top) : top;
+            axis.setSmallestValue(Math.pow(10, bottom));
+            axis.setRange(Math.pow(10, bottom), Math.pow(10, top));
+            renderer.setBase(Math.pow(10, bottom));
+            return axis;
         }
-        lo = Math.min(0, lo);
-        return new double[] {lo, hi > lo ? hi + 0.1 * (hi - lo) : lo + 1};
-    }
-
-    /** Grid values on the axis: every decade of a log axis (up to 12), else six even steps. */
-    private double[] ticks(double[] r) {
-        int decades = (int) Math.round(r[1] - r[0]);
-        int n = log && decades <= 12 ? decades : 5;
-        double[] t = new double[n + 1];
-        for (int i = 0; i <= n; i++) {
-            t[i] = r[0] + i * (r[1] - r[0]) / n;
-        }
-        return t;
-    }
-
-    private static int py(double v, double[] r) {
-        return H - BOTTOM - (int) Math.round((v - r[0]) / (r[1] - r[0]) * (H - TOP - BOTTOM));
-    }
-
-    private static String fmt(double v) {
-        return ChartCanvas.fmt(v);
+        double low = Math.min(0, lo);
+        double high = Math.max(0, hi);
+        double span = high > low ? high - low : 1;
+        return ChartStyle.numberAxis(yLabel, low < 0 ? low - LINEAR_HEADROOM * span : 0,
+                high + LINEAR_HEADROOM * span, false);
     }
 }

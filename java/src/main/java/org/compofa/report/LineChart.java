@@ -1,31 +1,57 @@
 package org.compofa.report;
 
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Graphics2D;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.SeriesRenderingOrder;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * A small line/scatter chart rendered to PNG with Java2D (headless): titled axes with ticks, one
- * colour per series, a legend. Enough for training curves, Pareto fronts and accuracy CDFs without a
- * plotting dependency.
+ * A line/scatter chart (JFreeChart): training curves, Pareto fronts, accuracy CDFs. Tick units are 1, 2
+ * or 5 times a power of ten; each axis's range follows the data within what its {@link AxisScale}
+ * allows (a CDF spans exactly [0, 1]); every series has its own colour and marker shape, drawn on
+ * point sets and on lines of at most {@value #SHORT_LINE} points; the legend sits under the plot.
+ * {@link #write(Path)} writes a PNG and an SVG beside it (see {@link ChartFiles}).
  */
 public final class LineChart {
-    private static final Color[] PALETTE = ChartCanvas.PALETTE;
-    private static final int W = ChartCanvas.W;
-    private static final int H = ChartCanvas.H;
-    private static final int LEFT = 80;
-    private static final int RIGHT = 30;
-    private static final int TOP = 50;
-    private static final int BOTTOM = 60;
+    /** Lines with at most this many points also show their points' markers. */
+    public static final int SHORT_LINE = 40;
+    private static final double LINE_MARKER = 8;
+    private static final double SCATTER_MARKER = 13;
 
-    /** One named series; {@code points} false draws a line, true draws markers only. */
-    public record Series(String name, double[] x, double[] y, boolean points) {
-        /** Checks lengths. */
+    /** How a series is drawn. */
+    public enum Style {
+        /** A line through the points in order; markers too when it has at most {@value LineChart#SHORT_LINE} points. */
+        LINE,
+        /** A line with a marker on every point (a Pareto front: each point is a subnet). */
+        LINE_AND_MARKERS,
+        /** Markers only, larger and hollow (a scatter of chosen subnets, which may lie on a front). */
+        MARKERS
+    }
+
+    /**
+     * One named series, drawn in the order given. Points with a non-finite coordinate (a diverged loss)
+     * are left out of the drawing and the axis ranges.
+     */
+    public record Series(String name, double[] x, double[] y, Style style) {
+        /**
+         * Checks the lengths.
+         *
+         * @throws IllegalArgumentException when x and y differ in length or a field is null
+         */
         public Series {
+            if (name == null || x == null || y == null || style == null) {
+                throw new IllegalArgumentException("series: name, x, y and style must not be null");
+            }
             if (x.length != y.length) {
                 throw new IllegalArgumentException("series " + name + ": " + x.length + " x values, " + y.length
                         + " y values");
@@ -35,92 +61,94 @@ public final class LineChart {
 
     private final String title;
     private final String xLabel;
+    private final AxisScale xScale;
     private final String yLabel;
+    private final AxisScale yScale;
     private final List<Series> series = new ArrayList<>();
 
-    /** An empty chart. */
-    public LineChart(String title, String xLabel, String yLabel) {
+    /**
+     * An empty chart.
+     *
+     * @param title  the title above the plot
+     * @param xLabel the x axis label, with its unit ("latency ms")
+     * @param xScale what the x values are (their allowed range)
+     * @param yLabel the y axis label, with its unit ("top-1 %")
+     * @param yScale what the y values are
+     */
+    public LineChart(String title, String xLabel, AxisScale xScale, String yLabel, AxisScale yScale) {
         this.title = title;
         this.xLabel = xLabel;
+        this.xScale = xScale;
         this.yLabel = yLabel;
+        this.yScale = yScale;
     }
 
-    /** Adds a series. */
+    /** Adds a series (drawn after, so above, the ones added before). */
     public LineChart add(Series s) {
         series.add(s);
         return this;
     }
 
-    /** Renders to {@code file} (PNG, written atomically). */
-    public void writePng(Path file) throws IOException {
-        double[] xr = range(true);
-        double[] yr = range(false);
-        ChartCanvas canvas = new ChartCanvas(title, LEFT, TOP, RIGHT, BOTTOM);
-        Graphics2D g = canvas.graphics();
-        for (int i = 0; i <= 5; i++) {
-            double xv = xr[0] + i * (xr[1] - xr[0]) / 5;
-            double yv = yr[0] + i * (yr[1] - yr[0]) / 5;
-            int px = px(xv, xr);
-            int py = py(yv, yr);
-            g.setColor(new Color(0xdddddd));
-            g.drawLine(px, TOP, px, H - BOTTOM);
-            g.drawLine(LEFT, py, W - RIGHT, py);
-            g.setColor(Color.BLACK);
-            g.drawString(fmt(xv), px - 15, H - BOTTOM + 18);
-            g.drawString(fmt(yv), LEFT - 60, py + 4);
-        }
-        g.drawString(xLabel, W / 2 - 40, H - 15);
-        g.rotate(-Math.PI / 2);
-        g.drawString(yLabel, -H / 2 - 40, 20);
-        g.rotate(Math.PI / 2);
-        for (int si = 0; si < series.size(); si++) {
-            Series s = series.get(si);
-            g.setColor(PALETTE[si % PALETTE.length]);
-            g.setStroke(new BasicStroke(2f));
-            for (int i = 0; i < s.x().length; i++) {
-                int x1 = px(s.x()[i], xr);
-                int y1 = py(s.y()[i], yr);
-                if (s.points()) {
-                    g.fillOval(x1 - 3, y1 - 3, 6, 6);
-                } else if (i > 0) {
-                    g.drawLine(px(s.x()[i - 1], xr), py(s.y()[i - 1], yr), x1, y1);
+    /** Writes the chart as {@code png} and as an SVG beside it; returns the SVG file. */
+    public Path write(Path png) throws IOException {
+        return ChartFiles.write(chart(), png);
+    }
+
+    /** The chart as JFreeChart builds it (a new one on each call), for other formats or for tests. */
+    public JFreeChart chart() {
+        XYSeriesCollection data = new XYSeriesCollection();
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer();
+        double[] xr = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        double[] yr = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < series.size(); i++) {
+            Series s = series.get(i);
+            XYSeries xy = new XYSeries(unique(s.name(), names), false, true);
+            for (int k = 0; k < s.x().length; k++) {
+                double x = s.x()[k];
+                double y = s.y()[k];
+                if (Double.isFinite(x) && Double.isFinite(y)) {
+                    xy.add(x, y, false);
+                    extend(xr, x);
+                    extend(yr, y);
                 }
             }
-            int legendX = W - RIGHT - 30 - g.getFontMetrics().stringWidth(s.name());
-            g.fillRect(legendX, TOP + 10 + 18 * si, 12, 12);
-            g.setColor(Color.BLACK);
-            g.drawString(s.name(), legendX + 18, TOP + 21 + 18 * si);
+            data.addSeries(xy);
+            boolean markers = s.style() != Style.LINE || xy.getItemCount() <= SHORT_LINE;
+            boolean scatter = s.style() == Style.MARKERS;
+            renderer.setSeriesLinesVisible(i, !scatter);
+            renderer.setSeriesShapesVisible(i, markers);
+            // A scatter of chosen points often sits on a front: larger hollow markers keep both visible.
+            renderer.setSeriesShapesFilled(i, !scatter);
+            renderer.setSeriesShape(i, ChartStyle.marker(i, scatter ? SCATTER_MARKER : LINE_MARKER));
+            renderer.setSeriesPaint(i, ChartStyle.colour(i));
+            renderer.setSeriesStroke(i, ChartStyle.lineStroke());
+            renderer.setSeriesOutlineStroke(i, ChartStyle.lineStroke());
         }
-        canvas.writePng(file);
+        double[] xRange = xScale.range(xr[0], xr[1]);
+        double[] yRange = yScale.range(yr[0], yr[1]);
+        NumberAxis x = ChartStyle.numberAxis(xLabel, xRange[0], xRange[1], xScale.wholeNumbers());
+        NumberAxis y = ChartStyle.numberAxis(yLabel, yRange[0], yRange[1], yScale.wholeNumbers());
+        XYPlot plot = new XYPlot(data, x, y, renderer);
+        plot.setOrientation(PlotOrientation.VERTICAL);
+        plot.setSeriesRenderingOrder(SeriesRenderingOrder.FORWARD); // later series on top, as documented
+        plot.setDomainGridlinePaint(ChartStyle.GRID);
+        plot.setRangeGridlinePaint(ChartStyle.GRID);
+        JFreeChart chart = new JFreeChart(title, ChartStyle.TITLE_FONT, plot, true);
+        return ChartStyle.finish(chart, plot, !series.isEmpty());
     }
 
-    private double[] range(boolean x) {
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        for (Series s : series) {
-            for (double v : x ? s.x() : s.y()) {
-                if (Double.isFinite(v)) {
-                    lo = Math.min(lo, v);
-                    hi = Math.max(hi, v);
-                }
-            }
+    private static void extend(double[] range, double v) {
+        range[0] = Math.min(range[0], v);
+        range[1] = Math.max(range[1], v);
+    }
+
+    /** JFreeChart keys series by name: a repeated name gets " (2)", " (3)", ... */
+    private static String unique(String name, Set<String> taken) {
+        String n = name;
+        for (int k = 2; !taken.add(n); k++) {
+            n = name + " (" + k + ")";
         }
-        if (!(lo <= hi)) {
-            return new double[] {0, 1};
-        }
-        double pad = hi > lo ? 0.04 * (hi - lo) : Math.max(1e-9, Math.abs(hi) * 0.05 + 1e-9);
-        return new double[] {lo - pad, hi + pad};
-    }
-
-    private static int px(double v, double[] r) {
-        return LEFT + (int) Math.round((v - r[0]) / (r[1] - r[0]) * (W - LEFT - RIGHT));
-    }
-
-    private static int py(double v, double[] r) {
-        return H - BOTTOM - (int) Math.round((v - r[0]) / (r[1] - r[0]) * (H - TOP - BOTTOM));
-    }
-
-    private static String fmt(double v) {
-        return ChartCanvas.fmt(v);
+        return n;
     }
 }

@@ -5,12 +5,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Plots a phase's {@code log.csv} (loss and top-1 against step) as {@code curves.png} beside it. */
+/**
+ * Plots a phase's {@code log.csv} beside it: loss against step ({@code loss.png}, {@code loss.svg}) and
+ * training top-1 against step ({@code top1.png}, {@code top1.svg}).
+ */
 public final class TrainingCurves {
     private TrainingCurves() {
     }
 
-    /** Writes {@code <dir>/loss.png} and {@code <dir>/top1.png} from {@code <dir>/log.csv}. */
+    /** Writes {@code <dir>/loss.png}, {@code <dir>/top1.png} and their SVGs from {@code <dir>/log.csv}. */
     public static void plot(Path dir, String phase) throws IOException {
         List<String> lines = Files.readAllLines(dir.resolve("log.csv"));
         int n = lines.size() - 1;
@@ -26,11 +29,15 @@ public final class TrainingCurves {
             loss[i] = Double.parseDouble(f[4]);
             top1[i] = Double.parseDouble(f[5]);
         }
-        new LineChart(phase + ": training loss", "step", "loss")
-                .add(new LineChart.Series("loss (mean over the log window)", step, loss, false))
-                .writePng(dir.resolve("loss.png"));
-        new LineChart(phase + ": training top-1 of the sampled subnets", "step", "top-1 %")
-                .add(new LineChart.Series("top-1 % (augmented training batches)", step, top1, false))
-                .writePng(dir.resolve("top1.png"));
+        new LineChart(phase + ": training loss", "step", AxisScale.COUNT, "loss",
+                AxisScale.NON_NEGATIVE)
+                .add(new LineChart.Series("loss (mean over the log window)", step, loss,
+                        LineChart.Style.LINE))
+                .write(dir.resolve("loss.png"));
+        new LineChart(phase + ": training top-1 of the sampled subnets", "step", AxisScale.COUNT,
+                "top-1 %", AxisScale.PERCENT)
+                .add(new LineChart.Series("top-1 % (augmented training batches)", step, top1,
+                        LineChart.Style.LINE))
+                .write(dir.resolve("top1.png"));
     }
 }
