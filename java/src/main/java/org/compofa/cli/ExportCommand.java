@@ -115,12 +115,14 @@ final class ExportCommand implements Callable<Integer> {
             if (format != Format.ONNX) {
                 return OfaFormats.writeSubnet(net, subnet, space.id(), format, to, out);
             }
-            byte[] onnx = OnnxExporter.export(net, subnet);
+            org.compofa.data.Preprocessing pre = run.preprocessing(subnet.resolution());
+            byte[] onnx = OnnxExporter.export(net, subnet, pre);
             Files.createDirectories(to.toAbsolutePath().getParent());
             Files.write(Path.of(to + ".onnx"), onnx);
-            ModelFile.write(Path.of(to + ".cmpf"), net, subnet, space.id());
+            ModelFile.write(Path.of(to + ".cmpf"), net, subnet, space.id(), pre);
             OnnxVerifier.Result check = OnnxVerifier.compare(onnx, net, subnet, 8, 1);
             out.printf("exported %s to %s.onnx (%d bytes) and %s.cmpf%n", subnet.id(), to, onnx.length, to);
+            out.println("preprocessing (in the .cmpf header and the ONNX metadata_props): " + pre);
             out.printf("ONNX Runtime vs compofa on 8 random images: max |diff| %.3g at max |logit| %.3g: %s%n",
                     check.maxAbsDiff(), check.maxAbsLogit(), check.agrees() ? "agree" : "DISAGREE");
             return check.agrees() ? 0 : 1;

@@ -127,12 +127,18 @@ final class ImportedRunOpener implements OpenedRun {
                 Augmentation.NONE, Normalization.IMAGENET, false);
         LoaderConfig eval = new LoaderConfig(EVAL_BATCH, 0L, false, Augmentation.NONE, Normalization.IMAGENET, false);
         return new EvaluationData(val + " (" + evaluated.size() + " images)",
-                r -> new ResizeCentreCropDataset(train, r), r -> new ResizeCentreCropDataset(evaluated, r), recal, eval);
+                r -> new ResizeCentreCropDataset(train, r), r -> new ResizeCentreCropDataset(evaluated, r), recal, eval,
+                test.classNames());
     }
 
     @Override
     public Path dir() {
         return dir;
+    }
+
+    @Override
+    public org.compofa.data.Preprocessing preprocessing(int resolution) {
+        return org.compofa.data.Preprocessing.imagenet(resolution, data != null ? data.classNames() : List.of());
     }
 
     @Override

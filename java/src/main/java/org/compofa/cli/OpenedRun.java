@@ -44,6 +44,15 @@ interface OpenedRun {
     boolean hasData();
 
     /**
+     * How an exported subnet at {@code resolution} is fed (written into model files and ONNX metadata):
+     * Fashion-MNIST's for a trained run; the reference's ImageNet transform for an imported one, with
+     * the class folders' names when {@code --data} was given.
+     */
+    default org.compofa.data.Preprocessing preprocessing(int resolution) {
+        return org.compofa.data.Preprocessing.fashionMnist(resolution);
+    }
+
+    /**
      * The kernel-transform matrices an OFA export of this run's supernet writes: those the imported
      * checkpoint had, else OFA's {3, 5, 7} chain for a network with OFA's transform and none for a
      * centre-crop one.
@@ -63,7 +72,7 @@ interface OpenedRun {
      * @param evalLoader        how test batches are formed
      */
     record EvaluationData(String description, IntFunction<Dataset> recalibration, IntFunction<Dataset> test,
-                          LoaderConfig recalibrationLoader, LoaderConfig evalLoader) {
+                          LoaderConfig recalibrationLoader, LoaderConfig evalLoader, java.util.List<String> classNames) {
     }
 
     /** Whether a command needs images. */

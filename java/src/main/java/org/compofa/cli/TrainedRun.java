@@ -93,7 +93,7 @@ record TrainedRun(FashionRecipe recipe, FashionRecipe.Settings settings, Dataset
     @Override
     public EvaluationData data() {
         return new EvaluationData("Fashion-MNIST test (" + test.size() + " images)", r -> train, r -> test,
-                recipe.trainLoader(), LoaderConfig.evaluation(500));
+                recipe.trainLoader(), LoaderConfig.evaluation(500), org.compofa.data.FashionMnist.CLASS_NAMES);
     }
 
     @Override

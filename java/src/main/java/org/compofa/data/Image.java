@@ -32,4 +32,12 @@ public record Image(int height, int width, int channels, float[] pixels) {
     public float at(int y, int x, int c) {
         return pixels[(y * width + x) * channels + c];
     }
+
+    /**
+     * A decoded image as floats in [0, 1] (8-bit samples / 255), converted to {@code mode}'s
+     * channels (RGB, or grayscale with Pillow's {@code convert("L")} luma).
+     */
+    public static Image of(java.awt.image.BufferedImage image, ImageFolderDataset.ColorMode mode) {
+        return PixelConversion.fromBufferedImage(image, mode);
+    }
 }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
+import org.compofa.data.Preprocessing;
 import org.compofa.nn.Network;
 import org.compofa.nn.SubnetExtractor;
 import org.compofa.report.AtomicFiles;
@@ -38,14 +39,33 @@ public final class ModelFile {
     private ModelFile() {
     }
 
-    /** A loaded model: the static network (caller closes it), the subnet to run on it and its space id. */
-    public record Model(Network network, Subnet subnet, String spaceId) {
+    /**
+     * A loaded model: the static network (caller closes it), the subnet to run on it, its space id
+     * and how to feed it (null in a file written without it).
+     */
+    public record Model(Network network, Subnet subnet, String spaceId, Preprocessing preprocessing) {
     }
 
-    /** Extracts {@code subnet} from {@code supernet} and writes it to {@code file} (plus {@code file.json}). */
+    /** {@link #write(Path, Network, Subnet, String, Preprocessing)} without preprocessing metadata. */
     public static void write(Path file, Network supernet, Subnet subnet, String spaceId) throws IOException {
+        write(file, supernet, subnet, spaceId, null);
+    }
+
+    /**
+     * Extracts {@code subnet} from {@code supernet} and writes it to {@code file} (plus {@code
+     * file.json}) with how to feed it ({@code compofa.preprocessing.*} header entries; null: none).
+     */
+    public static void write(Path file, Network supernet, Subnet subnet, String spaceId, Preprocessing preprocessing)
+            throws IOException {
+        if (preprocessing != null && preprocessing.resolution() != subnet.resolution()) {
+            throw new IllegalArgumentException("preprocessing for " + preprocessing.resolution() + " px, the subnet runs "
+                    + "at " + subnet.resolution());
+        }
         try (Network sub = SubnetExtractor.extract(supernet, subnet)) {
             Map<String, String> header = header(sub.spec().geometry(), subnet, spaceId);
+            if (preprocessing != null) {
+                header.putAll(preprocessing.metadata());
+            }
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             DataOutputStream out = new DataOutputStream(bytes);
             out.write(MAGIC.getBytes(StandardCharsets.US_ASCII));

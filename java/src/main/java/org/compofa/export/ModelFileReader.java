@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.compofa.data.Preprocessing;
 import java.util.Set;
 import java.util.zip.CRC32C;
 import org.compofa.export.ModelFileException.Reason;
@@ -71,6 +72,16 @@ final class ModelFileReader {
                     + e.getMessage(), e);
         }
         String spaceId = require(file, header, "space");
+        Preprocessing preprocessing;
+        try {
+            preprocessing = Preprocessing.fromMetadata(header);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(file, Reason.MALFORMED, e.getMessage(), e);
+        }
+        if (preprocessing != null && preprocessing.color().channels() != g.inputChannels()) {
+            throw new ModelFileException(file, Reason.MALFORMED, "preprocessing gives " + preprocessing.color()
+                    + " input, the network reads " + g.inputChannels() + " channel(s)");
+        }
         Network net = new Network(ctx, spec, 0);
         try {
             net.parameters().load(arrays);
@@ -83,7 +94,7 @@ final class ModelFileReader {
             net.close();
             throw new ModelFileException(file, Reason.WEIGHTS_MISMATCH, e.getMessage(), e);
         }
-        return new ModelFile.Model(net, subnet, spaceId);
+        return new ModelFile.Model(net, subnet, spaceId, preprocessing);
     }
 
     private static byte[] readAll(Path file) throws ModelFileException {

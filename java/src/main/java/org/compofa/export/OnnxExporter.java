@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.compofa.nn.BlockSpec;
+import org.compofa.data.Preprocessing;
 import org.compofa.nn.Network;
 import org.compofa.nn.NetworkSpec;
 import org.compofa.nn.SubnetExtractor;
@@ -32,12 +33,33 @@ public final class OnnxExporter {
 
     /** The ONNX bytes of {@code subnet} of {@code net} (a supernet or an extracted network). */
     public static byte[] export(Network net, Subnet subnet) {
+        return export(net, subnet, null);
+    }
+
+    /**
+     * The ONNX bytes of {@code subnet} with how to feed it in the model's {@code metadata_props}:
+     * {@code compofa.preprocessing.*} ({@link Preprocessing#metadata}; none when null), the input's
+     * name and layout ({@code compofa.input.name}, {@code compofa.input.layout} = NCHW) and the
+     * subnet id ({@code compofa.subnet}).
+     */
+    public static byte[] export(Network net, Subnet subnet, Preprocessing preprocessing) {
+        if (preprocessing != null && preprocessing.resolution() != subnet.resolution()) {
+            throw new IllegalArgumentException("preprocessing for " + preprocessing.resolution() + " px, the subnet runs "
+                    + "at " + subnet.resolution());
+        }
+        Map<String, String> metadata = new java.util.LinkedHashMap<>();
+        metadata.put("compofa.subnet", subnet.id());
+        metadata.put("compofa.input.name", INPUT);
+        metadata.put("compofa.input.layout", "NCHW (batch, channels, height, width), float32");
+        if (preprocessing != null) {
+            metadata.putAll(preprocessing.metadata());
+        }
         try (Network sub = SubnetExtractor.extract(net, subnet)) {
-            return exportStatic(sub, subnet);
+            return exportStatic(sub, subnet, metadata);
         }
     }
 
-    private static byte[] exportStatic(Network sub, Subnet subnet) {
+    private static byte[] exportStatic(Network sub, Subnet subnet, Map<String, String> metadata) {
         Map<String, NamedArray> w = new HashMap<>();
         sub.parameters().toArrays().forEach(a -> w.put(a.name(), a));
         NetworkSpec spec = sub.spec();
@@ -74,7 +96,8 @@ public final class OnnxExporter {
         // The public output name through an Identity node.
         String out = graph.nodeNamed("Identity", List.of(logits), OUTPUT);
         return graph.model("compofa_" + subnet.id(), INPUT,
-                new long[] {-1, g.inputChannels(), subnet.resolution(), subnet.resolution()}, out, g.numClasses());
+                new long[] {-1, g.inputChannels(), subnet.resolution(), subnet.resolution()}, out, g.numClasses(),
+                metadata);
     }
 
     private static String block(OnnxGraph graph, Map<String, NamedArray> w, BlockSpec b, String in, int mid, int k) {

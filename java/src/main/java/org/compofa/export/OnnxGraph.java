@@ -68,7 +68,8 @@ final class OnnxGraph {
     }
 
     /** The serialised model with input {@code input} [batch, c, h, w] and output {@code output} [batch, classes]. */
-    byte[] model(String graphName, String input, long[] inputDims, String output, long classes) {
+    byte[] model(String graphName, String input, long[] inputDims, String output, long classes,
+                 java.util.Map<String, String> metadata) {
         Protobuf g = new Protobuf();
         nodes.forEach(n -> g.message(1, n));
         g.string(2, graphName);
@@ -76,8 +77,11 @@ final class OnnxGraph {
         g.message(11, valueInfo(input, inputDims));
         g.message(12, valueInfo(output, new long[] {-1, classes}));
         Protobuf opset = new Protobuf().string(1, "").varint(2, OPSET);
-        return new Protobuf().varint(1, IR_VERSION).string(2, "compofa").string(3, "0.1.0").message(7, g)
-                .message(8, opset).toByteArray();
+        Protobuf model = new Protobuf().varint(1, IR_VERSION).string(2, "compofa").string(3, "0.1.0").message(7, g)
+                .message(8, opset);
+        // ModelProto.metadata_props (14): StringStringEntryProto {key = 1, value = 2}
+        metadata.forEach((k, v) -> model.message(14, new Protobuf().string(1, k).string(2, v)));
+        return model.toByteArray();
     }
 
     /** A float tensor value info; a dimension of -1 is the symbolic {@code batch}. */
