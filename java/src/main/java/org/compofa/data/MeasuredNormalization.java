@@ -28,15 +28,16 @@ public final class MeasuredNormalization {
                     + " resolution >= 1: " + images + " images, data set of " + data.size() + ", resolution "
                     + resolution);
         }
-        Dataset sample = SubsetDataset.randomSample(data, Math.min(images, data.size()), seed);
+        // the parent's own indices: a SubsetDataset would drop the decoder size hint
+        int[] sample = SubsetDataset.randomSample(data, Math.min(images, data.size()), seed).parentIndices();
         int c = data.channels();
         double[] sum = new double[c];
         double[] squares = new double[c];
         long pixels = 0;
         int side = resize == Preprocessing.Resize.SHORT_SIDE_CENTRE_CROP
                 ? ResizeCentreCropDataset.resizeSize(resolution) : resolution;
-        for (int i = 0; i < sample.size(); i++) {
-            Image raw = sample.image(i, side, side);
+        for (int index : sample) {
+            Image raw = data.image(index, side, side);
             Image image = resize == Preprocessing.Resize.SHORT_SIDE_CENTRE_CROP
                     ? ResizeCentreCropDataset.transform(raw, resolution)
                     : ImageTransforms.resizeBilinear(raw, resolution, resolution);
@@ -55,7 +56,7 @@ public final class MeasuredNormalization {
             mean[k] = (float) m;
             std[k] = (float) Math.sqrt(variance);
             if (!(std[k] > 0)) {
-                throw new IllegalArgumentException("channel " + k + " is constant (" + m + ") in the " + sample.size()
+                throw new IllegalArgumentException("channel " + k + " is constant (" + m + ") in the " + sample.length
                         + " sampled images: give --mean and --std");
             }
         }
