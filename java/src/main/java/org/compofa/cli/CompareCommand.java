@@ -115,7 +115,7 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         long t0 = System.nanoTime();
-        return TrainedRun.with(spec, runDir, recipe, epochs, engine, (run, ctx, out) -> {
+        return TrainedRun.forTraining(spec, runDir, recipe, epochs, engine, (run, ctx, out) -> {
             ComparisonSettings s = settings(run);
             ComparisonReport report = new Comparison(s, ctx, run.train(), run.test(), out).run();
             String md = report.markdown();

@@ -2,7 +2,6 @@ package org.compofa.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.compofa.data.Augmentation;
@@ -41,7 +40,8 @@ import picocli.CommandLine.ParseResult;
 final class ImportedRunOpener implements OpenedRun {
     /** Evaluation batch on ImageNet-sized images (500 at 224 px would be 300 MB of input alone). */
     static final int EVAL_BATCH = 100;
-    private static final List<String> FASHION_ONLY = List.of("--batch", "--seed", "--train-limit");
+    private static final List<String> FASHION_ONLY = List.of("--batch", "--seed", "--train-limit", "--color",
+            "--mean", "--std", "--preset", "--color-jitter");
 
     private final Path dir;
     private final ImportedRun run;
@@ -110,12 +110,11 @@ final class ImportedRunOpener implements OpenedRun {
 
     /** The evaluation and recalibration folders under {@code root}, checked against the network's classes. */
     static EvaluationData imageFolder(Path root, Integer testLimit, int classes) {
-        Path val = Files.isDirectory(root.resolve("val")) ? root.resolve("val") : root;
-        Path trainDir = Files.isDirectory(root.resolve("train")) ? root.resolve("train") : val;
-        ImageFolderDataset test = ImageFolderDataset.open(val, ImageFolderDataset.ColorMode.RGB);
-        ImageFolderDataset train = trainDir.equals(val) ? test
-                : ImageFolderDataset.open(trainDir, ImageFolderDataset.ColorMode.RGB);
-        for (ImageFolderDataset d : trainDir.equals(val) ? List.of(test) : List.of(test, train)) {
+        ImageFolders.Split folders = ImageFolders.open(root, ImageFolderDataset.ColorMode.RGB);
+        ImageFolderDataset test = folders.val();
+        ImageFolderDataset train = folders.train();
+        Path val = test.root();
+        for (ImageFolderDataset d : folders.hasTrain() ? List.of(test, train) : List.of(test)) {
             if (d.numClasses() != classes) {
                 throw new CommandFailedException(d.root() + ": " + d.numClasses() + " class folders but the imported "
                         + "network has " + classes + " classes (one sub-folder per class, in the training order)");

@@ -4,6 +4,11 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import org.compofa.data.FashionMnist;
+import org.compofa.data.ImageFolderDataset;
+import org.compofa.data.MeasuredNormalization;
+import org.compofa.train.RecipeInput;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.space.ResolutionSet;
 import org.compofa.train.FashionRecipe;
@@ -54,9 +59,36 @@ final class SharedOptions {
         @Mixin
         Space space = new Space();
 
-        @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST IDX files (an imported run: an "
-                + "ImageNet-style folder, DIR/val/<class>/* or DIR/<class>/*, DIR/train/ recalibrates if present)")
+        @Option(names = "--data", paramLabel = "DIR", description = {"Fashion-MNIST IDX files, or an ImageNet-style "
+                + "folder DIR/train/<class>/* and DIR/val/<class>/* (.jpg/.jpeg/.png; told apart by content).",
+                "An imported run: DIR/val/<class>/* or DIR/<class>/*, DIR/train/ recalibrates if present"})
         Path data = FashionMnist.DEFAULT_DIRECTORY;
+
+        @Option(names = "--color", paramLabel = "rgb|gray", converter = ColorConverter.class, description =
+                "channels read from an image folder (default: rgb for a folder, gray for IDX files, which are gray)")
+        ImageFolderDataset.ColorMode color;
+
+        @Option(names = "--mean", paramLabel = "A[,B,C]", converter = FloatsConverter.class, description =
+                "per-channel normalisation mean of [0,1] pixels (with --std; default: measured on "
+                        + MeasuredNormalization.DEFAULT_IMAGES + " seeded training images of a folder, "
+                        + "Fashion-MNIST's for IDX files); stored with the run")
+        float[] mean;
+
+        @Option(names = "--std", paramLabel = "A[,B,C]", converter = FloatsConverter.class, description =
+                "per-channel normalisation std, > 0 (with --mean)")
+        float[] std;
+
+        @Option(names = "--preset", paramLabel = "NAME", converter = PresetConverter.class, description = {
+            "fashion (default): small-input geometry, the 2-core CPU defaults below;",
+            "imagenet: ImageNet geometry (StageTable.imagenet) and the reference's ImageNet schedule, sized for a GPU:"
+                    + " width 1.0, resolutions 128-224:4, batch 256, teacher 180 and compound 150 epochs, lr scale 1;"
+                    + " options given explicitly win. Stored with the run"})
+        String preset;
+
+        @Option(names = "--color-jitter", paramLabel = "yes|no", converter = YesNoConverter.class, description =
+                "the reference's colour jitter (brightness 32/255, saturation 0.5) in training (default: yes for "
+                        + "images cropped ImageNet-style, no for small images and IDX files)")
+        Boolean colorJitter;
 
         @Option(names = "--batch", paramLabel = "N", converter = Ranges.AtLeastTwo.class,
                 description = "images per step, >= 2")
@@ -72,6 +104,64 @@ final class SharedOptions {
         @Option(names = "--test-limit", paramLabel = "N", converter = Ranges.Positive.class,
                 description = "evaluate on the first N test images, >= 1 (unset: all)")
         Integer testLimit;
+    }
+
+    /** Converts {@code rgb} or {@code gray}. */
+    static final class ColorConverter implements ITypeConverter<ImageFolderDataset.ColorMode> {
+        @Override
+        public ImageFolderDataset.ColorMode convert(String s) {
+            return switch (s) {
+                case "rgb" -> ImageFolderDataset.ColorMode.RGB;
+                case "gray", "grey" -> ImageFolderDataset.ColorMode.GRAYSCALE;
+                default -> throw new TypeConversionException("'" + s + "': allowed rgb, gray");
+            };
+        }
+    }
+
+    /** Converts {@code yes} or {@code no}. */
+    static final class YesNoConverter implements ITypeConverter<Boolean> {
+        @Override
+        public Boolean convert(String s) {
+            return switch (s) {
+                case "yes" -> true;
+                case "no" -> false;
+                default -> throw new TypeConversionException("'" + s + "': allowed yes, no");
+            };
+        }
+    }
+
+    /** Converts a preset name. */
+    static final class PresetConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String s) {
+            if (!s.equals(RecipeInput.FASHION_PRESET) && !s.equals(RecipeInput.IMAGENET_PRESET)) {
+                throw new TypeConversionException("'" + s + "': allowed fashion, imagenet");
+            }
+            return s;
+        }
+    }
+
+    /** Converts 1 or 3 comma-separated finite floats. */
+    static final class FloatsConverter implements ITypeConverter<float[]> {
+        @Override
+        public float[] convert(String s) {
+            String[] parts = s.split(",", -1);
+            if (parts.length != 1 && parts.length != 3) {
+                throw new TypeConversionException("'" + s + "': give 1 (gray) or 3 (rgb) comma-separated numbers");
+            }
+            float[] v = new float[parts.length];
+            for (int i = 0; i < v.length; i++) {
+                try {
+                    v[i] = Float.parseFloat(parts[i].strip());
+                } catch (NumberFormatException e) {
+                    throw new TypeConversionException("'" + parts[i] + "' is not a number");
+                }
+                if (!Float.isFinite(v[i])) {
+                    throw new TypeConversionException("'" + parts[i] + "': must be finite");
+                }
+            }
+            return v;
+        }
     }
 
     /** How long the teacher and the compound supernet train. */

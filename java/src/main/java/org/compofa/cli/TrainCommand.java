@@ -22,12 +22,15 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code compofa train teacher|compound|ofa-ps|recipe}: trains on Fashion-MNIST (or IDX files in
- * {@code --data}), resuming any run found in {@code --out}. {@code recipe} = teacher, compound,
+ * {@code compofa train teacher|compound|ofa-ps|recipe}: trains on Fashion-MNIST (or IDX files or an
+ * ImageNet-style image folder in {@code --data}; {@code --preset imagenet} for the reference's ImageNet
+ * schedule), resuming any run found in {@code --out}. {@code recipe} = teacher, compound,
  * then the BN-recalibrated accuracy of the largest and smallest compound subnets, written to
  * {@code summary.json} and {@code summary.csv} in the run directory.
  */
-@Command(name = "train", description = "Train on Fashion-MNIST (resumable: rerunning a command continues it).")
+@Command(name = "train", description = {"Train on Fashion-MNIST or your own images (resumable: rerunning a command continues it).",
+    "--data DIR/train/<class>/*, DIR/val/<class>/*: your images; --preset imagenet: the reference's ImageNet "
+        + "schedule, meant for a GPU (batch 256, 180 + 150 epochs at 128-224 px)."})
 final class TrainCommand implements Callable<Integer> {
     /** What to train. */
     enum Phase {
@@ -79,7 +82,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        return TrainedRun.with(spec, runDir, recipeOptions, epochs, engine,
+        return TrainedRun.forTraining(spec, runDir, recipeOptions, epochs, engine,
                 (run, ctx, text) -> execute(text, run.recipe(), run.settings(), ctx));
     }
 

@@ -110,9 +110,9 @@ public final class Comparison {
              Network ofaNet = new Network(ctx, recipe.ofaSpec(), settings.recipe().seed() + 1)) {
             train(compofaNet, ofaNet);
             SubnetEvaluations eval = new SubnetEvaluations(compofaNet, train, recipe.trainLoader(), test,
-                    settings.recalImages(), out);
+                    recipe::testAt, recipe.evalLoader(), settings.recalImages(), out);
             SubnetEvaluations evalOfa = new SubnetEvaluations(ofaNet, train, recipe.trainLoader(), test,
-                    settings.recalImages(), out);
+                    recipe::testAt, recipe.evalLoader(), settings.recalImages(), out);
             List<Subnet> compound = compofa.enumerate();
             evaluate(times, ArtifactNames.ACCURACY_COMPOFA, eval, compofa, compound);
             evaluate(times, ArtifactNames.ACCURACY_COMPOFA_IN_OFA, evalOfa, compofa, compound);

@@ -31,6 +31,8 @@ final class SubnetEvaluations {
     private final Dataset train;
     private final LoaderConfig trainLoader;
     private final Dataset test;
+    private final java.util.function.IntFunction<Dataset> testAt;
+    private final LoaderConfig evalLoader;
     private final int recalImages;
     private final PrintStream out;
 
@@ -39,15 +41,20 @@ final class SubnetEvaluations {
      * @param train       images for BN recalibration
      * @param trainLoader the training augmentation (recalibration uses it, as OFA does)
      * @param test        images the top-1 is measured on
+     * @param testAt      those images at a resolution (the eval crop applied for ImageNet-style input)
+     * @param evalLoader  how test batches are formed (the run's normalisation)
      * @param recalImages recalibration images per subnet
      * @param out         where the progress bar goes
      */
-    SubnetEvaluations(Network net, Dataset train, LoaderConfig trainLoader, Dataset test, int recalImages,
+    SubnetEvaluations(Network net, Dataset train, LoaderConfig trainLoader, Dataset test,
+                      java.util.function.IntFunction<Dataset> testAt, LoaderConfig evalLoader, int recalImages,
                       PrintStream out) {
         this.net = net;
         this.train = train;
         this.trainLoader = trainLoader;
         this.test = test;
+        this.testAt = testAt;
+        this.evalLoader = evalLoader;
         this.recalImages = recalImages;
         this.out = out;
     }
@@ -77,7 +84,7 @@ final class SubnetEvaluations {
                     continue;
                 }
                 ev.recalibrate(net, s, train, trainLoader, recalImages);
-                double a = ev.top1(net, s, test, LoaderConfig.evaluation(500));
+                double a = ev.top1(net, s, testAt.apply(s.resolution()), evalLoader);
                 done.put(s, a);
                 w.write(String.format(Locale.ROOT, "%s,%s%n", s.id(), a));
                 w.flush();

@@ -19,9 +19,10 @@ import java.util.stream.IntStream;
  * have seen.
  *
  * <p>Per image the pipeline is: the image in [0, 1]; when training, a crop of its own size out of
- * the zero-padded image and a horizontal flip with probability 1/2 ({@link Augmentation}); a
- * bilinear resize to {@code resolution x resolution} ({@link ImageTransforms#resizeBilinearInto});
- * the per-channel {@link Normalization}. The epoch's order is a Fisher-Yates permutation keyed by
+ * the zero-padded image or a random-resized crop, and a horizontal flip with probability 1/2
+ * ({@link Augmentation}); a bilinear resize to {@code resolution x resolution}
+ * ({@link ImageTransforms#resizeBilinearInto}); the colour jitter when asked; the per-channel
+ * {@link Normalization}. The epoch's order is a Fisher-Yates permutation keyed by
  * {@code (seed, epoch)}; an image's crop offsets and flip are keyed by {@code (seed, epoch, data set
  * index)}, so they do not depend on the batch size or on the batch the image lands in.
  *
@@ -140,8 +141,13 @@ public final class BatchLoader {
             int index = order[start + slot];
             indices[slot] = index;
             labels[slot] = dataset.label(index);
-            Image image = augment(read(index, resolution), epoch, index);
+            SplittableRandom random = config.augmentation().isIdentity() ? null
+                    : SeededOrder.random(config.seed(), AUGMENT_STREAM, epoch, index);
+            Image image = augment(read(index, resolution), random);
             ImageTransforms.resizeBilinearInto(image, resolution, resolution, images, slot * imageLength);
+            if (config.augmentation().colorJitter()) {
+                jitter(images, slot * imageLength, imageLength, channels, random);
+            }
             config.normalization().applyInPlace(images, slot * imageLength, imageLength);
         };
         if (workers == null || size < 2 || (long) images.length < PARALLEL_MIN_VALUES) {
@@ -233,18 +239,90 @@ public final class BatchLoader {
         return pool;
     }
 
-    /** The image, at least {@code resolution} on each side when the augmentation allows a reduced decode. */
+    /**
+     * The image, reduced by the decoder only as far as the augmentation allows: to {@code resolution}
+     * without a crop; with a random-resized crop to {@link #randomCropDecodeSide}; at its stored size
+     * with padding (counted in stored pixels).
+     */
     private Image read(int index, int resolution) {
-        return config.augmentation().padding() == 0 ? dataset.image(index, resolution, resolution)
-                : dataset.image(index);
+        Augmentation a = config.augmentation();
+        if (a.randomResizedCrop()) {
+            int side = randomCropDecodeSide(resolution, a.minCropScale());
+            return dataset.image(index, side, side);
+        }
+        return a.padding() == 0 ? dataset.image(index, resolution, resolution) : dataset.image(index);
     }
 
-    private Image augment(Image image, int epoch, int index) {
+    /**
+     * The decoder hint under a random-resized crop: a crop of area fraction {@code s >= minScale} and
+     * aspect ratio in [3/4, 4/3] of an image whose short side is {@code m} has both sides at least
+     * {@code m * sqrt(3 s / 4)}, so {@code m = ceil(r / sqrt(3 minScale / 4))} keeps every crop's source
+     * region at least {@code r} (no upsampling that the full-size decode would not also have). With
+     * the reference's 0.08 that is ~4.1 r (915 px at 224), so ImageNet-sized JPEGs are rarely reduced.
+     */
+    static int randomCropDecodeSide(int resolution, double minScale) {
+        return (int) Math.ceil(resolution / Math.sqrt(0.75 * minScale));
+    }
+
+    /**
+     * torchvision's {@code RandomResizedCrop.get_params}: up to 10 tries of a uniform area fraction in
+     * [minScale, 1] and a log-uniform aspect ratio in [3/4, 4/3], the first that fits placed uniformly;
+     * else the whole image clamped to that ratio range, centred.
+     */
+    static Image randomResizedCrop(Image image, double minScale, SplittableRandom random) {
+        int h = image.height();
+        int w = image.width();
+        double area = (double) h * w;
+        double logLow = Math.log(3.0 / 4.0);
+        double logHigh = Math.log(4.0 / 3.0);
+        for (int attempt = 0; attempt < 10; attempt++) {
+            double target = area * (minScale + (1 - minScale) * random.nextDouble());
+            double ratio = Math.exp(logLow + (logHigh - logLow) * random.nextDouble());
+            int cw = (int) Math.round(Math.sqrt(target * ratio));
+            int ch = (int) Math.round(Math.sqrt(target / ratio));
+            if (cw > 0 && ch > 0 && cw <= w && ch <= h) {
+                int top = random.nextInt(h - ch + 1);
+                int left = random.nextInt(w - cw + 1);
+                return ImageTransforms.crop(image, top, left, ch, cw);
+            }
+        }
+        double ratio = (double) w / h;
+        int cw = w;
+        int ch = h;
+        if (ratio < 3.0 / 4.0) {
+            ch = Math.max(1, (int) Math.round(w / (3.0 / 4.0)));
+        } else if (ratio > 4.0 / 3.0) {
+            cw = Math.max(1, (int) Math.round(h * (4.0 / 3.0)));
+        }
+        return ImageTransforms.crop(image, (h - ch) / 2, (w - cw) / 2, ch, cw);
+    }
+
+    /** The colour jitter on one resized image, drawn after the crop and flip from the image's generator. */
+    private static void jitter(float[] images, int offset, int length, int channels, SplittableRandom random) {
+        float brightness = (float) (1 - Augmentation.JITTER_BRIGHTNESS
+                + 2 * Augmentation.JITTER_BRIGHTNESS * random.nextDouble());
+        float saturation = (float) (1 - Augmentation.JITTER_SATURATION
+                + 2 * Augmentation.JITTER_SATURATION * random.nextDouble());
+        boolean brightnessFirst = random.nextBoolean();
+        if (brightnessFirst) {
+            ImageTransforms.adjustBrightness(images, offset, length, brightness);
+        }
+        if (channels == 3) {
+            ImageTransforms.adjustSaturation(images, offset, length, saturation);
+        }
+        if (!brightnessFirst) {
+            ImageTransforms.adjustBrightness(images, offset, length, brightness);
+        }
+    }
+
+    private Image augment(Image image, SplittableRandom random) {
         Augmentation augmentation = config.augmentation();
-        if (augmentation.isIdentity()) {
+        if (random == null) {
             return image;
         }
-        SplittableRandom random = SeededOrder.random(config.seed(), AUGMENT_STREAM, epoch, index);
+        if (augmentation.randomResizedCrop()) {
+            image = randomResizedCrop(image, augmentation.minCropScale(), random);
+        }
         int pad = augmentation.padding();
         if (pad > 0) {
             int top = random.nextInt(2 * pad + 1);

@@ -98,6 +98,48 @@ public final class ImageTransforms {
         }
     }
 
+    /** The {@code height x width} window of {@code image} whose top-left pixel is {@code (top, left)}. */
+    public static Image crop(Image image, int top, int left, int height, int width) {
+        if (top < 0 || left < 0 || height < 1 || width < 1 || top + height > image.height()
+                || left + width > image.width()) {
+            throw new IllegalArgumentException("crop " + height + "x" + width + " at (" + top + ", " + left + ") of a "
+                    + image.height() + "x" + image.width() + " image: must lie inside it");
+        }
+        int c = image.channels();
+        float[] src = image.pixels();
+        float[] out = new float[Math.multiplyExact(height * width, c)];
+        for (int y = 0; y < height; y++) {
+            System.arraycopy(src, ((top + y) * image.width() + left) * c, out, y * width * c, width * c);
+        }
+        return new Image(height, width, c, out);
+    }
+
+    /**
+     * torchvision's {@code adjust_brightness} on {@code length} HWC values from {@code offset}, in place:
+     * {@code clamp(v * factor, 0, 1)}.
+     */
+    public static void adjustBrightness(float[] hwc, int offset, int length, float factor) {
+        for (int i = offset; i < offset + length; i++) {
+            hwc[i] = Math.min(1f, Math.max(0f, hwc[i] * factor));
+        }
+    }
+
+    /**
+     * torchvision's {@code adjust_saturation} on {@code length} RGB HWC values from {@code offset}, in
+     * place: each pixel blended with its ITU-R 601-2 luma, {@code clamp(factor * v + (1 - factor) * luma, 0, 1)}.
+     */
+    public static void adjustSaturation(float[] hwc, int offset, int length, float factor) {
+        if (length % 3 != 0) {
+            throw new IllegalArgumentException(length + " values are not whole RGB pixels");
+        }
+        for (int i = offset; i < offset + length; i += 3) {
+            float luma = 0.299f * hwc[i] + 0.587f * hwc[i + 1] + 0.114f * hwc[i + 2];
+            for (int k = 0; k < 3; k++) {
+                hwc[i + k] = Math.min(1f, Math.max(0f, factor * hwc[i + k] + (1f - factor) * luma));
+            }
+        }
+    }
+
     /** Per output index along one axis: the two source indices and the weight of the higher one. */
     private record Axis(int[] low, int[] high, float[] highWeight) {
         static Axis of(int in, int out) {

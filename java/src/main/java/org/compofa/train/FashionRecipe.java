@@ -62,11 +62,20 @@ public final class FashionRecipe {
      * @param compoundLrScale factor on the compound phases' linearly batch-scaled learning rates
      * @param resolutions    training and evaluation resolutions
      * @param seed           seed of weights, data order and sampling
+     * @param input          what the run reads and how (preset, preprocessing, augmentation)
      */
     public record Settings(Path out, double width, int batch, int teacherEpochs, int compoundEpochs,
-                           double compoundLrScale, ResolutionSet resolutions, long seed) {
+                           double compoundLrScale, ResolutionSet resolutions, long seed, RecipeInput input) {
+        /** Fashion-MNIST settings ({@link RecipeInput#FASHION}). */
+        public Settings(Path out, double width, int batch, int teacherEpochs, int compoundEpochs,
+                        double compoundLrScale, ResolutionSet resolutions, long seed) {
+            this(out, width, batch, teacherEpochs, compoundEpochs, compoundLrScale, resolutions, seed,
+                    RecipeInput.FASHION);
+        }
+
         /** Checks the numbers. */
         public Settings {
+            java.util.Objects.requireNonNull(input, "input");
             if (!(compoundLrScale > 0) || Double.isInfinite(compoundLrScale)) {
                 throw new IllegalArgumentException("compound lr scale must be finite and > 0: " + compoundLrScale);
             }
@@ -92,7 +101,11 @@ public final class FashionRecipe {
         this.train = train;
         this.test = test;
         this.out = out;
-        this.geometry = MobileNetV3Geometry.smallInput(settings.width(), train.channels(), train.numClasses());
+        if (train.channels() != settings.input().preprocessing().color().channels()) {
+            throw new IllegalArgumentException("the data set has " + train.channels() + " channel(s), the run reads "
+                    + settings.input().preprocessing().color());
+        }
+        this.geometry = settings.input().geometry(settings.width(), train.numClasses());
     }
 
     /** The compound search space of the recipe. */
@@ -111,7 +124,19 @@ public final class FashionRecipe {
      * underfit (teacher train top-1 ~ test top-1 ~ 90%, benchmarks/RESULTS.md).
      */
     public LoaderConfig trainLoader() {
-        return LoaderConfig.training(settings.batch(), settings.seed()).withAugmentation(AUGMENTATION);
+        return LoaderConfig.training(settings.batch(), settings.seed()).withAugmentation(settings.input().augmentation())
+                .withNormalization(settings.input().preprocessing().normalization());
+    }
+
+    /** Evaluation batches: index order, no augmentation, the run's normalisation. */
+    public LoaderConfig evalLoader() {
+        return LoaderConfig.evaluation(settings.input().evaluationBatch())
+                .withNormalization(settings.input().preprocessing().normalization());
+    }
+
+    /** The test images at {@code resolution} (the eval crop applied for ImageNet-style input). */
+    public Dataset testAt(int resolution) {
+        return settings.input().evaluationImages(test, resolution);
     }
 
     /** The recipe's augmentation. */
@@ -137,7 +162,8 @@ public final class FashionRecipe {
     /** Trains (or resumes, or finds finished) the teacher; returns it with its result. */
     public PhaseResult trainTeacher(Network teacher) throws IOException {
         BatchLoader loader = new BatchLoader(train, trainLoader());
-        SupernetTrainer trainer = new SupernetTrainer(teacher, null, loader, settings.out().resolve("teacher"), out);
+        SupernetTrainer trainer = new SupernetTrainer(teacher, null, loader, settings.out().resolve("teacher"), out)
+                .withAttributes(inputAttributes());
         Subnet full = teacher.largestSubnet(settings.resolutions().min());
         return trainer.run(new Phase(teacherConfig(), SubnetSource.fixed(full), "teacher"));
     }
@@ -215,7 +241,8 @@ public final class FashionRecipe {
             throws IOException {
         BatchLoader loader = new BatchLoader(train, trainLoader());
         Path dir = settings.out().resolve(name);
-        SupernetTrainer trainer = new SupernetTrainer(student, teacher, loader, dir, out);
+        SupernetTrainer trainer = new SupernetTrainer(student, teacher, loader, dir, out)
+                .withAttributes(inputAttributes());
         List<PhaseResult> results = new ArrayList<>();
         for (PlannedPhase p : plan) {
             TrainingConfig c = p.config();
@@ -233,6 +260,11 @@ public final class FashionRecipe {
         return results;
     }
 
+    /** The input's checkpoint attributes; none for Fashion-MNIST (its checkpoints stay as they were). */
+    private Map<String, String> inputAttributes() {
+        return settings.input().equals(RecipeInput.FASHION) ? Map.of() : settings.input().attributes();
+    }
+
     /** BN-recalibrated top-1 of the largest and smallest compound subnet at every resolution. */
     public Map<String, Double> evaluateExtremes(Network student) {
         return evaluateExtremes(student, space());
@@ -245,8 +277,7 @@ public final class FashionRecipe {
             Evaluator ev = new Evaluator(ws);
             for (int r : settings.resolutions().values()) {
                 for (Subnet s : List.of(space.largest(r), space.smallest(r))) {
-                    acc.put(s.id(), ev.top1Recalibrated(student, s, train, trainLoader(), test,
-                            LoaderConfig.evaluation(500)));
+                    acc.put(s.id(), ev.top1Recalibrated(student, s, train, trainLoader(), testAt(r), evalLoader()));
                 }
             }
         }
@@ -259,7 +290,7 @@ public final class FashionRecipe {
         try (Workspace ws = new Workspace(ctx)) {
             Evaluator ev = new Evaluator(ws);
             for (int r : settings.resolutions().values()) {
-                acc.put(r, ev.top1(teacher, teacher.largestSubnet(r), test, LoaderConfig.evaluation(500)));
+                acc.put(r, ev.top1(teacher, teacher.largestSubnet(r), testAt(r), evalLoader()));
             }
         }
         return acc;

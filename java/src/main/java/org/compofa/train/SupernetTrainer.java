@@ -52,6 +52,7 @@ public final class SupernetTrainer {
     private double checkpointEverySeconds = 300;
     private int logEverySteps = 20;
     private long stopAfterSteps = Long.MAX_VALUE;
+    private Map<String, String> extraAttributes = Map.of();
 
     /**
      * @param student      the network being trained (weights updated in place)
@@ -69,6 +70,12 @@ public final class SupernetTrainer {
         if (teacher != null && teacher.context() != student.context()) {
             throw new IllegalArgumentException("teacher and student must live on one compute context");
         }
+    }
+
+    /** Attributes written into every checkpoint of this trainer (e.g. the run's input, {@link RecipeInput}). */
+    public SupernetTrainer withAttributes(Map<String, String> extra) {
+        this.extraAttributes = Map.copyOf(extra);
+        return this;
     }
 
     /** Seconds between periodic checkpoints (one is also written at every epoch end). */
@@ -236,6 +243,7 @@ public final class SupernetTrainer {
         attributes.put("elapsed_seconds", Double.toString(elapsed));
         attributes.put("phase", phase.config().name());
         window.putInto(attributes);
+        extraAttributes.forEach(attributes::putIfAbsent);
         store.save(new Checkpoint(phase.config().name(), phase.spaceId(), state, phase.config(), attributes, arrays));
     }
 
