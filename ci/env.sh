@@ -11,6 +11,9 @@ install_packages() {
   command -v g++ >/dev/null || missing+=(g++)
   command -v mvn >/dev/null || missing+=(maven)
   dpkg -s libopenblas-dev >/dev/null 2>&1 || missing+=(libopenblas-dev)
+  # MPI for communicators (compofa_comm_create_world) and the 2-rank tests (mpirun).
+  dpkg -s libopenmpi-dev >/dev/null 2>&1 || missing+=(libopenmpi-dev)
+  command -v mpirun >/dev/null || missing+=(openmpi-bin)
   if [ "${COMPOFA_NEED_DATA:-0}" = 1 ]; then
     dpkg -s dataset-fashion-mnist >/dev/null 2>&1 || missing+=(dataset-fashion-mnist)
   fi

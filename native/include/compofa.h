@@ -213,6 +213,10 @@ int32_t compofa_comm_barrier(compofa_comm* comm);
  * communicator. It does not return unless the arguments are wrong. Write the failure's message to
  * stderr first: the launcher shows it. */
 int32_t compofa_comm_abort(compofa_comm* comm, int32_t code);
+/* compofa_comm_abort without a communicator, for failures after the last one was destroyed (an
+ * exception that unwinds through its cleanup): MPI_Abort on MPI_COMM_WORLD while MPI is initialised and
+ * not finalised, else _exit(code). */
+int32_t compofa_comm_abort_job(int32_t code);
 
 /* ---- elastic depthwise convolution ------------------------------------------------------------
  * x      [n][h][w][c]                 NHWC input, c active channels

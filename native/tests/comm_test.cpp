@@ -5,6 +5,7 @@
 //                     the same bits on every rank, broadcast from every root, barrier, bad arguments
 //   comm_test abort   under mpirun: the last rank aborts with code 3 while the others wait in a barrier;
 //                     the job must end (ctest expects a failure, never a timeout)
+//   comm_test abort_job  the same after destroying its communicator, through compofa_comm_abort_job
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -62,6 +63,7 @@ void bad_arguments(compofa_comm* comm, compofa_context* ctx, int size) {
     expect_status(compofa_comm_abort(comm, 256), COMPOFA_ERR_INVALID_ARGUMENT, "abort code 256");
     expect_status(compofa_comm_abort(comm, -1), COMPOFA_ERR_INVALID_ARGUMENT, "abort code -1");
     expect_status(compofa_comm_abort(nullptr, 1), COMPOFA_ERR_INVALID_HANDLE, "abort NULL comm");
+    expect_status(compofa_comm_abort_job(256), COMPOFA_ERR_INVALID_ARGUMENT, "abort_job code 256");
     int32_t v = 0;
     expect_status(compofa_comm_rank(comm, nullptr), COMPOFA_ERR_INVALID_ARGUMENT, "rank NULL out");
     expect_status(compofa_comm_size(nullptr, &v), COMPOFA_ERR_INVALID_HANDLE, "size NULL comm");
@@ -178,7 +180,7 @@ int run_world(int backend) {
     return failures;
 }
 
-int run_abort() {
+int run_abort(bool argc_job) {
     compofa_context* ctx = nullptr;
     compofa_comm* comm = nullptr;
     if (compofa_context_create(COMPOFA_BACKEND_CPU, 0, &ctx) != COMPOFA_OK || compofa_comm_create_world(ctx, &comm) != COMPOFA_OK)
@@ -188,6 +190,10 @@ int run_abort() {
     compofa_comm_size(comm, &size);
     if (rank == size - 1) {
         std::fprintf(stderr, "comm_test abort: rank %d fails on purpose\n", rank);
+        if (argc_job) {  // after its communicator is gone, as an exception unwinding through cleanup
+            compofa_comm_destroy(comm);
+            compofa_comm_abort_job(3);
+        }
         compofa_comm_abort(comm, 3);
         return 1;  // not reached
     }
@@ -203,7 +209,8 @@ int main(int argc, char** argv) {
     int bad;
     if (mode == "local") bad = run_local();
     else if (mode == "world") bad = run_world(COMPOFA_BACKEND_CPU) + run_world(COMPOFA_BACKEND_REFERENCE);
-    else if (mode == "abort") return run_abort();
+    else if (mode == "abort") return run_abort(false);
+    else if (mode == "abort_job") return run_abort(true);
     else {
         std::printf("usage: comm_test local|world|abort\n");
         return 2;

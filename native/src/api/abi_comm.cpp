@@ -239,4 +239,14 @@ int32_t compofa_comm_abort(compofa_comm* comm, int32_t code) {
     });
 }
 
+int32_t compofa_comm_abort_job(int32_t code) {
+    return guarded(__func__, [&] {
+        if (code < 0 || code > 255) fail(COMPOFA_ERR_INVALID_ARGUMENT, "code " + std::to_string(code) + ": allowed 0..255");
+        mpi::abort_world(code);
+        std::fflush(stdout);
+        std::fflush(stderr);
+        _exit(code);
+    });
+}
+
 }  // extern "C"

@@ -160,4 +160,14 @@ void abort(void* comm, int code) {
     std::_Exit(code);  // MPI_Abort returned: end this process at least
 }
 
+void abort_world(int code) {
+    int initialised = 0, finalized = 0;  // no lock: another thread may be blocked in a collective
+    MPI_Initialized(&initialised);
+    MPI_Finalized(&finalized);
+    if (!initialised || finalized) return;
+    std::fflush(stdout);
+    std::fflush(stderr);
+    MPI_Abort(MPI_COMM_WORLD, code);
+}
+
 }  // namespace compofa::mpi

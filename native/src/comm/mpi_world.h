@@ -25,5 +25,7 @@ void allreduce_sum(void* comm, float* data, uint64_t len);
 void broadcast(void* comm, void* data, uint64_t bytes, int root);
 void barrier(void* comm);
 [[noreturn]] void abort(void* comm, int code);
+// MPI_Abort on MPI_COMM_WORLD if MPI is initialised and not finalised; returns otherwise.
+void abort_world(int code);
 
 }  // namespace compofa::mpi

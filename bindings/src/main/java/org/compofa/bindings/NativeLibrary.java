@@ -44,7 +44,7 @@ public final class NativeLibrary {
     /** System property: a directory that holds libcompofa.so. */
     public static final String PATH_PROPERTY = "compofa.library.path";
     /** The ABI version these bindings were written for ({@code COMPOFA_ABI_VERSION}). */
-    public static final int EXPECTED_ABI_VERSION = 3;
+    public static final int EXPECTED_ABI_VERSION = 4;
     /** The file name of the library on this OS ({@code libcompofa.so} on Linux). */
     public static final String FILE_NAME = System.mapLibraryName("compofa");
 
@@ -270,6 +270,6 @@ public final class NativeLibrary {
     /** Every symbol of every downcall table (the loader refuses a library that lacks one). */
     static List<String> allSymbols() {
         return Stream.of(CompofaNative.SYMBOLS, CompofaNnNative.SYMBOLS, CompofaFusedNative.SYMBOLS,
-                CompofaSettingsNative.SYMBOLS).flatMap(List::stream).toList();
+                CompofaSettingsNative.SYMBOLS, CompofaCommNative.SYMBOLS).flatMap(List::stream).toList();
     }
 }
