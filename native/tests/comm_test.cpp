@@ -6,6 +6,9 @@
 //   comm_test abort   under mpirun: the last rank aborts with code 3 while the others wait in a barrier;
 //                     the job must end (ctest expects a failure, never a timeout)
 //   comm_test abort_job  the same after destroying its communicator, through compofa_comm_abort_job
+//   comm_test cuda    one-rank NCCL on a CUDA context (compofa_comm_create_local): all-reduce SUM/AVG
+//                     and broadcast of device data leave it bit-identical, host data is WRONG_BACKEND;
+//                     exits 77 (skipped) without a CUDA device or without NCCL
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -202,6 +205,47 @@ int run_abort(bool argc_job) {
     return 0;  // a job that gets here ends with 0, which ctest (WILL_FAIL) reports as a failure
 }
 
+int run_cuda() {
+    int32_t available = 0, mpi = 0, nccl = 0;
+    char text[512];
+    compofa_backend_available(COMPOFA_BACKEND_CUDA, &available);
+    compofa_comm_available(&mpi, &nccl);
+    compofa_comm_describe(text, sizeof text);
+    std::printf("%s\n", text);
+    if (!available || !nccl) {
+        std::printf("SKIPPED: %s\n", !available ? "no CUDA device" : "no NCCL (set COMPOFA_NCCL_LIBRARY)");
+        return 77;
+    }
+    compofa_context* ctx = nullptr;
+    compofa_comm* comm = nullptr;
+    compofa_buffer* buf = nullptr;
+    const size_t len = 1000003;
+    expect(compofa_context_create(COMPOFA_BACKEND_CUDA, 0, &ctx) == COMPOFA_OK, "CUDA context");
+    expect(compofa_comm_create_local(ctx, &comm) == COMPOFA_OK, "create_local on CUDA");
+    int32_t transport = -1;
+    compofa_comm_transport(comm, &transport);
+    expect(transport == COMPOFA_COMM_NCCL, "transport NCCL");
+    std::vector<float> host = rank_data(21, 0, len), back(len);
+    void* device = nullptr;
+    uint64_t bytes = 0;
+    expect(compofa_buffer_alloc(ctx, len * sizeof(float), &buf) == COMPOFA_OK, "device buffer");
+    compofa_buffer_address(buf, &device, &bytes);
+    compofa_copy_to_buffer(buf, 0, host.data(), len * sizeof(float), nullptr);
+    float* d = static_cast<float*>(device);
+    expect(compofa_comm_allreduce(comm, nullptr, d, len, COMPOFA_REDUCE_SUM) == COMPOFA_OK, "NCCL all-reduce SUM");
+    expect(compofa_comm_allreduce(comm, nullptr, d, len, COMPOFA_REDUCE_AVG) == COMPOFA_OK, "NCCL all-reduce AVG");
+    expect(compofa_comm_broadcast(comm, nullptr, d, len, 0) == COMPOFA_OK, "NCCL broadcast");
+    expect(compofa_copy_from_buffer(buf, 0, back.data(), len * sizeof(float), nullptr) == COMPOFA_OK, "copy back");
+    expect(std::memcmp(back.data(), host.data(), len * sizeof(float)) == 0, "one rank: data bit-identical");
+    expect_status(compofa_comm_allreduce(comm, nullptr, host.data(), len, COMPOFA_REDUCE_SUM), COMPOFA_ERR_WRONG_BACKEND,
+                  "host data on a CUDA communicator");
+    expect(compofa_comm_destroy(comm) == COMPOFA_OK, "destroy");
+    compofa_buffer_free(buf);
+    compofa_context_destroy(ctx);
+    if (failures == 0) std::printf("comm_test cuda: one-rank NCCL all-reduce and broadcast of %zu floats passed\n", len);
+    return failures == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -211,8 +255,9 @@ int main(int argc, char** argv) {
     else if (mode == "world") bad = run_world(COMPOFA_BACKEND_CPU) + run_world(COMPOFA_BACKEND_REFERENCE);
     else if (mode == "abort") return run_abort(false);
     else if (mode == "abort_job") return run_abort(true);
+    else if (mode == "cuda") return run_cuda();
     else {
-        std::printf("usage: comm_test local|world|abort\n");
+        std::printf("usage: comm_test local|world|abort|abort_job|cuda\n");
         return 2;
     }
     if (bad == 0) std::printf("comm_test %s: rank %d passed\n", mode.c_str(), my_rank);
