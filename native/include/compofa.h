@@ -157,8 +157,11 @@ int32_t compofa_event_elapsed_ms(const compofa_event* start, const compofa_event
  * srun) and reduces float32 data in the memory of its context: host buffers (REFERENCE and CPU
  * contexts) through MPI, device buffers (CUDA contexts) through NCCL on the given stream, NCCL being
  * loaded at run time (dlopen of $COMPOFA_NCCL_LIBRARY, else libnccl.so.2) and its unique id
- * broadcast over MPI. MPI is optional at build time: without it compofa_comm_create_world returns
- * COMPOFA_ERR_UNSUPPORTED with the reason, while compofa_comm_create_local always works.
+ * broadcast over MPI. MPI is optional: libcompofa.so does not link it but loads the plugin
+ * libcompofa_mpi.so (built when CMake finds MPI; it links libmpi) on first use, from the folder of
+ * libcompofa.so, else $COMPOFA_MPI_PLUGIN (the file or its folder). Without the plugin or its libmpi,
+ * compofa_comm_create_world returns COMPOFA_ERR_UNSUPPORTED with the reason and what to install,
+ * while compofa_comm_create_local always works.
  * Every process must call the collectives of a communicator in the same order with the same len
  * (and root); a mismatch is undefined in MPI and NCCL (typically a hang), not a status.
  * Host collectives return when data holds the result; CUDA collectives are asynchronous on the stream.
@@ -175,7 +178,8 @@ enum compofa_comm_transport {
     COMPOFA_COMM_MPI = 1,  /* MPI on host memory */
     COMPOFA_COMM_NCCL = 2  /* NCCL on device memory (MPI only to bootstrap a world) */
 };
-/* 1 in *mpi when this build has MPI, 1 in *nccl when a CUDA build can load NCCL now; else 0.
+/* 1 in *mpi when the MPI plugin and its libmpi load, 1 in *nccl when a CUDA build can load NCCL
+ * now; else 0.
  * compofa_comm_describe says which libraries (versions) or why not. */
 int32_t compofa_comm_available(int32_t* mpi, int32_t* nccl);
 int32_t compofa_comm_describe(char* text, uint64_t capacity);

@@ -57,7 +57,7 @@ int32_t compofa_comm_available(int32_t* mpi, int32_t* nccl) {
     return guarded(__func__, [&] {
         if (mpi == nullptr || nccl == nullptr) fail(COMPOFA_ERR_INVALID_ARGUMENT, "mpi and nccl must not be NULL");
         std::string why;
-        *mpi = mpi::compiled_in() ? 1 : 0;
+        *mpi = mpi::available(&why) ? 1 : 0;
         *nccl = nccl::load(&why).empty() ? 0 : 1;
     });
 }

@@ -1,5 +1,6 @@
-// MPI worlds for communicators (see mpi_world.h). One process-wide lock serialises every MPI call.
-#include "comm/mpi_world.h"
+// MPI worlds for communicators, inside libcompofa_mpi.so (see mpi_world.h). One process-wide lock
+// serialises every MPI call.
+#include "mpi_plugin/mpi_world.h"
 
 #include <dlfcn.h>
 #include <link.h>
@@ -15,7 +16,7 @@
 
 #include "common/error.h"
 
-namespace compofa::mpi {
+namespace compofa::mpi_plugin {
 
 namespace {
 
@@ -73,8 +74,6 @@ MPI_Comm& as_comm(void* comm) { return *static_cast<MPI_Comm*>(comm); }
 constexpr uint64_t kChunk = uint64_t(1) << 30;  // MPI counts are int
 
 }  // namespace
-
-bool compiled_in() { return true; }
 
 std::string describe() {
     char text[MPI_MAX_LIBRARY_VERSION_STRING] = {0};
@@ -170,4 +169,4 @@ void abort_world(int code) {
     MPI_Abort(MPI_COMM_WORLD, code);
 }
 
-}  // namespace compofa::mpi
+}  // namespace compofa::mpi_plugin
