@@ -60,7 +60,7 @@ public final class CompofaCommNative {
         static final MethodHandle ABORT_JOB = bind("compofa_comm_abort_job", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     }
 
-    /** {@code compofa_comm_available}: {MPI built in, NCCL loadable}. */
+    /** {@code compofa_comm_available}: {MPI plugin (libcompofa_mpi.so) and libmpi loadable, NCCL loadable}. */
     public static boolean[] available() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment mpi = arena.allocate(JAVA_INT);
