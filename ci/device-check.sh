@@ -4,7 +4,7 @@
 # (ci/device/check_scripts.py; a failure stops everything here, before the build: fix it, see
 # ci/check-device-script.sh); prints the machine; builds libcompofa for sm_90 only; checks the ctypes
 # binding on the build's CPU and CUDA backends (ci/device/check_binding.py); runs the native tests
-# (ctest); runs the Java tests on the CUDA build when a JRE bundle was carried (.jre/, made by
+# (ctest); runs one-rank NCCL through the communicator ABI (compofa_comm_test cuda); runs the Java tests on the CUDA build when a JRE bundle was carried (.jre/, made by
 # ci/make-jre-bundle.sh); compares our CUDA kernels with PyTorch (ci/device/compare_torch.py); times
 # the compound training step in PyTorch (eager, torch.compile; ci/device/compound_step_torch.py) and
 # ours (`compofa step-bench`, JRE bundle); benchmarks the kernels (compofa_bench --backend cuda);
@@ -28,6 +28,11 @@ if [ -z "${COMPOFA_CUBLAS_LIBRARY:-}" ]; then
   COMPOFA_CUBLAS_LIBRARY="$(python3 -c 'import glob, os, nvidia.cublas as c; print(sorted(glob.glob(os.path.join(list(c.__path__)[0], "lib", "libcublas.so*")))[-1])' 2>/dev/null || true)"
 fi
 export COMPOFA_CUBLAS_LIBRARY
+# NCCL for communicators (compofa_comm_*): PyTorch's pip install carries libnccl.so.2 too.
+if [ -z "${COMPOFA_NCCL_LIBRARY:-}" ]; then
+  COMPOFA_NCCL_LIBRARY="$(python3 -c 'import glob, os, nvidia.nccl as n; print(sorted(glob.glob(os.path.join(list(n.__path__)[0], "lib", "libnccl.so*")))[-1])' 2>/dev/null || true)"
+fi
+export COMPOFA_NCCL_LIBRARY
 BUDGET="${COMPOFA_DEVICE_BUDGET_S:-470}"
 STAGE_LOGS="$(mktemp -d)"
 COMMIT="${COMPOFA_COMMIT:-$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)}"
@@ -71,6 +76,12 @@ stage_ctest() {
   local dir="$BUILD"
   [ -f "$BUILD/CTestTestfile.cmake" ] || dir="$BUILD/native"
   ctest --test-dir "$dir" --output-on-failure --no-tests=error --timeout 60
+}
+
+stage_nccl() {
+  # One rank (a lent machine has one GPU): NCCL loaded, all-reduce SUM/AVG and broadcast on the
+  # context's stream through compofa_comm_create_local; exit 77 (SKIPPED) without CUDA or NCCL.
+  "$BUILD/bin/compofa_comm_test" cuda
 }
 
 unpack_bundle() {   # the carried JRE bundle into /tmp/compofa-java (fresh each time); exit 77 without one
@@ -171,6 +182,7 @@ stage_note() {
     env) grep -m1 '^GPU 0' "$STAGE_LOGS/env.log" ;;
     binding) grep -m1 '^check_binding: .* checks' "$STAGE_LOGS/binding.log" | sed 's/check_binding: //' ;;
     ctest) grep -m1 'tests passed' "$STAGE_LOGS/ctest.log" ;;
+    nccl) grep -m1 -E '^(comm_test cuda|SKIPPED)' "$STAGE_LOGS/nccl.log" ;;
     java) grep -q '^SKIPPED' "$STAGE_LOGS/java.log" && { echo "no JRE bundle carried"; return 0; }
       # aborted = assumption failed: a CUDA test that found no device is aborted, never passed
       grep -E '^\[ +[0-9]+ tests (successful|failed|aborted)' "$STAGE_LOGS/java.log" | tr -d '[]' \
@@ -237,6 +249,7 @@ main() {
   if [ $built = 1 ]; then
     run_stage binding 30
     run_stage ctest 60
+    run_stage nccl 30
     run_stage java 90
     run_stage torch 150
     run_stage steptorch 210
@@ -245,7 +258,7 @@ main() {
   else
     echo "==== no libcompofa.so: the test and benchmark stages are skipped"
     local st
-    for st in binding ctest java torch steptorch step bench; do
+    for st in binding ctest nccl java torch steptorch step bench; do
       NAMES+=("$st") STATES+=("SKIPPED (no build)") SECS+=(0)
     done
   fi

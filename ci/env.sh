@@ -13,6 +13,9 @@ install_packages() {
   dpkg -s libopenblas-dev >/dev/null 2>&1 || missing+=(libopenblas-dev)
   # libjpeg-turbo's TurboJPEG API: the image loader's fast JPEG decoder (optional at run time, tested in CI).
   dpkg -s libturbojpeg0 >/dev/null 2>&1 || missing+=(libturbojpeg0)
+  # MPI for communicators (compofa_comm_create_world) and the 2-rank tests (mpirun).
+  dpkg -s libopenmpi-dev >/dev/null 2>&1 || missing+=(libopenmpi-dev)
+  command -v mpirun >/dev/null || missing+=(openmpi-bin)
   if [ "${COMPOFA_NEED_DATA:-0}" = 1 ]; then
     dpkg -s dataset-fashion-mnist >/dev/null 2>&1 || missing+=(dataset-fashion-mnist)
   fi

@@ -34,8 +34,10 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature, struct, status code or handle rule below changes.
- * 3: COMPOFA_ERR_BUSY; handles are opaque tokens never reissued (not addresses). */
-#define COMPOFA_ABI_VERSION 3
+ * 3: COMPOFA_ERR_BUSY; handles are opaque tokens never reissued (not addresses).
+ * 4: communicators (compofa_comm_*): MPI across processes, NCCL for device buffers;
+ *    COMPOFA_ERR_COMMUNICATION. */
+#define COMPOFA_ABI_VERSION 4
 
 /* ---- status codes ---------------------------------------------------------------------------- */
 enum compofa_status_code {
@@ -49,7 +51,8 @@ enum compofa_status_code {
     COMPOFA_ERR_BUFFER_TOO_SMALL = 7,
     COMPOFA_ERR_DEVICE = 8,              /* the CUDA runtime reported a failure */
     COMPOFA_ERR_INTERNAL = 9,            /* an unexpected failure caught at the ABI barrier */
-    COMPOFA_ERR_BUSY = 10                /* a destroy of a handle that a running call still uses */
+    COMPOFA_ERR_BUSY = 10,               /* a destroy of a handle that a running call still uses */
+    COMPOFA_ERR_COMMUNICATION = 11       /* MPI or NCCL reported a failure */
 };
 
 /* ---- backends -------------------------------------------------------------------------------- */
@@ -69,6 +72,7 @@ typedef struct compofa_context compofa_context;
 typedef struct compofa_buffer compofa_buffer;
 typedef struct compofa_stream compofa_stream;
 typedef struct compofa_event compofa_event;
+typedef struct compofa_comm compofa_comm;
 
 /* ---- library, errors ------------------------------------------------------------------------- */
 int32_t compofa_abi_version(void);                 /* returns COMPOFA_ABI_VERSION of the library */
@@ -147,6 +151,76 @@ int32_t compofa_event_destroy(compofa_event* event);
 int32_t compofa_event_record(compofa_event* event, compofa_stream* stream);
 int32_t compofa_event_synchronize(compofa_event* event);
 int32_t compofa_event_elapsed_ms(const compofa_event* start, const compofa_event* end, float* ms);
+
+/* ---- communicators (data-parallel training across processes) ------------------------------------
+ * A communicator joins the processes of one job (one per GPU or CPU socket, started by mpirun or
+ * srun) and reduces float32 data in the memory of its context: host buffers (REFERENCE and CPU
+ * contexts) through MPI, device buffers (CUDA contexts) through NCCL on the given stream, NCCL being
+ * loaded at run time (dlopen of $COMPOFA_NCCL_LIBRARY, else libnccl.so.2) and its unique id
+ * broadcast over MPI. MPI is optional: libcompofa.so does not link it but loads the plugin
+ * libcompofa_mpi.so (built when CMake finds MPI; it links libmpi) on first use, from the folder of
+ * libcompofa.so, else $COMPOFA_MPI_PLUGIN (the file or its folder). Without the plugin or its libmpi,
+ * compofa_comm_create_world returns COMPOFA_ERR_UNSUPPORTED with the reason and what to install,
+ * while compofa_comm_create_local always works.
+ * Every process must call the collectives of a communicator in the same order with the same len
+ * (and root); a mismatch is undefined in MPI and NCCL (typically a hang), not a status.
+ * Host collectives return when data holds the result; CUDA collectives are asynchronous on the stream.
+ * All-reduce sums in float32; every process gets the same bits (MPI's and NCCL's all-reduce give
+ * each rank one result); AVG is the sum multiplied by 1/size afterwards (NCCL's ncclAvg where the
+ * library has it), the same on every rank. */
+enum compofa_reduce_op {
+    COMPOFA_REDUCE_SUM = 0,
+    COMPOFA_REDUCE_AVG = 1
+};
+/* What moves a communicator's bytes (compofa_comm_transport). */
+enum compofa_comm_transport {
+    COMPOFA_COMM_SELF = 0, /* one process, no library: collectives leave data as it is */
+    COMPOFA_COMM_MPI = 1,  /* MPI on host memory */
+    COMPOFA_COMM_NCCL = 2  /* NCCL on device memory (MPI only to bootstrap a world) */
+};
+/* 1 in *mpi when the MPI plugin and its libmpi load, 1 in *nccl when a CUDA build can load NCCL
+ * now; else 0.
+ * compofa_comm_describe says which libraries (versions) or why not. */
+int32_t compofa_comm_available(int32_t* mpi, int32_t* nccl);
+int32_t compofa_comm_describe(char* text, uint64_t capacity);
+/* The world of an MPI job: initialises MPI (MPI_Init_thread, SERIALIZED) unless the caller already
+ * did, and duplicates MPI_COMM_WORLD; rank, size and local rank (rank among the processes of this
+ * node, MPI_COMM_TYPE_SHARED) come from MPI. On a CUDA context an NCCL communicator of the same ranks
+ * is made on the context's device (the caller picks it, usually the local rank); without NCCL this
+ * fails with COMPOFA_ERR_UNSUPPORTED. Collective: every process of the job must call it. Inside a JVM,
+ * variables that stop the transports' own SIGSEGV handlers (UCX_ERROR_SIGNALS="",
+ * IPATH_NO_BACKTRACE=1, HFI_NO_BACKTRACE=1) are set unless already set, and the MPI library is made
+ * global so its plugins load. If this library initialised MPI, MPI_Finalize runs at process exit,
+ * but only when every communicator was destroyed: a process that exits with one live has failed, and
+ * the launcher then ends the whole job. Started without a launcher, MPI makes a world of one process. */
+int32_t compofa_comm_create_world(compofa_context* ctx, compofa_comm** out);
+/* A communicator of this process alone (rank 0, size 1), in any build, with no MPI: host collectives
+ * leave data as it is; on a CUDA context one-rank NCCL runs them when NCCL loads (transport NCCL),
+ * else they leave data as it is (transport SELF). */
+int32_t compofa_comm_create_local(compofa_context* ctx, compofa_comm** out);
+/* Waits for the communicator's device work (on CUDA) and frees it; collective for a world. */
+int32_t compofa_comm_destroy(compofa_comm* comm);
+int32_t compofa_comm_rank(const compofa_comm* comm, int32_t* rank);
+int32_t compofa_comm_size(const compofa_comm* comm, int32_t* size);
+int32_t compofa_comm_local_rank(const compofa_comm* comm, int32_t* local_rank);
+int32_t compofa_comm_transport(const compofa_comm* comm, int32_t* transport);
+/* data[0..len) = op over every process's data[0..len), in place. data is memory of the
+ * communicator's context (host or device, as for the ops); stream NULL = the context's default.
+ * Allowed: 1 <= len <= 2^40; op a compofa_reduce_op. */
+int32_t compofa_comm_allreduce(compofa_comm* comm, compofa_stream* stream, float* data, uint64_t len, int32_t op);
+/* data[0..len) of process root copied into every process's data[0..len). Allowed: 0 <= root < size. */
+int32_t compofa_comm_broadcast(compofa_comm* comm, compofa_stream* stream, float* data, uint64_t len,
+                               int32_t root);
+/* Returns when every process has called it (host-side: it does not wait for device work). */
+int32_t compofa_comm_barrier(compofa_comm* comm);
+/* Ends every process of the job with exit code (0..255): MPI_Abort on a world, _exit on a local
+ * communicator. It does not return unless the arguments are wrong. Write the failure's message to
+ * stderr first: the launcher shows it. */
+int32_t compofa_comm_abort(compofa_comm* comm, int32_t code);
+/* compofa_comm_abort without a communicator, for failures after the last one was destroyed (an
+ * exception that unwinds through its cleanup): MPI_Abort on MPI_COMM_WORLD while MPI is initialised and
+ * not finalised, else _exit(code). */
+int32_t compofa_comm_abort_job(int32_t code);
 
 /* ---- elastic depthwise convolution ------------------------------------------------------------
  * x      [n][h][w][c]                 NHWC input, c active channels

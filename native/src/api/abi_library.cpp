@@ -73,6 +73,7 @@ const char* compofa_status_name(int32_t status) {
         case COMPOFA_ERR_DEVICE: return "COMPOFA_ERR_DEVICE";
         case COMPOFA_ERR_INTERNAL: return "COMPOFA_ERR_INTERNAL";
         case COMPOFA_ERR_BUSY: return "COMPOFA_ERR_BUSY";
+        case COMPOFA_ERR_COMMUNICATION: return "COMPOFA_ERR_COMMUNICATION";
         default: return "COMPOFA_ERR_UNKNOWN_STATUS";
     }
 }

@@ -81,6 +81,7 @@ const char* kind_name(uint32_t kind) {
         case uint32_t(HandleKind::buffer): return "buffer";
         case uint32_t(HandleKind::stream): return "stream";
         case uint32_t(HandleKind::event): return "event";
+        case uint32_t(HandleKind::comm): return "communicator";
         default: return "unknown";
     }
 }
@@ -215,6 +216,10 @@ compofa_stream* stream_of(const compofa_stream* stream) {
 
 compofa_event* event_of(const compofa_event* event, const char* what) {
     return static_cast<compofa_event*>(pin_handle(event, HandleKind::event, what));
+}
+
+compofa_comm* comm_of(const compofa_comm* comm) {
+    return static_cast<compofa_comm*>(pin_handle(comm, HandleKind::comm, "communicator"));
 }
 
 void* native_stream_of(compofa_context* ctx, const compofa_stream* stream) {

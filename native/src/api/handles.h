@@ -50,9 +50,18 @@ struct compofa_event {
     std::chrono::steady_clock::time_point host_time{};  // host backends
 };
 
+// A communicator (api/abi_comm.cpp): the ranks of a job and what moves their bytes.
+struct compofa_comm {
+    compofa_context* ctx;
+    int32_t rank = 0, size = 1, local_rank = 0;
+    int32_t transport = COMPOFA_COMM_SELF;  // compofa_comm_transport
+    void* mpi = nullptr;                    // comm/mpi_world.h's communicator of a world, else null
+    void* nccl = nullptr;                   // ncclComm_t on CUDA contexts with NCCL, else null
+};
+
 namespace compofa {
 
-enum class HandleKind : uint32_t { context = 1, buffer = 2, stream = 3, event = 4 };
+enum class HandleKind : uint32_t { context = 1, buffer = 2, stream = 3, event = 4, comm = 5 };
 
 // Registers a new object and returns its token (never NULL, never issued before).
 void* register_handle(void* object, HandleKind kind);
@@ -101,6 +110,7 @@ compofa_context* context_of(const compofa_context* ctx);
 compofa_buffer* buffer_of(const compofa_buffer* buffer, const char* what);
 compofa_stream* stream_of(const compofa_stream* stream);
 compofa_event* event_of(const compofa_event* event, const char* what);
+compofa_comm* comm_of(const compofa_comm* comm);
 // The native stream to run on: the context's default for NULL; the stream must belong to ctx.
 void* native_stream_of(compofa_context* ctx, const compofa_stream* stream);
 

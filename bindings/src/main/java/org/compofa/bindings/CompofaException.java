@@ -9,7 +9,7 @@ public abstract sealed class CompofaException extends RuntimeException
         permits InvalidArgumentException, NotSupportedException, BackendUnavailableException,
                 NativeOutOfMemoryException, InvalidHandleException, WrongBackendException,
                 BufferTooSmallException, DeviceException, InternalNativeException,
-                HandleBusyException {
+                HandleBusyException, CommunicationException {
 
     private static final long serialVersionUID = 1L;
 

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * close throws {@link HandleBusyException}, frees nothing and leaves the handle open.
  */
 public abstract sealed class NativeHandle implements AutoCloseable
-        permits ContextHandle, BufferHandle, StreamHandle, EventHandle {
+        permits ContextHandle, BufferHandle, StreamHandle, EventHandle, CommHandle {
 
     /** System property: how long {@link #close()} waits for running uses, in milliseconds. */
     public static final String CLOSE_WAIT_PROPERTY = "compofa.closeWaitMillis";

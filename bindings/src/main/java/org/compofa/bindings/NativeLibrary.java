@@ -1,7 +1,6 @@
 package org.compofa.bindings;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -9,15 +8,9 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -31,7 +24,8 @@ import java.util.stream.Stream;
  *       directory is authoritative: when it does not hold a loadable library the load fails (it
  *       does not fall back to the packaged copy, so a misconfiguration is never hidden);</li>
  *   <li>else the copy packaged in the bindings jar as {@code native/<os>-<arch>/libcompofa.so},
- *       extracted once to {@code ${java.io.tmpdir}/compofa-native-<sha256 prefix>/} (written to a
+ *       extracted once, with the companion files listed in that folder's {@code compofa-native.list}
+ *       (e.g. the MPI plugin), to {@code ${java.io.tmpdir}/compofa-native-<sha256 prefix>/} (written to a
  *       temporary file and moved atomically, so concurrent JVMs are safe; an existing copy is reused
  *       only when its bytes hash the same).</li>
  * </ol>
@@ -44,7 +38,7 @@ public final class NativeLibrary {
     /** System property: a directory that holds libcompofa.so. */
     public static final String PATH_PROPERTY = "compofa.library.path";
     /** The ABI version these bindings were written for ({@code COMPOFA_ABI_VERSION}). */
-    public static final int EXPECTED_ABI_VERSION = 3;
+    public static final int EXPECTED_ABI_VERSION = 4;
     /** The file name of the library on this OS ({@code libcompofa.so} on Linux). */
     public static final String FILE_NAME = System.mapLibraryName("compofa");
 
@@ -223,53 +217,16 @@ public final class NativeLibrary {
     }
 
     /**
-     * Copies the resource to {@code cacheRoot/compofa-native-<sha256 prefix>/FILE_NAME} unless an
-     * identical copy is there already. Safe against concurrent JVMs: the bytes go to a temporary file
-     * in the same folder that is then renamed atomically over the target.
+     * Extracts the resource, with the companion files its folder's index names (the MPI plugin,
+     * bundled libraries), to {@code cacheRoot/compofa-native-<sha256 prefix>/}; see {@link NativeBundle}.
      */
     static Path extract(String resource, ClassLoader resources, Path cacheRoot) throws IOException {
-        byte[] bytes;
-        try (InputStream in = resources == null ? null : resources.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IOException("not on the class path (this bindings jar has no library for " + platform() + ")");
-            }
-            bytes = in.readAllBytes();
-        }
-        byte[] hash = sha256(bytes);
-        Path dir = cacheRoot.toAbsolutePath().resolve("compofa-native-" + HexFormat.of().formatHex(hash, 0, 8));
-        Path target = dir.resolve(FILE_NAME);
-        if (Files.isRegularFile(target) && Files.size(target) == bytes.length
-                && Arrays.equals(sha256(Files.readAllBytes(target)), hash)) {
-            LOG.log(Level.DEBUG, "compofa: reusing the extracted library {0}", target);
-            return target;
-        }
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, FILE_NAME + ".", ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        LOG.log(Level.DEBUG, "compofa: extracted {0} ({1} bytes) to {2}", resource, bytes.length, target);
-        return target;
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JDK", e);
-        }
+        return NativeBundle.extract(resource, resources, cacheRoot);
     }
 
     /** Every symbol of every downcall table (the loader refuses a library that lacks one). */
     static List<String> allSymbols() {
         return Stream.of(CompofaNative.SYMBOLS, CompofaNnNative.SYMBOLS, CompofaFusedNative.SYMBOLS,
-                CompofaSettingsNative.SYMBOLS).flatMap(List::stream).toList();
+                CompofaSettingsNative.SYMBOLS, CompofaCommNative.SYMBOLS).flatMap(List::stream).toList();
     }
 }

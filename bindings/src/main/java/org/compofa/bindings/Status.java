@@ -31,7 +31,9 @@ public enum Status {
      * {@code COMPOFA_ERR_BUSY}: a destroy (close) of a handle that running calls still use; nothing
      * was freed and the handle stays open.
      */
-    BUSY(10, HandleBusyException::new);
+    BUSY(10, HandleBusyException::new),
+    /** {@code COMPOFA_ERR_COMMUNICATION}: MPI or NCCL reported a failure. */
+    COMMUNICATION(11, CommunicationException::new);
 
     private static final Status[] BY_CODE = values();
 

@@ -1,0 +1,143 @@
+package org.compofa.bindings;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A {@code compofa_comm}: the processes of a job (or this one alone) and collectives over float32
+ * data in the memory of one context. Closing it is collective for a world (every process closes its
+ * own); the context must outlive it. Its methods hold a use of the handle while they run (see
+ * {@link NativeHandle}).
+ */
+public final class CommHandle extends NativeHandle {
+    private final ContextHandle context;
+    private final int rank;
+    private final int size;
+    private final int localRank;
+    private final int transport;
+
+    private CommHandle(MemorySegment handle, ContextHandle context) {
+        super("communicator", handle);
+        this.context = context;
+        this.rank = CompofaCommNative.rank(handle);
+        this.size = CompofaCommNative.size(handle);
+        this.localRank = CompofaCommNative.localRank(handle);
+        this.transport = CompofaCommNative.transport(handle);
+    }
+
+    /**
+     * The world of an MPI job ({@code compofa_comm_create_world}); every process of the job must call it.
+     *
+     * @throws NotSupportedException  in a build without MPI, or on CUDA without NCCL (with the reason)
+     * @throws CommunicationException when MPI or NCCL fails
+     */
+    public static CommHandle world(ContextHandle context) {
+        return create(context, true);
+    }
+
+    /** This process alone ({@code compofa_comm_create_local}): rank 0 of 1. */
+    public static CommHandle local(ContextHandle context) {
+        return create(context, false);
+    }
+
+    private static CommHandle create(ContextHandle context, boolean world) {
+        context.acquire();
+        try {
+            MemorySegment h = world ? CompofaCommNative.createWorld(context.segment())
+                    : CompofaCommNative.createLocal(context.segment());
+            try {
+                return new CommHandle(h, context);
+            } catch (RuntimeException e) {
+                CompofaCommNative.destroy(h);
+                throw e;
+            }
+        } finally {
+            context.release();
+        }
+    }
+
+    /** The context whose memory the collectives take. */
+    public ContextHandle context() {
+        return context;
+    }
+
+    /** This process's rank, 0 .. size-1. */
+    public int rank() {
+        return rank;
+    }
+
+    /** The number of processes. */
+    public int size() {
+        return size;
+    }
+
+    /** The rank among the processes of this node. */
+    public int localRank() {
+        return localRank;
+    }
+
+    /** A {@code CompofaCommNative.TRANSPORT_*} code. */
+    public int transport() {
+        return transport;
+    }
+
+    /**
+     * {@code compofa_comm_allreduce} of {@code len} floats at {@code address} (memory of the context).
+     *
+     * @param stream null for the context's default stream
+     */
+    public void allReduce(StreamHandle stream, long address, long len, int op) {
+        acquire();
+        try {
+            acquireIfPresent(stream);
+            try {
+                CompofaCommNative.allreduce(segment(), segmentOrNull(stream),
+                        MemorySegment.ofAddress(address), len, op);
+            } finally {
+                releaseIfPresent(stream);
+            }
+        } finally {
+            release();
+        }
+    }
+
+    /** {@code compofa_comm_broadcast} of {@code len} floats at {@code address} from {@code root}. */
+    public void broadcast(StreamHandle stream, long address, long len, int root) {
+        acquire();
+        try {
+            acquireIfPresent(stream);
+            try {
+                CompofaCommNative.broadcast(segment(), segmentOrNull(stream),
+                        MemorySegment.ofAddress(address), len, root);
+            } finally {
+                releaseIfPresent(stream);
+            }
+        } finally {
+            release();
+        }
+    }
+
+    /** {@code compofa_comm_barrier}. */
+    public void barrier() {
+        acquire();
+        try {
+            CompofaCommNative.barrier(segment());
+        } finally {
+            release();
+        }
+    }
+
+    /** {@code compofa_comm_abort}: ends every process of the job with {@code code} (0..255). */
+    public void abort(int code) {
+        acquire();
+        try {
+            CompofaCommNative.abort(segment(), code);
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    void destroy(MemorySegment handle) {
+        CompofaCommNative.destroy(handle);
+    }
+}
