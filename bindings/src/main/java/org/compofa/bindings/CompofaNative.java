@@ -643,7 +643,7 @@ public final class CompofaNative {
      * @param k active kernel size
      * @param kMax supernet kernel size
      * @param stride stride, 1 or 2
-     * @param transform a kernel transform code
+     * @param transform {@link #TRANSFORM_NONE} or {@link #TRANSFORM_OFA}
      * @return the struct, in arena
      */
     public static MemorySegment dwconvShape(Arena arena, int n, int h, int w, int c, int cMax, int k, int kMax,
@@ -747,12 +747,12 @@ public final class CompofaNative {
      *
      * @param ctx the context handle
      * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
-     * @param transA whether A is transposed
-     * @param transB whether B is transposed
+     * @param transA 1 to use A transposed, 0 as is
+     * @param transB 1 to use B transposed, 0 as is
      * @param m rows of op(A) and C
      * @param n columns of op(B) and C
      * @param k columns of op(A), rows of op(B)
-     * @param alpha scale of the product (or of x)
+     * @param alpha scale of the product
      * @param a matrix A
      * @param aLen floats at {@code a}
      * @param lda row stride of A
@@ -809,7 +809,7 @@ public final class CompofaNative {
      * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
      * @param src source
      * @param srcLen floats at {@code src}
-     * @param alpha scale of the product (or of x)
+     * @param alpha scale of src
      * @param dst destination
      * @param dstLen floats at {@code dst}
      * @param dstOffset offset in dst, in floats

@@ -291,7 +291,7 @@ public final class CompofaNnNative {
      * @param rows rows: the product of all dimensions but the last
      * @param c channels (the last dimension)
      * @param activation an {@code ACT_*} code
-     * @param statsGiven whether batchMean/batchVar already hold x's statistics
+     * @param statsGiven 1 when batchMean/batchVar already hold x's statistics
      * @param x input tensor
      * @param xLen floats at {@code x}
      * @param gamma BN scale, [&gt;= c]
@@ -487,7 +487,7 @@ public final class CompofaNnNative {
      * @param lr learning rate
      * @param momentum running-stats momentum, in [0, 1]
      * @param weightDecay L2 weight decay
-     * @param nesterov whether Nesterov momentum is used
+     * @param nesterov 1 for Nesterov momentum, 0 for plain
      */
     public static void sgdStep(MemorySegment ctx, MemorySegment stream, long len, MemorySegment param,
                                MemorySegment grad, MemorySegment momentumBuf, float lr, float momentum,

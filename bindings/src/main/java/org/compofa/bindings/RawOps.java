@@ -114,7 +114,7 @@ public final class RawOps {
      * @param m rows of op(A) and C
      * @param n columns of op(B) and C
      * @param k columns of op(A), rows of op(B)
-     * @param alpha scale of the product (or of x)
+     * @param alpha scale of the product
      * @param a matrix A
      * @param aLen floats at {@code a}
      * @param lda row stride of A
@@ -163,7 +163,7 @@ public final class RawOps {
      * @param stream a stream of ctx, or null for the context's default stream
      * @param src source
      * @param srcLen floats at {@code src}
-     * @param alpha scale of the product (or of x)
+     * @param alpha scale of src
      * @param dst destination
      * @param dstLen floats at {@code dst}
      * @param dstOffset offset in dst, in floats
