@@ -109,9 +109,9 @@ public final class CompofaNnNative {
      * @param h input height
      * @param w input width
      * @param c input channels
-     * @param k kernel size (k x k)
-     * @param stride stride, 1 or 2
-     * @param pad zero padding on each side
+     * @param k kernel size (k x k), 1 to 11
+     * @param stride stride, 1 to 4
+     * @param pad zero padding on each side, 0 to k - 1
      * @return the struct, in arena
      */
     public static MemorySegment convShape(Arena arena, int n, int h, int w, int c, int k, int stride, int pad) {
