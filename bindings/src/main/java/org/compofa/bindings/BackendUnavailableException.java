@@ -4,7 +4,11 @@ package org.compofa.bindings;
 public final class BackendUnavailableException extends CompofaException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what was wrong and what is allowed */
+    /**
+     * An exception with the given message.
+     *
+     * @param message what was wrong and what is allowed
+     */
     public BackendUnavailableException(String message) {
         super(message);
     }

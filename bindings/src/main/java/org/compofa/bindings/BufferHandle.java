@@ -31,6 +31,8 @@ public final class BufferHandle extends NativeHandle {
      * Allocates a zero-filled buffer.
      *
      * @param bytes 1 .. 2^46
+     * @param context the context that owns the memory
+     * @return the buffer; close it when done
      * @throws NativeOutOfMemoryException when the host or device is out of memory
      */
     public static BufferHandle allocate(ContextHandle context, long bytes) {
@@ -49,17 +51,29 @@ public final class BufferHandle extends NativeHandle {
         }
     }
 
-    /** The context that owns the memory. */
+    /**
+     * The context that owns the memory.
+     *
+     * @return the owning context
+     */
     public ContextHandle context() {
         return context;
     }
 
-    /** Size in bytes. */
+    /**
+     * Size in bytes.
+     *
+     * @return size in bytes
+     */
     public long bytes() {
         return bytes;
     }
 
-    /** Size in floats (bytes / 4). */
+    /**
+     * Size in floats (bytes / 4).
+     *
+     * @return size in floats
+     */
     public long floats() {
         return bytes / FLOAT;
     }
@@ -67,6 +81,7 @@ public final class BufferHandle extends NativeHandle {
     /**
      * The address of the memory (host or device).
      *
+     * @return host or device address
      * @throws InvalidHandleException when the buffer is closed
      */
     public long dataAddress() {
@@ -74,7 +89,11 @@ public final class BufferHandle extends NativeHandle {
         return dataAddress;
     }
 
-    /** The memory as a segment of {@link #bytes()} bytes: host backends only (device memory is not readable). */
+    /**
+     * The memory as a segment of {@link #bytes()} bytes: host backends only (device memory is not readable).
+     *
+     * @return a host segment of {@link #bytes()} bytes
+     */
     public MemorySegment hostSegment() {
         if (!context.isHost()) {
             throw new WrongBackendException("buffer holds CUDA device memory; only REFERENCE and CPU buffers are host memory");
@@ -87,6 +106,8 @@ public final class BufferHandle extends NativeHandle {
      * {@code dstOffset} bytes. Returns when {@code src} may be reused.
      *
      * @param stream the stream to order the copy on, or null for the context's default stream
+     * @param src host memory to copy
+     * @param dstOffset byte offset in this buffer, &gt;= 0
      */
     public void copyFrom(MemorySegment src, long dstOffset, StreamHandle stream) {
         acquire();
@@ -120,6 +141,8 @@ public final class BufferHandle extends NativeHandle {
      * (host memory; heap segments are staged). Returns when {@code dst} may be read.
      *
      * @param stream the stream to order the copy on, or null for the context's default stream
+     * @param srcOffset byte offset in this buffer, &gt;= 0
+     * @param dst host memory to fill
      */
     public void copyTo(long srcOffset, MemorySegment dst, StreamHandle stream) {
         acquire();
@@ -152,6 +175,10 @@ public final class BufferHandle extends NativeHandle {
      * Copies {@code count} floats of {@code src} from {@code srcIndex} into this buffer at float index
      * {@code dstIndex}, on the default stream; returns when {@code src} may be reused.
      *
+     * @param src the floats
+     * @param srcIndex first index read in src
+     * @param dstIndex first float index written in this buffer
+     * @param count floats to copy, &gt;= 0
      * @throws InvalidArgumentException  when the array range is outside {@code src}
      * @throws BufferTooSmallException   when the buffer range is outside this buffer
      */
@@ -185,6 +212,10 @@ public final class BufferHandle extends NativeHandle {
      * Copies {@code count} floats of this buffer from float index {@code srcIndex} into {@code dst} at
      * {@code dstIndex}, on the default stream, after the work queued before it there.
      *
+     * @param srcIndex first float index read in this buffer
+     * @param dst the array to fill
+     * @param dstIndex first index written in dst
+     * @param count floats to copy, &gt;= 0
      * @throws InvalidArgumentException  when the array range is outside {@code dst}
      * @throws BufferTooSmallException   when the buffer range is outside this buffer
      */
@@ -217,6 +248,12 @@ public final class BufferHandle extends NativeHandle {
     /**
      * Copies {@code bytes} bytes from {@code src} at {@code srcOffset} into this buffer at
      * {@code dstOffset}; both buffers must belong to the same backend and device.
+     *
+     * @param src the buffer read, of the same context
+     * @param srcOffset byte offset in src, &gt;= 0
+     * @param dstOffset byte offset in this buffer, &gt;= 0
+     * @param bytes bytes to copy, &gt;= 0
+     * @param stream the stream to copy on, or null for the default stream
      */
     public void copyFrom(BufferHandle src, long srcOffset, long dstOffset, long bytes, StreamHandle stream) {
         acquire();

@@ -13,11 +13,19 @@ public abstract sealed class CompofaException extends RuntimeException
 
     private static final long serialVersionUID = 1L;
 
-    /** @param message what was wrong and what is allowed */
+    /**
+     * An exception with the given message.
+     *
+     * @param message what was wrong and what is allowed
+     */
     protected CompofaException(String message) {
         super(message);
     }
 
-    /** The ABI status this exception stands for. */
+    /**
+     * The ABI status this exception stands for.
+     *
+     * @return the status, never {@link Status#OK}
+     */
     public abstract Status status();
 }

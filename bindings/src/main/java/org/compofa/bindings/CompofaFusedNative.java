@@ -72,7 +72,21 @@ public final class CompofaFusedNative {
     private static final VarHandle EPS = field("eps");
     private static final VarHandle ACTIVATION = field("activation");
 
-    /** Writes a {@code compofa_epilogue} into {@code arena}; NULL segments switch a part off. */
+    /**
+     * Writes a {@code compofa_epilogue} into {@code arena}; NULL segments switch a part off.
+     *
+     * @param arena the arena that owns the struct
+     * @param bias bias [&gt;= c]
+     * @param biasLen floats at {@code bias}
+     * @param gamma BN scale, [&gt;= c]
+     * @param beta BN shift, [&gt;= c]
+     * @param runningMean running mean [&gt;= c], updated; NULL for none
+     * @param runningVar running variance [&gt;= c], updated; NULL for none
+     * @param bnLen floats at {@code bn}
+     * @param eps variance epsilon, &gt; 0
+     * @param activation an {@code ACT_*} code
+     * @return the struct, in arena
+     */
     public static MemorySegment epilogue(Arena arena, MemorySegment bias, long biasLen, MemorySegment gamma,
                                          MemorySegment beta, MemorySegment runningMean, MemorySegment runningVar,
                                          long bnLen, float eps, int activation) {
@@ -89,7 +103,25 @@ public final class CompofaFusedNative {
         return e;
     }
 
-    /** {@code compofa_conv1x1_stats_forward}: y and the batch statistics of its columns. */
+    /**
+     * {@code compofa_conv1x1_stats_forward}: y and the batch statistics of its columns.
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param rows rows of x and y
+     * @param cin active input channels
+     * @param cout active output channels
+     * @param x input tensor
+     * @param xLen floats at {@code x}
+     * @param w supernet weight [coutMax][cinMax]
+     * @param wLen floats at {@code w}
+     * @param ldw row stride of w (cinMax)
+     * @param y output tensor
+     * @param yLen floats at {@code y}
+     * @param batchMean batch mean [&gt;= c]
+     * @param batchVar biased batch variance [&gt;= c]
+     * @param batchLen floats of each of batchMean and batchVar
+     */
     public static void conv1x1StatsForward(MemorySegment ctx, MemorySegment stream, long rows, int cin, int cout,
                                            MemorySegment x, long xLen, MemorySegment w, long wLen, int ldw,
                                            MemorySegment y, long yLen, MemorySegment batchMean,
@@ -102,7 +134,23 @@ public final class CompofaFusedNative {
         }
     }
 
-    /** {@code compofa_conv1x1_fused_forward}. */
+    /**
+     * {@code compofa_conv1x1_fused_forward}.
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param rows rows of x and y
+     * @param cin active input channels
+     * @param cout active output channels
+     * @param x input tensor
+     * @param xLen floats at {@code x}
+     * @param w supernet weight [coutMax][cinMax]
+     * @param wLen floats at {@code w}
+     * @param ldw row stride of w (cinMax)
+     * @param epilogue bias, eval batch norm and activation applied before y is written
+     * @param y output tensor
+     * @param yLen floats at {@code y}
+     */
     public static void conv1x1FusedForward(MemorySegment ctx, MemorySegment stream, long rows, int cin, int cout,
                                            MemorySegment x, long xLen, MemorySegment w, long wLen, int ldw,
                                            MemorySegment epilogue, MemorySegment y, long yLen) {
@@ -114,7 +162,24 @@ public final class CompofaFusedNative {
         }
     }
 
-    /** {@code compofa_dwconv_fused_forward}. */
+    /**
+     * {@code compofa_dwconv_fused_forward}.
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param shape the problem's shape struct
+     * @param x input tensor
+     * @param xLen floats at {@code x}
+     * @param weight supernet weight [kMax][kMax][cMax]
+     * @param weightLen floats at {@code weight}
+     * @param t75 7-&gt;5 transform [25][25], or NULL when unused
+     * @param t75Len floats at {@code t75}
+     * @param t53 5-&gt;3 transform [9][9], or NULL when unused
+     * @param t53Len floats at {@code t53}
+     * @param epilogue bias, eval batch norm and activation applied before y is written
+     * @param y output tensor
+     * @param yLen floats at {@code y}
+     */
     public static void dwconvFusedForward(MemorySegment ctx, MemorySegment stream, MemorySegment shape,
                                           MemorySegment x, long xLen, MemorySegment weight, long weightLen,
                                           MemorySegment t75, long t75Len, MemorySegment t53, long t53Len,
@@ -127,7 +192,26 @@ public final class CompofaFusedNative {
         }
     }
 
-    /** {@code compofa_dwconv_stats_forward}: y and the batch statistics of its channels. */
+    /**
+     * {@code compofa_dwconv_stats_forward}: y and the batch statistics of its channels.
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param shape the problem's shape struct
+     * @param x input tensor
+     * @param xLen floats at {@code x}
+     * @param weight supernet weight [kMax][kMax][cMax]
+     * @param weightLen floats at {@code weight}
+     * @param t75 7-&gt;5 transform [25][25], or NULL when unused
+     * @param t75Len floats at {@code t75}
+     * @param t53 5-&gt;3 transform [9][9], or NULL when unused
+     * @param t53Len floats at {@code t53}
+     * @param y output tensor
+     * @param yLen floats at {@code y}
+     * @param batchMean batch mean [&gt;= c]
+     * @param batchVar biased batch variance [&gt;= c]
+     * @param batchLen floats of each of batchMean and batchVar
+     */
     public static void dwconvStatsForward(MemorySegment ctx, MemorySegment stream, MemorySegment shape,
                                           MemorySegment x, long xLen, MemorySegment weight, long weightLen,
                                           MemorySegment t75, long t75Len, MemorySegment t53, long t53Len,
@@ -141,7 +225,32 @@ public final class CompofaFusedNative {
         }
     }
 
-    /** {@code compofa_se_forward}: squeeze-and-excitation in one op; saved may be NULL (inference). */
+    /**
+     * {@code compofa_se_forward}: squeeze-and-excitation in one op; saved may be NULL (inference).
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param n batch size
+     * @param hw pixels per image, h * w
+     * @param c active channels
+     * @param se active squeeze channels
+     * @param x input tensor
+     * @param xLen floats at {@code x}
+     * @param w1 reduce weight; W1 = w1[:se, :c]
+     * @param w1Len floats at {@code w1}
+     * @param ld1 row stride of w1
+     * @param b1 reduce bias [&gt;= se]
+     * @param b1Len floats at {@code b1}
+     * @param w2 expand weight; W2 = w2[:c, :se]
+     * @param w2Len floats at {@code w2}
+     * @param ld2 row stride of w2
+     * @param b2 expand bias [&gt;= c]
+     * @param b2Len floats at {@code b2}
+     * @param y output tensor
+     * @param yLen floats at {@code y}
+     * @param saved what the forward saved for the backward, n*(2c+se) floats
+     * @param savedLen floats at {@code saved}
+     */
     public static void seForward(MemorySegment ctx, MemorySegment stream, int n, int hw, int c, int se,
                                  MemorySegment x, long xLen, MemorySegment w1, long w1Len, int ld1,
                                  MemorySegment b1, long b1Len, MemorySegment w2, long w2Len, int ld2,
@@ -155,7 +264,36 @@ public final class CompofaFusedNative {
         }
     }
 
-    /** {@code compofa_se_backward}: dx overwritten, the weight gradients accumulated. */
+    /**
+     * {@code compofa_se_backward}: dx overwritten, the weight gradients accumulated.
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param n batch size
+     * @param hw pixels per image, h * w
+     * @param c active channels
+     * @param se active squeeze channels
+     * @param x input tensor
+     * @param xLen floats at {@code x}
+     * @param w1 reduce weight; W1 = w1[:se, :c]
+     * @param w1Len floats at {@code w1}
+     * @param ld1 row stride of w1
+     * @param w2 expand weight; W2 = w2[:c, :se]
+     * @param w2Len floats at {@code w2}
+     * @param ld2 row stride of w2
+     * @param saved what the forward saved for the backward, n*(2c+se) floats
+     * @param savedLen floats at {@code saved}
+     * @param dy gradient of y
+     * @param dyLen floats at {@code dy}
+     * @param dx gradient of x
+     * @param dxLen floats at {@code dx}
+     * @param dw1 gradient of w1, accumulated
+     * @param db1 gradient of b1, accumulated
+     * @param db1Len floats at {@code db1}
+     * @param dw2 gradient of w2, accumulated
+     * @param db2 gradient of b2, accumulated
+     * @param db2Len floats at {@code db2}
+     */
     public static void seBackward(MemorySegment ctx, MemorySegment stream, int n, int hw, int c, int se,
                                   MemorySegment x, long xLen, MemorySegment w1, long w1Len, int ld1,
                                   MemorySegment w2, long w2Len, int ld2, MemorySegment saved, long savedLen,

@@ -66,7 +66,12 @@ public final class CompofaNative {
             "compofa_dwconv_output_size", "compofa_dwconv_forward", "compofa_dwconv_backward",
             "compofa_gemm", "compofa_slice_gather", "compofa_slice_scatter_add", "compofa_fill");
 
-    /** Address and size in bytes of a buffer's memory (host or device). */
+    /**
+     * Address and size in bytes of a buffer's memory (host or device).
+     *
+     * @param address start address
+     * @param bytes size in bytes
+     */
     public record Region(long address, long bytes) {}
 
     private static final FunctionDescriptor ST_A = FunctionDescriptor.of(JAVA_INT, ADDRESS);
@@ -198,7 +203,11 @@ public final class CompofaNative {
 
     // ---- library, errors ------------------------------------------------------------------
 
-    /** {@code compofa_abi_version}. */
+    /**
+     * {@code compofa_abi_version}.
+     *
+     * @return the ABI version the library implements
+     */
     public static int abiVersion() {
         try {
             return (int) H.ABI_VERSION.invokeExact();
@@ -207,7 +216,12 @@ public final class CompofaNative {
         }
     }
 
-    /** {@code compofa_status_name}, e.g. "COMPOFA_ERR_INVALID_ARGUMENT". */
+    /**
+     * {@code compofa_status_name}, e.g. "COMPOFA_ERR_INVALID_ARGUMENT".
+     *
+     * @param status a {@code compofa_status} value
+     * @return the status's ABI name
+     */
     public static String statusName(int status) {
         try {
             return cString((MemorySegment) H.STATUS_NAME.invokeExact(status));
@@ -216,7 +230,11 @@ public final class CompofaNative {
         }
     }
 
-    /** {@code compofa_last_error}: this thread's last failure message, "" if none. */
+    /**
+     * {@code compofa_last_error}: this thread's last failure message, "" if none.
+     *
+     * @return the calling thread's last error message, or empty
+     */
     public static String lastError() {
         try {
             return cString((MemorySegment) H.LAST_ERROR.invokeExact());
@@ -234,7 +252,12 @@ public final class CompofaNative {
         }
     }
 
-    /** {@code compofa_backend_available}: whether contexts of the backend can be created now. */
+    /**
+     * {@code compofa_backend_available}: whether contexts of the backend can be created now.
+     *
+     * @param backend a {@code BACKEND_*} code
+     * @return true when a context of that backend can be created
+     */
     public static boolean backendAvailable(int backend) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(JAVA_INT);
@@ -245,7 +268,11 @@ public final class CompofaNative {
         }
     }
 
-    /** {@code compofa_cuda_device_count}. */
+    /**
+     * {@code compofa_cuda_device_count}.
+     *
+     * @return CUDA devices visible, 0 without CUDA
+     */
     public static int cudaDeviceCount() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(JAVA_INT);
@@ -256,7 +283,13 @@ public final class CompofaNative {
         }
     }
 
-    /** {@code compofa_backend_describe}: a one-line description (at most 1023 bytes). */
+    /**
+     * {@code compofa_backend_describe}: a one-line description (at most 1023 bytes).
+     *
+     * @param backend a {@code BACKEND_*} code
+     * @param device device ordinal; 0 on the host backends
+     * @return a one-line description
+     */
     public static String backendDescribe(int backend, int device) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment text = arena.allocate(1024);
@@ -267,7 +300,14 @@ public final class CompofaNative {
         }
     }
 
-    /** {@code compofa_backend_describe} with a caller-provided buffer (the raw ABI, for tests). */
+    /**
+     * {@code compofa_backend_describe} with a caller-provided buffer (the raw ABI, for tests).
+     *
+     * @param backend a {@code BACKEND_*} code
+     * @param device device ordinal; 0 on the host backends
+     * @param text receives the NUL-terminated text
+     * @param capacity bytes available in text
+     */
     public static void backendDescribe(int backend, int device, MemorySegment text, long capacity) {
         try {
             Status.check((int) H.BACKEND_DESCRIBE.invokeExact(backend, device, text, capacity));
@@ -278,7 +318,13 @@ public final class CompofaNative {
 
     // ---- contexts -------------------------------------------------------------------------
 
-    /** {@code compofa_context_create}: the new {@code compofa_context*}. */
+    /**
+     * {@code compofa_context_create}: the new {@code compofa_context*}.
+     *
+     * @param backend a {@code BACKEND_*} code
+     * @param device device ordinal; 0 on the host backends
+     * @return the new context handle
+     */
     public static MemorySegment contextCreate(int backend, int device) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);
@@ -289,7 +335,11 @@ public final class CompofaNative {
         }
     }
 
-    /** {@code compofa_context_destroy}. */
+    /**
+     * {@code compofa_context_destroy}.
+     *
+     * @param ctx the context handle
+     */
     public static void contextDestroy(MemorySegment ctx) {
         try {
             Status.check((int) H.CONTEXT_DESTROY.invokeExact(ctx));
@@ -298,7 +348,12 @@ public final class CompofaNative {
         }
     }
 
-    /** {@code compofa_context_backend}. */
+    /**
+     * {@code compofa_context_backend}.
+     *
+     * @param ctx the context handle
+     * @return the backend code
+     */
     public static int contextBackend(MemorySegment ctx) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(JAVA_INT);
@@ -309,7 +364,11 @@ public final class CompofaNative {
         }
     }
 
-    /** {@code compofa_context_synchronize}. */
+    /**
+     * {@code compofa_context_synchronize}.
+     *
+     * @param ctx the context handle
+     */
     public static void contextSynchronize(MemorySegment ctx) {
         try {
             Status.check((int) H.CONTEXT_SYNCHRONIZE.invokeExact(ctx));
@@ -318,7 +377,12 @@ public final class CompofaNative {
         }
     }
 
-    /** {@code compofa_context_set_threads}. */
+    /**
+     * {@code compofa_context_set_threads}.
+     *
+     * @param ctx the context handle
+     * @param threads OpenMP threads, 1..1024, or 0 for the default
+     */
     public static void contextSetThreads(MemorySegment ctx, int threads) {
         try {
             Status.check((int) H.CONTEXT_SET_THREADS.invokeExact(ctx, threads));
@@ -329,7 +393,13 @@ public final class CompofaNative {
 
     // ---- memory ---------------------------------------------------------------------------
 
-    /** {@code compofa_buffer_alloc}: the new {@code compofa_buffer*}. */
+    /**
+     * {@code compofa_buffer_alloc}: the new {@code compofa_buffer*}.
+     *
+     * @param ctx the context handle
+     * @param bytes size in bytes, &gt; 0
+     * @return the new buffer handle
+     */
     public static MemorySegment bufferAlloc(MemorySegment ctx, long bytes) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);
@@ -340,7 +410,11 @@ public final class CompofaNative {
         }
     }
 
-    /** {@code compofa_buffer_free}. */
+    /**
+     * {@code compofa_buffer_free}.
+     *
+     * @param buffer the buffer handle
+     */
     public static void bufferFree(MemorySegment buffer) {
         try {
             Status.check((int) H.BUFFER_FREE.invokeExact(buffer));
@@ -349,7 +423,12 @@ public final class CompofaNative {
         }
     }
 
-    /** {@code compofa_buffer_address}: the data address and size of a buffer. */
+    /**
+     * {@code compofa_buffer_address}: the data address and size of a buffer.
+     *
+     * @param buffer the buffer handle
+     * @return the data address (host or device)
+     */
     public static Region bufferAddress(MemorySegment buffer) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment address = arena.allocate(ADDRESS);
@@ -361,7 +440,15 @@ public final class CompofaNative {
         }
     }
 
-    /** {@code compofa_copy_to_buffer} (src is host memory). */
+    /**
+     * {@code compofa_copy_to_buffer} (src is host memory).
+     *
+     * @param dst buffer written
+     * @param dstOffset byte offset in dst
+     * @param src host memory read
+     * @param bytes bytes to copy
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     */
     public static void copyToBuffer(MemorySegment dst, long dstOffset, MemorySegment src, long bytes,
                                     MemorySegment stream) {
         try {
@@ -371,7 +458,15 @@ public final class CompofaNative {
         }
     }
 
-    /** {@code compofa_copy_from_buffer} (dst is host memory). */
+    /**
+     * {@code compofa_copy_from_buffer} (dst is host memory).
+     *
+     * @param src buffer read
+     * @param srcOffset byte offset in src
+     * @param dst host memory written
+     * @param bytes bytes to copy
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     */
     public static void copyFromBuffer(MemorySegment src, long srcOffset, MemorySegment dst, long bytes,
                                       MemorySegment stream) {
         try {
@@ -381,7 +476,16 @@ public final class CompofaNative {
         }
     }
 
-    /** {@code compofa_copy_buffer}. */
+    /**
+     * {@code compofa_copy_buffer}.
+     *
+     * @param dst buffer written
+     * @param dstOffset byte offset in dst
+     * @param src buffer read
+     * @param srcOffset byte offset in src
+     * @param bytes bytes to copy
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     */
     public static void copyBuffer(MemorySegment dst, long dstOffset, MemorySegment src, long srcOffset, long bytes,
                                   MemorySegment stream) {
         try {
@@ -393,12 +497,23 @@ public final class CompofaNative {
 
     // ---- streams and events ---------------------------------------------------------------
 
-    /** {@code compofa_stream_create}. */
+    /**
+     * {@code compofa_stream_create}.
+     *
+     * @param ctx the context handle
+     * @return the new stream handle
+     */
     public static MemorySegment streamCreate(MemorySegment ctx) {
         return create(H.STREAM_CREATE, ctx);
     }
 
-    /** {@code compofa_stream_wrap}: wraps a foreign cudaStream_t (not owned). */
+    /**
+     * {@code compofa_stream_wrap}: wraps a foreign cudaStream_t (not owned).
+     *
+     * @param ctx the context handle
+     * @param nativeStream the foreign cudaStream_t
+     * @return the new stream handle
+     */
     public static MemorySegment streamWrap(MemorySegment ctx, MemorySegment nativeStream) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);
@@ -409,32 +524,59 @@ public final class CompofaNative {
         }
     }
 
-    /** {@code compofa_stream_destroy}. */
+    /**
+     * {@code compofa_stream_destroy}.
+     *
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     */
     public static void streamDestroy(MemorySegment stream) {
         call(H.STREAM_DESTROY, stream);
     }
 
-    /** {@code compofa_stream_synchronize}. */
+    /**
+     * {@code compofa_stream_synchronize}.
+     *
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     */
     public static void streamSynchronize(MemorySegment stream) {
         call(H.STREAM_SYNCHRONIZE, stream);
     }
 
-    /** {@code compofa_stream_native}: the cudaStream_t (NULL on host backends). */
+    /**
+     * {@code compofa_stream_native}: the cudaStream_t (NULL on host backends).
+     *
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @return the cudaStream_t address, or 0 on the host backends
+     */
     public static MemorySegment streamNative(MemorySegment stream) {
         return create(H.STREAM_NATIVE, stream);
     }
 
-    /** {@code compofa_event_create}. */
+    /**
+     * {@code compofa_event_create}.
+     *
+     * @param ctx the context handle
+     * @return the new event handle
+     */
     public static MemorySegment eventCreate(MemorySegment ctx) {
         return create(H.EVENT_CREATE, ctx);
     }
 
-    /** {@code compofa_event_destroy}. */
+    /**
+     * {@code compofa_event_destroy}.
+     *
+     * @param event the event handle
+     */
     public static void eventDestroy(MemorySegment event) {
         call(H.EVENT_DESTROY, event);
     }
 
-    /** {@code compofa_event_record} (NULL stream = the context's default stream). */
+    /**
+     * {@code compofa_event_record} (NULL stream = the context's default stream).
+     *
+     * @param event the event handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     */
     public static void eventRecord(MemorySegment event, MemorySegment stream) {
         try {
             Status.check((int) H.EVENT_RECORD.invokeExact(event, stream));
@@ -443,12 +585,22 @@ public final class CompofaNative {
         }
     }
 
-    /** {@code compofa_event_synchronize}. */
+    /**
+     * {@code compofa_event_synchronize}.
+     *
+     * @param event the event handle
+     */
     public static void eventSynchronize(MemorySegment event) {
         call(H.EVENT_SYNCHRONIZE, event);
     }
 
-    /** {@code compofa_event_elapsed_ms}. */
+    /**
+     * {@code compofa_event_elapsed_ms}.
+     *
+     * @param start an event recorded earlier
+     * @param end an event recorded later
+     * @return milliseconds from start to end
+     */
     public static float eventElapsedMs(MemorySegment start, MemorySegment end) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(JAVA_FLOAT);
@@ -479,7 +631,21 @@ public final class CompofaNative {
 
     // ---- ops ------------------------------------------------------------------------------
 
-    /** Writes a {@code compofa_dwconv_shape} into {@code arena}. */
+    /**
+     * Writes a {@code compofa_dwconv_shape} into {@code arena}.
+     *
+     * @param arena the arena that owns the struct
+     * @param n batch size
+     * @param h input height
+     * @param w input width
+     * @param c active channels
+     * @param cMax supernet channels
+     * @param k active kernel size
+     * @param kMax supernet kernel size
+     * @param stride stride, 1 or 2
+     * @param transform {@link #TRANSFORM_NONE} or {@link #TRANSFORM_OFA}
+     * @return the struct, in arena
+     */
     public static MemorySegment dwconvShape(Arena arena, int n, int h, int w, int c, int cMax, int k, int kMax,
                                             int stride, int transform) {
         MemorySegment s = arena.allocate(DWCONV_SHAPE);
@@ -490,7 +656,12 @@ public final class CompofaNative {
         return s;
     }
 
-    /** {@code compofa_dwconv_output_size}: {ho, wo}. */
+    /**
+     * {@code compofa_dwconv_output_size}: {ho, wo}.
+     *
+     * @param shape the problem's shape struct
+     * @return {ho, wo}
+     */
     public static int[] dwconvOutputSize(MemorySegment shape) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ho = arena.allocate(JAVA_INT);
@@ -502,7 +673,23 @@ public final class CompofaNative {
         }
     }
 
-    /** {@code compofa_dwconv_forward}; lengths are in floats. */
+    /**
+     * {@code compofa_dwconv_forward}; lengths are in floats.
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param shape the problem's shape struct
+     * @param x input tensor
+     * @param xLen floats at {@code x}
+     * @param weight supernet weight [kMax][kMax][cMax]
+     * @param weightLen floats at {@code weight}
+     * @param t75 7-&gt;5 transform [25][25], or NULL when unused
+     * @param t75Len floats at {@code t75}
+     * @param t53 5-&gt;3 transform [9][9], or NULL when unused
+     * @param t53Len floats at {@code t53}
+     * @param y output tensor
+     * @param yLen floats at {@code y}
+     */
     public static void dwconvForward(MemorySegment ctx, MemorySegment stream, MemorySegment shape,
                                      MemorySegment x, long xLen, MemorySegment weight, long weightLen,
                                      MemorySegment t75, long t75Len, MemorySegment t53, long t53Len,
@@ -515,7 +702,31 @@ public final class CompofaNative {
         }
     }
 
-    /** {@code compofa_dwconv_backward}; lengths are in floats; outputs may be NULL with length 0. */
+    /**
+     * {@code compofa_dwconv_backward}; lengths are in floats; outputs may be NULL with length 0.
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param shape the problem's shape struct
+     * @param x input tensor
+     * @param xLen floats at {@code x}
+     * @param weight supernet weight [kMax][kMax][cMax]
+     * @param weightLen floats at {@code weight}
+     * @param t75 7-&gt;5 transform [25][25], or NULL when unused
+     * @param t75Len floats at {@code t75}
+     * @param t53 5-&gt;3 transform [9][9], or NULL when unused
+     * @param t53Len floats at {@code t53}
+     * @param dy gradient of y
+     * @param dyLen floats at {@code dy}
+     * @param dx gradient of x
+     * @param dxLen floats at {@code dx}
+     * @param dweight gradient of weight, accumulated
+     * @param dweightLen floats at {@code dweight}
+     * @param dt75 gradient of t75, accumulated, or NULL
+     * @param dt75Len floats at {@code dt75}
+     * @param dt53 gradient of t53, accumulated, or NULL
+     * @param dt53Len floats at {@code dt53}
+     */
     public static void dwconvBackward(MemorySegment ctx, MemorySegment stream, MemorySegment shape,
                                       MemorySegment x, long xLen, MemorySegment weight, long weightLen,
                                       MemorySegment t75, long t75Len, MemorySegment t53, long t53Len,
@@ -531,7 +742,28 @@ public final class CompofaNative {
         }
     }
 
-    /** {@code compofa_gemm}: row-major C = alpha op(A) op(B) + beta C; lengths in floats. */
+    /**
+     * {@code compofa_gemm}: row-major C = alpha op(A) op(B) + beta C; lengths in floats.
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param transA 1 to use A transposed, 0 as is
+     * @param transB 1 to use B transposed, 0 as is
+     * @param m rows of op(A) and C
+     * @param n columns of op(B) and C
+     * @param k columns of op(A), rows of op(B)
+     * @param alpha scale of the product
+     * @param a matrix A
+     * @param aLen floats at {@code a}
+     * @param lda row stride of A
+     * @param b matrix B
+     * @param bLen floats at {@code b}
+     * @param ldb row stride of B
+     * @param beta scale of the old C; 0 overwrites
+     * @param c matrix C, updated
+     * @param cLen floats at {@code c}
+     * @param ldc row stride of C
+     */
     public static void gemm(MemorySegment ctx, MemorySegment stream, int transA, int transB, int m, int n, int k,
                             float alpha, MemorySegment a, long aLen, int lda, MemorySegment b, long bLen, int ldb,
                             float beta, MemorySegment c, long cLen, int ldc) {
@@ -543,7 +775,22 @@ public final class CompofaNative {
         }
     }
 
-    /** {@code compofa_slice_gather}: dst[i][j][l] = src[offset + i*s0 + j*s1 + l]. */
+    /**
+     * {@code compofa_slice_gather}: dst[i][j][l] = src[offset + i*s0 + j*s1 + l].
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param src source
+     * @param srcLen floats at {@code src}
+     * @param srcOffset offset in src, in floats
+     * @param d0 extent of dimension 0
+     * @param d1 extent of dimension 1
+     * @param d2 extent of dimension 2 (contiguous)
+     * @param s0 stride of dimension 0, in floats
+     * @param s1 stride of dimension 1, in floats
+     * @param dst destination
+     * @param dstLen floats at {@code dst}
+     */
     public static void sliceGather(MemorySegment ctx, MemorySegment stream, MemorySegment src, long srcLen,
                                    long srcOffset, int d0, int d1, int d2, long s0, long s1,
                                    MemorySegment dst, long dstLen) {
@@ -555,7 +802,23 @@ public final class CompofaNative {
         }
     }
 
-    /** {@code compofa_slice_scatter_add}: dst[offset + i*s0 + j*s1 + l] += alpha * src[(i*d1+j)*d2+l]. */
+    /**
+     * {@code compofa_slice_scatter_add}: dst[offset + i*s0 + j*s1 + l] += alpha * src[(i*d1+j)*d2+l].
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param src source
+     * @param srcLen floats at {@code src}
+     * @param alpha scale of src
+     * @param dst destination
+     * @param dstLen floats at {@code dst}
+     * @param dstOffset offset in dst, in floats
+     * @param d0 extent of dimension 0
+     * @param d1 extent of dimension 1
+     * @param d2 extent of dimension 2 (contiguous)
+     * @param s0 stride of dimension 0, in floats
+     * @param s1 stride of dimension 1, in floats
+     */
     public static void sliceScatterAdd(MemorySegment ctx, MemorySegment stream, MemorySegment src, long srcLen,
                                        float alpha, MemorySegment dst, long dstLen, long dstOffset,
                                        int d0, int d1, int d2, long s0, long s1) {
@@ -567,7 +830,15 @@ public final class CompofaNative {
         }
     }
 
-    /** {@code compofa_fill}: dst[0..len) = value. */
+    /**
+     * {@code compofa_fill}: dst[0..len) = value.
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param dst tensor filled
+     * @param len elements to set
+     * @param value value of every element
+     */
     public static void fill(MemorySegment ctx, MemorySegment stream, MemorySegment dst, long len, float value) {
         try {
             Status.check((int) H.FILL.invokeExact(ctx, stream, dst, len, value));

@@ -101,7 +101,19 @@ public final class CompofaNnNative {
 
     // ---- dense convolution (im2col) -------------------------------------------------------
 
-    /** Writes a {@code compofa_conv_shape} into {@code arena}. */
+    /**
+     * Writes a {@code compofa_conv_shape} into {@code arena}.
+     *
+     * @param arena the arena that owns the struct
+     * @param n batch size
+     * @param h input height
+     * @param w input width
+     * @param c input channels
+     * @param k kernel size (k x k), 1 to 11
+     * @param stride stride, 1 to 4
+     * @param pad zero padding on each side, 0 to k - 1
+     * @return the struct, in arena
+     */
     public static MemorySegment convShape(Arena arena, int n, int h, int w, int c, int k, int stride, int pad) {
         MemorySegment s = arena.allocate(CONV_SHAPE);
         int[] fields = {n, h, w, c, k, stride, pad};
@@ -111,7 +123,12 @@ public final class CompofaNnNative {
         return s;
     }
 
-    /** {@code compofa_conv_output_size}: {ho, wo}. */
+    /**
+     * {@code compofa_conv_output_size}: {ho, wo}.
+     *
+     * @param shape the problem's shape struct
+     * @return {ho, wo}
+     */
     public static int[] convOutputSize(MemorySegment shape) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ho = arena.allocate(JAVA_INT);
@@ -123,7 +140,17 @@ public final class CompofaNnNative {
         }
     }
 
-    /** {@code compofa_im2col}: col[(b*ho+oh)*wo+ow][(kh*k+kw)*c+ci] = x[b][oh*s-pad+kh][ow*s-pad+kw][ci]. */
+    /**
+     * {@code compofa_im2col}: col[(b*ho+oh)*wo+ow][(kh*k+kw)*c+ci] = x[b][oh*s-pad+kh][ow*s-pad+kw][ci].
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param shape the problem's shape struct
+     * @param x input tensor
+     * @param xLen floats at {@code x}
+     * @param col im2col matrix [n*ho*wo][k*k*c]
+     * @param colLen floats at {@code col}
+     */
     public static void im2col(MemorySegment ctx, MemorySegment stream, MemorySegment shape,
                               MemorySegment x, long xLen, MemorySegment col, long colLen) {
         try {
@@ -133,7 +160,17 @@ public final class CompofaNnNative {
         }
     }
 
-    /** {@code compofa_col2im_add}: the adjoint of im2col, accumulating into dx. */
+    /**
+     * {@code compofa_col2im_add}: the adjoint of im2col, accumulating into dx.
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param shape the problem's shape struct
+     * @param dcol gradient of col
+     * @param dcolLen floats at {@code dcol}
+     * @param dx gradient of x
+     * @param dxLen floats at {@code dx}
+     */
     public static void col2imAdd(MemorySegment ctx, MemorySegment stream, MemorySegment shape,
                                  MemorySegment dcol, long dcolLen, MemorySegment dx, long dxLen) {
         try {
@@ -145,7 +182,28 @@ public final class CompofaNnNative {
 
     // ---- batch normalisation --------------------------------------------------------------
 
-    /** {@code compofa_batchnorm_forward_train}; running_mean/running_var may both be NULL. */
+    /**
+     * {@code compofa_batchnorm_forward_train}; running_mean/running_var may both be NULL.
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param rows rows: the product of all dimensions but the last
+     * @param c channels (the last dimension)
+     * @param x input tensor
+     * @param xLen floats at {@code x}
+     * @param gamma BN scale, [&gt;= c]
+     * @param beta BN shift, [&gt;= c]
+     * @param runningMean running mean [&gt;= c], updated; NULL for none
+     * @param runningVar running variance [&gt;= c], updated; NULL for none
+     * @param paramLen floats of each of gamma, beta and the running stats
+     * @param momentum running-stats momentum, in [0, 1]
+     * @param eps variance epsilon, &gt; 0
+     * @param y output tensor
+     * @param yLen floats at {@code y}
+     * @param batchMean batch mean [&gt;= c]
+     * @param batchVar biased batch variance [&gt;= c]
+     * @param batchLen floats of each of batchMean and batchVar
+     */
     public static void batchnormForwardTrain(MemorySegment ctx, MemorySegment stream, long rows, int c,
                                              MemorySegment x, long xLen, MemorySegment gamma, MemorySegment beta,
                                              MemorySegment runningMean, MemorySegment runningVar, long paramLen,
@@ -159,7 +217,24 @@ public final class CompofaNnNative {
         }
     }
 
-    /** {@code compofa_batchnorm_forward_eval}. */
+    /**
+     * {@code compofa_batchnorm_forward_eval}.
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param rows rows: the product of all dimensions but the last
+     * @param c channels (the last dimension)
+     * @param x input tensor
+     * @param xLen floats at {@code x}
+     * @param gamma BN scale, [&gt;= c]
+     * @param beta BN shift, [&gt;= c]
+     * @param runningMean running mean [&gt;= c], updated; NULL for none
+     * @param runningVar running variance [&gt;= c], updated; NULL for none
+     * @param paramLen floats of each of gamma, beta and the running stats
+     * @param eps variance epsilon, &gt; 0
+     * @param y output tensor
+     * @param yLen floats at {@code y}
+     */
     public static void batchnormForwardEval(MemorySegment ctx, MemorySegment stream, long rows, int c,
                                             MemorySegment x, long xLen, MemorySegment gamma, MemorySegment beta,
                                             MemorySegment runningMean, MemorySegment runningVar, long paramLen,
@@ -172,7 +247,28 @@ public final class CompofaNnNative {
         }
     }
 
-    /** {@code compofa_batchnorm_backward}: dx overwritten, dgamma/dbeta accumulated; each may be NULL. */
+    /**
+     * {@code compofa_batchnorm_backward}: dx overwritten, dgamma/dbeta accumulated; each may be NULL.
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param rows rows: the product of all dimensions but the last
+     * @param c channels (the last dimension)
+     * @param x input tensor
+     * @param xLen floats at {@code x}
+     * @param dy gradient of y
+     * @param dyLen floats at {@code dy}
+     * @param gamma BN scale, [&gt;= c]
+     * @param paramLen floats of each of gamma, beta and the running stats
+     * @param batchMean batch mean [&gt;= c]
+     * @param batchVar biased batch variance [&gt;= c]
+     * @param batchLen floats of each of batchMean and batchVar
+     * @param eps variance epsilon, &gt; 0
+     * @param dx gradient of x
+     * @param dxLen floats at {@code dx}
+     * @param dgamma gradient of gamma, accumulated
+     * @param dbeta gradient of beta, accumulated
+     */
     public static void batchnormBackward(MemorySegment ctx, MemorySegment stream, long rows, int c,
                                          MemorySegment x, long xLen, MemorySegment dy, long dyLen,
                                          MemorySegment gamma, long paramLen, MemorySegment batchMean,
@@ -189,6 +285,27 @@ public final class CompofaNnNative {
     /**
      * {@code compofa_batchnorm_act_forward_train}: y = act(bn_train(x)), activation an {@code ACT_*} code;
      * statsGiven 1 = batchMean/batchVar already hold x's statistics.
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param rows rows: the product of all dimensions but the last
+     * @param c channels (the last dimension)
+     * @param activation an {@code ACT_*} code
+     * @param statsGiven 1 when batchMean/batchVar already hold x's statistics
+     * @param x input tensor
+     * @param xLen floats at {@code x}
+     * @param gamma BN scale, [&gt;= c]
+     * @param beta BN shift, [&gt;= c]
+     * @param runningMean running mean [&gt;= c], updated; NULL for none
+     * @param runningVar running variance [&gt;= c], updated; NULL for none
+     * @param paramLen floats of each of gamma, beta and the running stats
+     * @param momentum running-stats momentum, in [0, 1]
+     * @param eps variance epsilon, &gt; 0
+     * @param y output tensor
+     * @param yLen floats at {@code y}
+     * @param batchMean batch mean [&gt;= c]
+     * @param batchVar biased batch variance [&gt;= c]
+     * @param batchLen floats of each of batchMean and batchVar
      */
     public static void batchnormActForwardTrain(MemorySegment ctx, MemorySegment stream, long rows, int c,
                                                 int activation, int statsGiven, MemorySegment x, long xLen,
@@ -204,7 +321,30 @@ public final class CompofaNnNative {
         }
     }
 
-    /** {@code compofa_batchnorm_act_backward}: dy is the gradient of act(bn(x)); beta is required. */
+    /**
+     * {@code compofa_batchnorm_act_backward}: dy is the gradient of act(bn(x)); beta is required.
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param rows rows: the product of all dimensions but the last
+     * @param c channels (the last dimension)
+     * @param activation an {@code ACT_*} code
+     * @param x input tensor
+     * @param xLen floats at {@code x}
+     * @param dy gradient of y
+     * @param dyLen floats at {@code dy}
+     * @param gamma BN scale, [&gt;= c]
+     * @param beta BN shift, [&gt;= c]
+     * @param paramLen floats of each of gamma, beta and the running stats
+     * @param batchMean batch mean [&gt;= c]
+     * @param batchVar biased batch variance [&gt;= c]
+     * @param batchLen floats of each of batchMean and batchVar
+     * @param eps variance epsilon, &gt; 0
+     * @param dx gradient of x
+     * @param dxLen floats at {@code dx}
+     * @param dgamma gradient of gamma, accumulated
+     * @param dbeta gradient of beta, accumulated
+     */
     public static void batchnormActBackward(MemorySegment ctx, MemorySegment stream, long rows, int c, int activation,
                                             MemorySegment x, long xLen, MemorySegment dy, long dyLen,
                                             MemorySegment gamma, MemorySegment beta, long paramLen,
@@ -220,7 +360,16 @@ public final class CompofaNnNative {
 
     // ---- element-wise ---------------------------------------------------------------------
 
-    /** {@code compofa_activation_forward} ({@code ACT_*} kind); y may equal x. */
+    /**
+     * {@code compofa_activation_forward} ({@code ACT_*} kind); y may equal x.
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param kind an {@code ACT_*} code
+     * @param x input tensor
+     * @param y output tensor
+     * @param len elements
+     */
     public static void activationForward(MemorySegment ctx, MemorySegment stream, int kind, MemorySegment x,
                                          MemorySegment y, long len) {
         try {
@@ -230,7 +379,17 @@ public final class CompofaNnNative {
         }
     }
 
-    /** {@code compofa_activation_backward}: dx from the forward's input x and dy; dx may equal dy. */
+    /**
+     * {@code compofa_activation_backward}: dx from the forward's input x and dy; dx may equal dy.
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param kind an {@code ACT_*} code
+     * @param x input tensor
+     * @param dy gradient of y
+     * @param dx gradient of x
+     * @param len elements
+     */
     public static void activationBackward(MemorySegment ctx, MemorySegment stream, int kind, MemorySegment x,
                                           MemorySegment dy, MemorySegment dx, long len) {
         try {
@@ -240,7 +399,17 @@ public final class CompofaNnNative {
         }
     }
 
-    /** {@code compofa_axpby}: y = alpha x + beta y. */
+    /**
+     * {@code compofa_axpby}: y = alpha x + beta y.
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param len elements
+     * @param alpha scale of x
+     * @param x input
+     * @param beta scale of the old y; 0 overwrites
+     * @param y updated in place
+     */
     public static void axpby(MemorySegment ctx, MemorySegment stream, long len, float alpha, MemorySegment x,
                              float beta, MemorySegment y) {
         try {
@@ -250,7 +419,17 @@ public final class CompofaNnNative {
         }
     }
 
-    /** {@code compofa_dropout_forward}: inverted dropout with the counter-based mask. */
+    /**
+     * {@code compofa_dropout_forward}: inverted dropout with the counter-based mask.
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param len elements
+     * @param p drop probability, in [0, 1)
+     * @param seed dropout mask seed
+     * @param x input tensor
+     * @param y output tensor
+     */
     public static void dropoutForward(MemorySegment ctx, MemorySegment stream, long len, float p, long seed,
                                       MemorySegment x, MemorySegment y) {
         try {
@@ -260,7 +439,17 @@ public final class CompofaNnNative {
         }
     }
 
-    /** {@code compofa_dropout_backward}: the forward's mask and scale applied to dy. */
+    /**
+     * {@code compofa_dropout_backward}: the forward's mask and scale applied to dy.
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param len elements
+     * @param p drop probability, in [0, 1)
+     * @param seed dropout mask seed
+     * @param dy gradient of y
+     * @param dx gradient of x
+     */
     public static void dropoutBackward(MemorySegment ctx, MemorySegment stream, long len, float p, long seed,
                                        MemorySegment dy, MemorySegment dx) {
         try {
@@ -270,7 +459,14 @@ public final class CompofaNnNative {
         }
     }
 
-    /** {@code compofa_dropout_keep}: whether element {@code index} is kept (a pure function, no status). */
+    /**
+     * {@code compofa_dropout_keep}: whether element {@code index} is kept (a pure function, no status).
+     *
+     * @param seed dropout mask seed
+     * @param index element index, &gt;= 0
+     * @param p drop probability, in [0, 1)
+     * @return true when the element is kept
+     */
     public static boolean dropoutKeep(long seed, long index, float p) {
         try {
             return (int) H.DROPOUT_KEEP.invokeExact(seed, index, p) != 0;
@@ -279,7 +475,20 @@ public final class CompofaNnNative {
         }
     }
 
-    /** {@code compofa_sgd_step}: PyTorch SGD in place; momentumBuf may be NULL when momentum is 0. */
+    /**
+     * {@code compofa_sgd_step}: PyTorch SGD in place; momentumBuf may be NULL when momentum is 0.
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param len elements
+     * @param param parameter, updated in place
+     * @param grad its gradient
+     * @param momentumBuf momentum buffer, updated; NULL when momentum is 0
+     * @param lr learning rate
+     * @param momentum running-stats momentum, in [0, 1]
+     * @param weightDecay L2 weight decay
+     * @param nesterov 1 for Nesterov momentum, 0 for plain
+     */
     public static void sgdStep(MemorySegment ctx, MemorySegment stream, long len, MemorySegment param,
                                MemorySegment grad, MemorySegment momentumBuf, float lr, float momentum,
                                float weightDecay, int nesterov) {
@@ -293,7 +502,18 @@ public final class CompofaNnNative {
 
     // ---- per-channel ops, pooling ---------------------------------------------------------
 
-    /** {@code compofa_bias_add}: y[r][j] += bias[j]. */
+    /**
+     * {@code compofa_bias_add}: y[r][j] += bias[j].
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param rows rows: the product of all dimensions but the last
+     * @param c channels (the last dimension)
+     * @param y tensor updated in place
+     * @param yLen floats at {@code y}
+     * @param bias bias [&gt;= c]
+     * @param biasLen floats at {@code bias}
+     */
     public static void biasAdd(MemorySegment ctx, MemorySegment stream, long rows, int c, MemorySegment y, long yLen,
                                MemorySegment bias, long biasLen) {
         try {
@@ -303,7 +523,18 @@ public final class CompofaNnNative {
         }
     }
 
-    /** {@code compofa_bias_backward}: dbias[j] += sum_r dy[r][j]. */
+    /**
+     * {@code compofa_bias_backward}: dbias[j] += sum_r dy[r][j].
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param rows rows: the product of all dimensions but the last
+     * @param c channels (the last dimension)
+     * @param dy gradient of y
+     * @param dyLen floats at {@code dy}
+     * @param dbias gradient of bias [&gt;= c], accumulated
+     * @param dbiasLen floats at {@code dbias}
+     */
     public static void biasBackward(MemorySegment ctx, MemorySegment stream, long rows, int c, MemorySegment dy,
                                     long dyLen, MemorySegment dbias, long dbiasLen) {
         try {
@@ -313,7 +544,19 @@ public final class CompofaNnNative {
         }
     }
 
-    /** {@code compofa_global_avg_pool_forward}: (n, hw, c) to (n, c). */
+    /**
+     * {@code compofa_global_avg_pool_forward}: (n, hw, c) to (n, c).
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param n batch size
+     * @param hw pixels per image, h * w
+     * @param c channels (the last dimension)
+     * @param x input tensor
+     * @param xLen floats at {@code x}
+     * @param y output tensor
+     * @param yLen floats at {@code y}
+     */
     public static void globalAvgPoolForward(MemorySegment ctx, MemorySegment stream, int n, int hw, int c,
                                             MemorySegment x, long xLen, MemorySegment y, long yLen) {
         try {
@@ -323,7 +566,19 @@ public final class CompofaNnNative {
         }
     }
 
-    /** {@code compofa_global_avg_pool_backward}: dx = dy / hw (overwritten). */
+    /**
+     * {@code compofa_global_avg_pool_backward}: dx = dy / hw (overwritten).
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param n batch size
+     * @param hw pixels per image, h * w
+     * @param c channels (the last dimension)
+     * @param dy gradient of y
+     * @param dyLen floats at {@code dy}
+     * @param dx gradient of x
+     * @param dxLen floats at {@code dx}
+     */
     public static void globalAvgPoolBackward(MemorySegment ctx, MemorySegment stream, int n, int hw, int c,
                                              MemorySegment dy, long dyLen, MemorySegment dx, long dxLen) {
         try {
@@ -333,7 +588,21 @@ public final class CompofaNnNative {
         }
     }
 
-    /** {@code compofa_channel_scale_forward}: y[b][p][j] = x[b][p][j] * s[b][j]. */
+    /**
+     * {@code compofa_channel_scale_forward}: y[b][p][j] = x[b][p][j] * s[b][j].
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param n batch size
+     * @param hw pixels per image, h * w
+     * @param c channels (the last dimension)
+     * @param x input tensor
+     * @param xLen floats at {@code x}
+     * @param s per-image channel scale [n][c]
+     * @param sLen floats at {@code s}
+     * @param y output tensor
+     * @param yLen floats at {@code y}
+     */
     public static void channelScaleForward(MemorySegment ctx, MemorySegment stream, int n, int hw, int c,
                                            MemorySegment x, long xLen, MemorySegment s, long sLen,
                                            MemorySegment y, long yLen) {
@@ -344,7 +613,25 @@ public final class CompofaNnNative {
         }
     }
 
-    /** {@code compofa_channel_scale_backward}: dx = dy * s, ds = sum_p dy * x (both overwritten, NULL = skip). */
+    /**
+     * {@code compofa_channel_scale_backward}: dx = dy * s, ds = sum_p dy * x (both overwritten, NULL = skip).
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param n batch size
+     * @param hw pixels per image, h * w
+     * @param c channels (the last dimension)
+     * @param x input tensor
+     * @param xLen floats at {@code x}
+     * @param s per-image channel scale [n][c]
+     * @param sLen floats at {@code s}
+     * @param dy gradient of y
+     * @param dyLen floats at {@code dy}
+     * @param dx gradient of x
+     * @param dxLen floats at {@code dx}
+     * @param ds gradient of s
+     * @param dsLen floats at {@code ds}
+     */
     public static void channelScaleBackward(MemorySegment ctx, MemorySegment stream, int n, int hw, int c,
                                             MemorySegment x, long xLen, MemorySegment s, long sLen,
                                             MemorySegment dy, long dyLen, MemorySegment dx, long dxLen,
@@ -359,7 +646,24 @@ public final class CompofaNnNative {
 
     // ---- losses, resize -------------------------------------------------------------------
 
-    /** {@code compofa_softmax_cross_entropy}: labels are int32, labelsLen counts int32s. */
+    /**
+     * {@code compofa_softmax_cross_entropy}: labels are int32, labelsLen counts int32s.
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param n batch size
+     * @param classes number of classes
+     * @param logits logits [n][classes]
+     * @param logitsLen floats at {@code logits}
+     * @param labels int32 labels [n], in [0, classes)
+     * @param labelsLen int32s at {@code labels}
+     * @param smoothing label smoothing, in [0, 1)
+     * @param gradScale factor of the gradient, e.g. 1/n
+     * @param loss per-row loss [n]
+     * @param lossLen floats at {@code loss}
+     * @param dlogits gradient of logits, or NULL
+     * @param dlogitsLen floats at {@code dlogits}
+     */
     public static void softmaxCrossEntropy(MemorySegment ctx, MemorySegment stream, int n, int classes,
                                            MemorySegment logits, long logitsLen, MemorySegment labels,
                                            long labelsLen, float smoothing, float gradScale,
@@ -372,7 +676,22 @@ public final class CompofaNnNative {
         }
     }
 
-    /** {@code compofa_soft_cross_entropy}: distillation loss against the teacher's softmax (T = 1). */
+    /**
+     * {@code compofa_soft_cross_entropy}: distillation loss against the teacher's softmax (T = 1).
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param n batch size
+     * @param classes number of classes
+     * @param student student logits [n][classes]
+     * @param teacher teacher logits [n][classes]
+     * @param logitsLen floats at {@code logits}
+     * @param gradScale factor of the gradient, e.g. 1/n
+     * @param loss per-row loss [n]
+     * @param lossLen floats at {@code loss}
+     * @param dstudent gradient of student, or NULL
+     * @param dstudentLen floats at {@code dstudent}
+     */
     public static void softCrossEntropy(MemorySegment ctx, MemorySegment stream, int n, int classes,
                                         MemorySegment student, MemorySegment teacher, long logitsLen, float gradScale,
                                         MemorySegment loss, long lossLen, MemorySegment dstudent, long dstudentLen) {
@@ -384,7 +703,22 @@ public final class CompofaNnNative {
         }
     }
 
-    /** {@code compofa_resize_bilinear}: (n, h, w, c) to (n, ho, wo, c), align_corners=False. */
+    /**
+     * {@code compofa_resize_bilinear}: (n, h, w, c) to (n, ho, wo, c), align_corners=False.
+     *
+     * @param ctx the context handle
+     * @param stream the stream handle, or {@link MemorySegment#NULL} for the context's default stream
+     * @param n batch size
+     * @param h input height
+     * @param w input width
+     * @param c channels
+     * @param ho output height
+     * @param wo output width
+     * @param x input tensor
+     * @param xLen floats at {@code x}
+     * @param y output tensor
+     * @param yLen floats at {@code y}
+     */
     public static void resizeBilinear(MemorySegment ctx, MemorySegment stream, int n, int h, int w, int c, int ho,
                                       int wo, MemorySegment x, long xLen, MemorySegment y, long yLen) {
         try {

@@ -43,27 +43,52 @@ public final class CompofaSettingsNative {
         static final MethodHandle GEMM_LIBRARY = bind("compofa_context_gemm_library", GET);
     }
 
-    /** {@code compofa_context_set_precision}: a {@code PRECISION_*} code. */
+    /**
+     * {@code compofa_context_set_precision}: a {@code PRECISION_*} code.
+     *
+     * @param ctx the context handle
+     * @param precision a {@code PRECISION_*} code
+     */
     public static void contextSetPrecision(MemorySegment ctx, int precision) {
         set(H.SET_PRECISION, ctx, precision);
     }
 
-    /** {@code compofa_context_precision}. */
+    /**
+     * {@code compofa_context_precision}.
+     *
+     * @param ctx the context handle
+     * @return a {@code PRECISION_*} code
+     */
     public static int contextPrecision(MemorySegment ctx) {
         return get(H.PRECISION, ctx);
     }
 
-    /** {@code compofa_context_precision} writing to {@code out} (an int32). */
+    /**
+     * {@code compofa_context_precision} writing to {@code out} (an int32).
+     *
+     * @param ctx the context handle
+     * @param out receives the code
+     */
     public static void contextPrecisionInto(MemorySegment ctx, MemorySegment out) {
         getInto(H.PRECISION, ctx, out);
     }
 
-    /** {@code compofa_context_set_gemm_library}: a {@code GEMM_*} code. */
+    /**
+     * {@code compofa_context_set_gemm_library}: a {@code GEMM_*} code.
+     *
+     * @param ctx the context handle
+     * @param library a {@code GEMM_*} code
+     */
     public static void contextSetGemmLibrary(MemorySegment ctx, int library) {
         set(H.SET_GEMM_LIBRARY, ctx, library);
     }
 
-    /** {@code compofa_context_gemm_library}. */
+    /**
+     * {@code compofa_context_gemm_library}.
+     *
+     * @param ctx the context handle
+     * @return a {@code GEMM_*} code
+     */
     public static int contextGemmLibrary(MemorySegment ctx) {
         return get(H.GEMM_LIBRARY, ctx);
     }

@@ -24,6 +24,7 @@ public final class ContextHandle extends NativeHandle {
      * @param backend {@link CompofaNative#BACKEND_REFERENCE}, {@link CompofaNative#BACKEND_CPU} or
      *                {@link CompofaNative#BACKEND_CUDA}
      * @param device  the CUDA device ordinal; 0 for the host backends
+     * @return the context; close it when done
      * @throws BackendUnavailableException when the backend is not built in or has no device
      * @throws InvalidArgumentException    for an unknown backend or device
      */
@@ -31,17 +32,29 @@ public final class ContextHandle extends NativeHandle {
         return new ContextHandle(CompofaNative.contextCreate(backend, device), backend, device);
     }
 
-    /** The backend code this context was created with. */
+    /**
+     * The backend code this context was created with.
+     *
+     * @return the backend code
+     */
     public int backend() {
         return backend;
     }
 
-    /** The device ordinal (0 on the host backends). */
+    /**
+     * The device ordinal (0 on the host backends).
+     *
+     * @return the device ordinal
+     */
     public int device() {
         return device;
     }
 
-    /** Whether the context's memory is host memory (REFERENCE and CPU backends). */
+    /**
+     * Whether the context's memory is host memory (REFERENCE and CPU backends).
+     *
+     * @return true for REFERENCE and CPU
+     */
     public boolean isHost() {
         return backend != CompofaNative.BACKEND_CUDA;
     }
@@ -70,7 +83,11 @@ public final class ContextHandle extends NativeHandle {
         }
     }
 
-    /** The arithmetic of the context's GEMMs, a {@code CompofaSettingsNative.PRECISION_*} code. */
+    /**
+     * The arithmetic of the context's GEMMs, a {@code CompofaSettingsNative.PRECISION_*} code.
+     *
+     * @param precision a {@code PRECISION_*} code
+     */
     public void setPrecision(int precision) {
         acquire();
         try {
@@ -80,7 +97,11 @@ public final class ContextHandle extends NativeHandle {
         }
     }
 
-    /** Which library runs the plain GEMMs, a {@code CompofaSettingsNative.GEMM_*} code. */
+    /**
+     * Which library runs the plain GEMMs, a {@code CompofaSettingsNative.GEMM_*} code.
+     *
+     * @param library a {@code GEMM_*} code
+     */
     public void setGemmLibrary(int library) {
         acquire();
         try {
@@ -90,7 +111,11 @@ public final class ContextHandle extends NativeHandle {
         }
     }
 
-    /** The current {@code CompofaSettingsNative.GEMM_*} code. */
+    /**
+     * The current {@code CompofaSettingsNative.GEMM_*} code.
+     *
+     * @return the code
+     */
     public int gemmLibrary() {
         acquire();
         try {
@@ -100,7 +125,11 @@ public final class ContextHandle extends NativeHandle {
         }
     }
 
-    /** The current {@code CompofaSettingsNative.PRECISION_*} code. */
+    /**
+     * The current {@code CompofaSettingsNative.PRECISION_*} code.
+     *
+     * @return the code
+     */
     public int precision() {
         acquire();
         try {

@@ -11,7 +11,12 @@ public final class EventHandle extends NativeHandle {
         this.context = context;
     }
 
-    /** Creates an event of the context. */
+    /**
+     * Creates an event of the context.
+     *
+     * @param context the owning context
+     * @return the event; close it when done
+     */
     public static EventHandle create(ContextHandle context) {
         context.acquire();
         try {
@@ -21,12 +26,20 @@ public final class EventHandle extends NativeHandle {
         }
     }
 
-    /** The context the event belongs to. */
+    /**
+     * The context the event belongs to.
+     *
+     * @return the context
+     */
     public ContextHandle context() {
         return context;
     }
 
-    /** Records the event on a stream (null = the context's default stream). */
+    /**
+     * Records the event on a stream (null = the context's default stream).
+     *
+     * @param stream the stream, or null for the default stream
+     */
     public void record(StreamHandle stream) {
         acquire();
         try {
@@ -51,7 +64,12 @@ public final class EventHandle extends NativeHandle {
         }
     }
 
-    /** Milliseconds from {@code start} to this event; both must be recorded. */
+    /**
+     * Milliseconds from {@code start} to this event; both must be recorded.
+     *
+     * @param start an event recorded before this one
+     * @return elapsed milliseconds, &gt;= 0
+     */
     public float elapsedMsSince(EventHandle start) {
         start.acquire();
         try {

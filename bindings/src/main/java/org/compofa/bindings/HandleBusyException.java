@@ -9,7 +9,11 @@ package org.compofa.bindings;
 public final class HandleBusyException extends CompofaException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message which handle, how many calls still use it, and what to do */
+    /**
+     * An exception with the given message.
+     *
+     * @param message which handle, how many calls still use it, and what to do
+     */
     public HandleBusyException(String message) {
         super(message);
     }

@@ -46,6 +46,7 @@ public abstract sealed class NativeHandle implements AutoCloseable
     /**
      * The native handle's value (the {@code compofa_*} token, not the data it describes).
      *
+     * @return the handle value, non-zero while open
      * @throws InvalidHandleException when this handle is closed
      */
     public final long address() {
@@ -55,17 +56,29 @@ public abstract sealed class NativeHandle implements AutoCloseable
         return token;
     }
 
-    /** The native handle as a zero-length segment, for {@link CompofaNative}. */
+    /**
+     * The native handle as a zero-length segment, for {@link CompofaNative}.
+     *
+     * @return a zero-length segment at {@link #address()}
+     */
     public final MemorySegment segment() {
         return MemorySegment.ofAddress(address());
     }
 
-    /** Whether the handle is closed (or being closed): new uses are refused. */
+    /**
+     * Whether the handle is closed (or being closed): new uses are refused.
+     *
+     * @return true once closing has started
+     */
     public final boolean isClosed() {
         return (state.get() & CLOSED) != 0;
     }
 
-    /** What kind of handle this is, for messages ("context", "buffer", ...). */
+    /**
+     * What kind of handle this is, for messages ("context", "buffer", ...).
+     *
+     * @return the kind, in words
+     */
     public final String kind() {
         return kind;
     }
@@ -109,7 +122,11 @@ public abstract sealed class NativeHandle implements AutoCloseable
         }
     }
 
-    /** Running uses now (for messages and tests). */
+    /**
+     * Running uses now (for messages and tests).
+     *
+     * @return the number of calls using the handle now, &gt;= 0
+     */
     public final int uses() {
         return (int) (state.get() & USES);
     }

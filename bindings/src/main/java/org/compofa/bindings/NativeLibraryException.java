@@ -9,9 +9,12 @@ import java.util.List;
 public final class NativeLibraryException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** Every load attempt, in order, as "where: why it failed". */
     private final List<String> attempts;
 
     /**
+     * An exception listing every load attempt.
+     *
      * @param summary  one line about what failed
      * @param attempts each attempt as "where: why it failed"
      * @param cause    the failure of the last attempt, or null
@@ -21,7 +24,11 @@ public final class NativeLibraryException extends RuntimeException {
         this.attempts = List.copyOf(attempts);
     }
 
-    /** Every load attempt, in order, as "where: why it failed". */
+    /**
+     * Every load attempt, in order, as "where: why it failed".
+     *
+     * @return the attempts, unmodifiable
+     */
     public List<String> attempts() {
         return attempts;
     }

@@ -17,7 +17,12 @@ import java.lang.foreign.MemorySegment;
  */
 public record RawConvShape(int n, int h, int w, int c, int k, int stride, int pad) {
 
-    /** Writes the struct into {@code arena}. */
+    /**
+     * Writes the struct into {@code arena}.
+     *
+     * @param arena the arena that owns the struct
+     * @return the struct
+     */
     public MemorySegment write(Arena arena) {
         return CompofaNnNative.convShape(arena, n, h, w, c, k, stride, pad);
     }

@@ -19,7 +19,12 @@ import java.lang.foreign.MemorySegment;
  */
 public record RawDwconvShape(int n, int h, int w, int c, int cMax, int k, int kMax, int stride, int transform) {
 
-    /** Writes the struct into {@code arena}. */
+    /**
+     * Writes the struct into {@code arena}.
+     *
+     * @param arena the arena that owns the struct
+     * @return the struct
+     */
     public MemorySegment write(Arena arena) {
         return CompofaNative.dwconvShape(arena, n, h, w, c, cMax, k, kMax, stride, transform);
     }

@@ -23,12 +23,22 @@ import java.lang.foreign.MemorySegment;
 public record RawEpilogue(long bias, long biasLen, long gamma, long beta, long runningMean, long runningVar,
                           long bnLen, float eps, int activation) {
 
-    /** Only an activation. */
+    /**
+     * Only an activation.
+     *
+     * @param activation an {@code ACT_*} code
+     * @return the epilogue
+     */
     public static RawEpilogue activation(int activation) {
         return new RawEpilogue(0, 0, 0, 0, 0, 0, 0, 0f, activation);
     }
 
-    /** Writes the struct into {@code arena}. */
+    /**
+     * Writes the struct into {@code arena}.
+     *
+     * @param arena the arena that owns the struct
+     * @return the struct
+     */
     public MemorySegment write(Arena arena) {
         return CompofaFusedNative.epilogue(arena, ptr(bias), biasLen, ptr(gamma), ptr(beta), ptr(runningMean),
                 ptr(runningVar), bnLen, eps, activation);

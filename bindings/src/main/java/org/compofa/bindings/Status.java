@@ -45,12 +45,20 @@ public enum Status {
         this.factory = factory;
     }
 
-    /** The ABI's integer value of this status. */
+    /**
+     * The ABI's integer value of this status.
+     *
+     * @return the ABI code
+     */
     public int code() {
         return code;
     }
 
-    /** The ABI's name of this status, e.g. {@code COMPOFA_ERR_INVALID_ARGUMENT}. */
+    /**
+     * The ABI's name of this status, e.g. {@code COMPOFA_ERR_INVALID_ARGUMENT}.
+     *
+     * @return the ABI name
+     */
     public String abiName() {
         return this == OK ? "COMPOFA_OK" : "COMPOFA_ERR_" + name();
     }
@@ -58,6 +66,8 @@ public enum Status {
     /**
      * The status of an ABI code.
      *
+     * @param code a {@code compofa_status} value
+     * @return the status
      * @throws InternalNativeException for a code this version of the bindings does not know
      */
     public static Status of(int code) {
@@ -68,7 +78,12 @@ public enum Status {
         return BY_CODE[code];
     }
 
-    /** A new exception of this status's type with the given message. */
+    /**
+     * A new exception of this status's type with the given message.
+     *
+     * @param message what was wrong and what is allowed
+     * @return the exception, not thrown
+     */
     public CompofaException exception(String message) {
         if (factory == null) {
             throw new IllegalStateException("COMPOFA_OK is not a failure");
@@ -81,6 +96,7 @@ public enum Status {
      * throws the status's exception with the calling thread's {@code compofa_last_error()} message.
      * Must run on the thread that made the failing call (the message is thread-local in the library).
      *
+     * @param code a {@code compofa_status} value
      * @throws CompofaException the typed exception of a non-zero status
      */
     public static void check(int code) {

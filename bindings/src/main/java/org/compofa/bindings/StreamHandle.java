@@ -15,7 +15,12 @@ public final class StreamHandle extends NativeHandle {
         this.context = context;
     }
 
-    /** Creates a stream owned by this handle. */
+    /**
+     * Creates a stream owned by this handle.
+     *
+     * @param context the owning context
+     * @return the stream; close it when done
+     */
     public static StreamHandle create(ContextHandle context) {
         context.acquire();
         try {
@@ -29,7 +34,9 @@ public final class StreamHandle extends NativeHandle {
      * Wraps a foreign {@code cudaStream_t} so compofa's kernels run on it; closing the handle does not
      * destroy the foreign stream.
      *
+     * @param context the owning context
      * @param nativeStream the cudaStream_t address; 0 wraps the legacy default stream (CUDA only)
+     * @return the handle
      * @throws WrongBackendException for a non-zero stream on a host context
      */
     public static StreamHandle wrap(ContextHandle context, long nativeStream) {
@@ -42,7 +49,11 @@ public final class StreamHandle extends NativeHandle {
         }
     }
 
-    /** The context the stream belongs to. */
+    /**
+     * The context the stream belongs to.
+     *
+     * @return the context
+     */
     public ContextHandle context() {
         return context;
     }
@@ -57,7 +68,11 @@ public final class StreamHandle extends NativeHandle {
         }
     }
 
-    /** The {@code cudaStream_t} address (0 on the host backends), for other CUDA code. */
+    /**
+     * The {@code cudaStream_t} address (0 on the host backends), for other CUDA code.
+     *
+     * @return the stream address, or 0
+     */
     public long nativeStream() {
         acquire();
         try {

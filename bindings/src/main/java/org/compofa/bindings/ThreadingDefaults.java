@@ -91,7 +91,11 @@ public final class ThreadingDefaults {
         LOG.log(Level.DEBUG, "compofa: threading defaults {0}", applied);
     }
 
-    /** What {@link #applyBeforeLoad()} found and set (variable -> value, marked when it was the user's). */
+    /**
+     * What {@link #applyBeforeLoad()} found and set (variable -> value, marked when it was the user's).
+     *
+     * @return variable to value
+     */
     public static Map<String, String> applied() {
         return applied;
     }

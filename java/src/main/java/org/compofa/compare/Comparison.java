@@ -63,6 +63,8 @@ public final class Comparison {
     private int stepNumber;
 
     /**
+     * A comparison ready to run; nothing is trained until it runs.
+     *
      * @param settings what to run
      * @param ctx      the engine both methods train and are evaluated on
      * @param train    training images (also the BN-recalibration images)
@@ -79,17 +81,33 @@ public final class Comparison {
         this.dir = settings.recipe().out().resolve(FOLDER);
     }
 
-    /** Where the artifacts go. */
+    /**
+     * Where the artifacts go.
+     *
+     * @return the directory
+     */
     public Path directory() {
         return dir;
     }
 
-    /** The CompOFA space at the search resolutions. */
+    /**
+     * The CompOFA space at the search resolutions.
+     *
+     * @param width width multiplier
+     * @param resolutions search resolutions
+     * @return the space
+     */
     public static SearchSpace compOfaSpace(double width, org.compofa.space.ResolutionSet resolutions) {
         return SearchSpaces.compOfa(width, resolutions);
     }
 
-    /** The OFA space ({@code d234 e346 k357}) at the search resolutions. */
+    /**
+     * The OFA space ({@code d234 e346 k357}) at the search resolutions.
+     *
+     * @param width width multiplier
+     * @param resolutions search resolutions
+     * @return the space
+     */
     public static SearchSpace ofaSpace(double width, org.compofa.space.ResolutionSet resolutions) {
         return SearchSpaces.ofaMbv3(List.of(2, 3, 4), List.of(3, 4, 6), List.of(3, 5, 7), width, resolutions);
     }

@@ -40,12 +40,20 @@ public record ComparisonNumbers(Training training, List<Front> fronts, Populatio
      */
     public record Training(double teacherSeconds, double compofaSeconds, double ofaSeconds, long compofaSubnetSteps,
                            long ofaSubnetSteps) {
-        /** CompOFA's wall time over OFA's. */
+        /**
+         * CompOFA's wall time over OFA's.
+         *
+         * @return the ratio
+         */
         public double timeRatio() {
             return compofaSeconds / ofaSeconds;
         }
 
-        /** CompOFA's subnet-steps over OFA's. */
+        /**
+         * CompOFA's subnet-steps over OFA's.
+         *
+         * @return the ratio
+         */
         public double stepRatio() {
             return (double) compofaSubnetSteps / ofaSubnetSteps;
         }
@@ -60,12 +68,20 @@ public record ComparisonNumbers(Training training, List<Front> fronts, Populatio
      * @param ofaModelMs the latency OFA's search believed for it (NaN when none)
      */
     public record BudgetRow(double budgetMs, Candidate compofa, Optional<Candidate> ofa, double ofaModelMs) {
-        /** CompOFA's top-1 minus OFA's (NaN when OFA found none). */
+        /**
+         * CompOFA's top-1 minus OFA's (NaN when OFA found none).
+         *
+         * @return difference in top-1 points, or NaN
+         */
         public double difference() {
             return ofa.map(c -> compofa.top1() - c.top1()).orElse(Double.NaN);
         }
 
-        /** Whether OFA's subnet, measured, is slower than the budget its search thought it met. */
+        /**
+         * Whether OFA's subnet, measured, is slower than the budget its search thought it met.
+         *
+         * @return true when over budget
+         */
         public boolean ofaOverBudget() {
             return ofa.map(c -> c.latencyMs() > budgetMs).orElse(false);
         }
@@ -82,13 +98,21 @@ public record ComparisonNumbers(Training training, List<Front> fronts, Populatio
      */
     public record Front(String platform, List<BudgetRow> rows, List<Candidate> compofaFront,
                         List<Candidate> compoundInOfaFront, double noise) {
-        /** Mean of CompOFA minus OFA over the budgets where OFA found a subnet. */
+        /**
+         * Mean of CompOFA minus OFA over the budgets where OFA found a subnet.
+         *
+         * @return mean difference in top-1 points
+         */
         public double meanDifference() {
             return rows.stream().mapToDouble(BudgetRow::difference).filter(Double::isFinite).average()
                     .orElse(Double.NaN);
         }
 
-        /** Budgets where OFA's measured subnet exceeded the budget. */
+        /**
+         * Budgets where OFA's measured subnet exceeded the budget.
+         *
+         * @return the count
+         */
         public long ofaOverBudget() {
             return rows.stream().filter(BudgetRow::ofaOverBudget).count();
         }
@@ -105,7 +129,12 @@ public record ComparisonNumbers(Training training, List<Front> fronts, Populatio
      * @param p90    90th percentile (same rule)
      */
     public record Stats(int n, double mean, double sd, double p10, double median, double p90) {
-        /** The summary of {@code values} (at least one). */
+        /**
+         * The summary of {@code values} (at least one).
+         *
+         * @param values at least one value
+         * @return the summary
+         */
         public static Stats of(Collection<Double> values) {
             double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             double mean = Arrays.stream(v).average().orElseThrow();
@@ -133,12 +162,20 @@ public record ComparisonNumbers(Training training, List<Front> fronts, Populatio
      */
     public record Population(Stats compofa, Stats compoundInOfa, Stats ofaRandom, double pairedDifference,
                              double fractionAboveOfaMedian) {
-        /** CompOFA population mean minus OFA random mean. */
+        /**
+         * CompOFA population mean minus OFA random mean.
+         *
+         * @return mean difference in top-1 points
+         */
         public double meanDifference() {
             return compofa.mean() - ofaRandom.mean();
         }
 
-        /** 95 % half-width of {@link #meanDifference()} from the two samples' spread. */
+        /**
+         * 95 % half-width of {@link #meanDifference()} from the two samples' spread.
+         *
+         * @return half-width in top-1 points
+         */
         public double noise() {
             return Z95 * Math.sqrt(compofa.sd() * compofa.sd() / compofa.n()
                     + ofaRandom.sd() * ofaRandom.sd() / ofaRandom.n());
@@ -162,12 +199,20 @@ public record ComparisonNumbers(Training training, List<Front> fronts, Populatio
     public record SearchTimes(String platform, int budgets, double exactSetupMs, double exactMs,
                               double compofaEvolutionMs, double ofaEvolutionMs, double compofaTablesSeconds,
                               double ofaPrepSeconds, double ofaFoundExactSeconds) {
-        /** OFA's evolution time over CompOFA's exact search (setup included). */
+        /**
+         * OFA's evolution time over CompOFA's exact search (setup included).
+         *
+         * @return the speed-up factor
+         */
         public double speedupExact() {
             return ofaEvolutionMs / (exactSetupMs + exactMs);
         }
 
-        /** OFA's evolution time over the same evolution on CompOFA's tables. */
+        /**
+         * OFA's evolution time over the same evolution on CompOFA's tables.
+         *
+         * @return the speed-up factor
+         */
         public double speedupEvolution() {
             return ofaEvolutionMs / compofaEvolutionMs;
         }

@@ -29,6 +29,8 @@ public final class ComparisonReport {
     /**
      * The report of the comparison whose artifacts are in {@code dir}.
      *
+     * @param dir the comparison's artifact directory
+     * @return the report
      * @throws IOException naming the first artifact that is missing or malformed
      */
     public static ComparisonReport fromArtifacts(Path dir) throws IOException {
@@ -36,12 +38,21 @@ public final class ComparisonReport {
         return new ComparisonReport(a, ComparisonNumbers.of(a));
     }
 
-    /** The numbers behind the report. */
+    /**
+     * The numbers behind the report.
+     *
+     * @return the numbers
+     */
     public ComparisonNumbers numbers() {
         return numbers;
     }
 
-    /** Writes {@code report.md}, the plots and the summary files into {@code dir}. */
+    /**
+     * Writes {@code report.md}, the plots and the summary files into {@code dir}.
+     *
+     * @param dir the output directory
+     * @throws java.io.IOException if a file cannot be written
+     */
     public void write(Path dir) throws IOException {
         ComparisonPlots.write(dir, artifacts, numbers);
         Map<String, String> summary = summary();
@@ -88,7 +99,11 @@ public final class ComparisonReport {
                 .append(c.top1()).append(',').append(c.latencyMs()).append('\n'));
     }
 
-    /** Every number of the report, by a stable key. */
+    /**
+     * Every number of the report, by a stable key.
+     *
+     * @return key to value
+     */
     public Map<String, String> summary() {
         Map<String, String> m = new LinkedHashMap<>();
         artifacts.settings().values().forEach((k, v) -> m.put("setting." + k, v));
@@ -140,7 +155,11 @@ public final class ComparisonReport {
         return m;
     }
 
-    /** The Markdown page. */
+    /**
+     * The Markdown page.
+     *
+     * @return the page
+     */
     public String markdown() {
         return new ReportWriter(artifacts, numbers).markdown();
     }

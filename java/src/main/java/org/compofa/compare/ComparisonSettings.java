@@ -60,7 +60,12 @@ public record ComparisonSettings(FashionRecipe.Settings recipe, int ofaEpochs, R
         }
     }
 
-    /** The reference's OFA/CompOFA epoch ratio (425/150) applied to the compound epochs, at least 5. */
+    /**
+     * The reference's OFA/CompOFA epoch ratio (425/150) applied to the compound epochs, at least 5.
+     *
+     * @param compoundEpochs CompOFA's compound epochs
+     * @return OFA's epochs, &gt;= 5
+     */
     public static int defaultOfaEpochs(int compoundEpochs) {
         return Math.max(5, (int) Math.round(compoundEpochs * (double) REFERENCE_OFA_EPOCHS / REFERENCE_COMPOFA_EPOCHS));
     }
@@ -70,6 +75,9 @@ public record ComparisonSettings(FashionRecipe.Settings recipe, int ofaEpochs, R
      * OFA's 2000 recalibration images, latency at batch 1 on the CPU and 64 on a GPU with 3 + 10
      * runs, 5 budgets, OFA's evolution
      * and predictor settings, both seeded by the recipe's seed.
+     *
+     * @param recipe the training recipe
+     * @return the settings
      */
     public static ComparisonSettings defaults(FashionRecipe.Settings recipe) {
         return new ComparisonSettings(recipe, defaultOfaEpochs(recipe.compoundEpochs()), recipe.resolutions(), 200,

@@ -65,17 +65,30 @@ public record SearchOutcome(String method, String platform, String spaceId, doub
         }
     }
 
-    /** Search time over all budgets, setup excluded. */
+    /**
+     * Search time over all budgets, setup excluded.
+     *
+     * @return time in ms
+     */
     public double searchMs() {
         return rows.stream().mapToDouble(Row::searchMs).sum();
     }
 
-    /** The found candidates (measured), in budget order, budgets with none left out. */
+    /**
+     * The found candidates (measured), in budget order, budgets with none left out.
+     *
+     * @return the candidates
+     */
     public List<Candidate> found() {
         return rows.stream().flatMap(r -> r.found().stream()).toList();
     }
 
-    /** Writes the CSV atomically. */
+    /**
+     * Writes the CSV atomically.
+     *
+     * @param file the file to write
+     * @throws java.io.IOException if it cannot be written
+     */
     public void write(Path file) throws IOException {
         StringBuilder sb = new StringBuilder(MAGIC).append('\n');
         metadata().forEach((k, v) -> sb.append("# ").append(k).append('=').append(v).append('\n'));
@@ -102,6 +115,9 @@ public record SearchOutcome(String method, String platform, String spaceId, doub
     /**
      * Reads a file written by {@link #write}; found subnets are checked against {@code space}.
      *
+     * @param file a file written by {@link #write}
+     * @param space the space found subnets must belong to
+     * @return the outcome
      * @throws IOException naming the file (and line) when it is missing, foreign or malformed
      */
     public static SearchOutcome read(Path file, SearchSpace space) throws IOException {

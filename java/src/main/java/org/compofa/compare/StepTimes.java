@@ -31,6 +31,8 @@ public final class StepTimes {
     /**
      * The times in {@code file} (none when it does not exist yet).
      *
+     * @param file the times file
+     * @return the times
      * @throws IOException naming the file and line when it is malformed
      */
     public static StepTimes open(Path file) throws IOException {
@@ -55,7 +57,13 @@ public final class StepTimes {
         return new StepTimes(file, m);
     }
 
-    /** Sets a step's time and rewrites the file. */
+    /**
+     * Sets a step's time and rewrites the file.
+     *
+     * @param step step name
+     * @param wallSeconds its wall time in s
+     * @throws java.io.IOException if the file cannot be written
+     */
     public void record(String step, double wallSeconds) throws IOException {
         if (step.contains(",") || step.contains("\n") || !(wallSeconds >= 0)) {
             throw new IllegalArgumentException("step '" + step + "' (no commas) with seconds " + wallSeconds
@@ -70,6 +78,8 @@ public final class StepTimes {
     /**
      * A recorded step's seconds.
      *
+     * @param step a recorded step
+     * @return its time in s
      * @throws IllegalArgumentException naming the step and the file when it was never recorded
      */
     public double seconds(String step) {
@@ -80,7 +90,11 @@ public final class StepTimes {
         return s;
     }
 
-    /** Every recorded step, in recording order. */
+    /**
+     * Every recorded step, in recording order.
+     *
+     * @return step to seconds
+     */
     public Map<String, Double> all() {
         return Collections.unmodifiableMap(seconds);
     }

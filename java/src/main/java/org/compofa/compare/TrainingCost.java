@@ -51,7 +51,11 @@ public record TrainingCost(String method, List<Phase> phases) {
             }
         }
 
-        /** Subnet-steps the schedule asks for: all epochs x batches x subnets per step. */
+        /**
+         * Subnet-steps the schedule asks for: all epochs x batches x subnets per step.
+         *
+         * @return the step count
+         */
         public long scheduledSubnetSteps() {
             return (long) (epochs + warmupEpochs) * batchesPerEpoch * subnetsPerStep;
         }
@@ -71,6 +75,11 @@ public record TrainingCost(String method, List<Phase> phases) {
     /**
      * The cost of phases run with {@code configs} (same order) that reported {@code results}.
      *
+     * @param method method name, for the table
+     * @param configs the phase configurations
+     * @param results each phase's result
+     * @param batchesPerEpoch batches per epoch
+     * @return the cost
      * @throws IllegalArgumentException when the lists differ in length or phase names
      */
     public static TrainingCost of(String method, List<TrainingConfig> configs, List<PhaseResult> results,
@@ -92,22 +101,39 @@ public record TrainingCost(String method, List<Phase> phases) {
         return new TrainingCost(method, out);
     }
 
-    /** Wall seconds over all phases. */
+    /**
+     * Wall seconds over all phases.
+     *
+     * @return wall time in s
+     */
     public double wallSeconds() {
         return phases.stream().mapToDouble(Phase::wallSeconds).sum();
     }
 
-    /** Subnet-steps over all phases. */
+    /**
+     * Subnet-steps over all phases.
+     *
+     * @return the step count
+     */
     public long subnetSteps() {
         return phases.stream().mapToLong(Phase::subnetSteps).sum();
     }
 
-    /** Epochs over all phases, warm-up included. */
+    /**
+     * Epochs over all phases, warm-up included.
+     *
+     * @return the epoch count
+     */
     public int epochs() {
         return phases.stream().mapToInt(p -> p.epochs() + p.warmupEpochs()).sum();
     }
 
-    /** Writes the CSV atomically. */
+    /**
+     * Writes the CSV atomically.
+     *
+     * @param file the file to write
+     * @throws java.io.IOException if it cannot be written
+     */
     public void write(Path file) throws IOException {
         StringBuilder sb = new StringBuilder(MAGIC).append("\n# method=").append(method).append('\n')
                 .append(HEADER).append('\n');
@@ -121,6 +147,8 @@ public record TrainingCost(String method, List<Phase> phases) {
     /**
      * Reads a file written by {@link #write}.
      *
+     * @param file a file written by {@link #write}
+     * @return the cost
      * @throws IOException naming the file (and line) when it is missing, foreign or malformed
      */
     public static TrainingCost read(Path file) throws IOException {

@@ -42,11 +42,24 @@ public final class ModelFile {
     /**
      * A loaded model: the static network (caller closes it), the subnet to run on it, its space id
      * and how to feed it (null in a file written without it).
+     *
+     * @param network the static network; the caller closes it
+     * @param subnet the subnet to run on it
+     * @param spaceId id of the space it came from
+     * @param preprocessing how to feed it, or null for a file written without
      */
     public record Model(Network network, Subnet subnet, String spaceId, Preprocessing preprocessing) {
     }
 
-    /** {@link #write(Path, Network, Subnet, String, Preprocessing)} without preprocessing metadata. */
+    /**
+     * {@link #write(Path, Network, Subnet, String, Preprocessing)} without preprocessing metadata.
+     *
+     * @param file the file to write
+     * @param supernet the trained supernet
+     * @param subnet the subnet to extract
+     * @param spaceId id of the supernet's space
+     * @throws java.io.IOException if the file cannot be written
+     */
     public static void write(Path file, Network supernet, Subnet subnet, String spaceId) throws IOException {
         write(file, supernet, subnet, spaceId, null);
     }
@@ -54,6 +67,13 @@ public final class ModelFile {
     /**
      * Extracts {@code subnet} from {@code supernet} and writes it to {@code file} (plus {@code
      * file.json}) with how to feed it ({@code compofa.preprocessing.*} header entries; null: none).
+     *
+     * @param file the file to write
+     * @param supernet the trained supernet
+     * @param subnet the subnet to extract
+     * @param spaceId id of the supernet's space
+     * @param preprocessing how to feed the model
+     * @throws java.io.IOException if the file cannot be written
      */
     public static void write(Path file, Network supernet, Subnet subnet, String spaceId, Preprocessing preprocessing)
             throws IOException {
@@ -104,6 +124,9 @@ public final class ModelFile {
      * bounded by the bytes left, and the architecture its header describes by the weights it holds,
      * before anything is allocated.
      *
+     * @param file a {@code .cmpf} file, untrusted
+     * @param ctx the context the network is created on
+     * @return the model; close its network
      * @throws ModelFileException naming the file and what is wrong: missing or unreadable, not a
      *                            model, unknown version, truncated, checksum mismatch, a malformed
      *                            length, count, header or array, or weights that do not fit the

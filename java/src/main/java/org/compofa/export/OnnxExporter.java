@@ -31,7 +31,13 @@ public final class OnnxExporter {
     private OnnxExporter() {
     }
 
-    /** The ONNX bytes of {@code subnet} of {@code net} (a supernet or an extracted network). */
+    /**
+     * The ONNX bytes of {@code subnet} of {@code net} (a supernet or an extracted network).
+     *
+     * @param net a supernet or an extracted network
+     * @param subnet the subnet to export
+     * @return the ONNX model bytes
+     */
     public static byte[] export(Network net, Subnet subnet) {
         return export(net, subnet, null);
     }
@@ -41,6 +47,11 @@ public final class OnnxExporter {
      * {@code compofa.preprocessing.*} ({@link Preprocessing#metadata}; none when null), the input's
      * name and layout ({@code compofa.input.name}, {@code compofa.input.layout} = NCHW) and the
      * subnet id ({@code compofa.subnet}).
+     *
+     * @param net a supernet or an extracted network
+     * @param subnet the subnet to export
+     * @param preprocessing recorded in the metadata
+     * @return the ONNX model bytes
      */
     public static byte[] export(Network net, Subnet subnet, Preprocessing preprocessing) {
         if (preprocessing != null && preprocessing.resolution() != subnet.resolution()) {

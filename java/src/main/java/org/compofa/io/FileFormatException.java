@@ -14,7 +14,11 @@ public abstract class FileFormatException extends IOException {
 
     /** What is wrong, in a format's own terms. */
     public interface Reason {
-        /** Short human-readable form. */
+        /**
+         * Short human-readable form.
+         *
+         * @return the text
+         */
         String text();
     }
 
@@ -27,13 +31,18 @@ public abstract class FileFormatException extends IOException {
      * @param reason what is wrong
      * @param detail the specifics (offsets, sizes, names)
      * @param cause  the underlying error, or null
+     * @param file the file concerned
      */
     protected FileFormatException(String kind, Path file, Reason reason, String detail, Throwable cause) {
         super(kind + " " + file + ": " + reason.text() + ": " + detail, cause);
         this.file = file;
     }
 
-    /** The file (or directory) concerned. */
+    /**
+     * The file (or directory) concerned.
+     *
+     * @return the path
+     */
     public Path file() {
         return file;
     }

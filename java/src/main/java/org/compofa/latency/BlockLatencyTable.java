@@ -71,6 +71,7 @@ public final class BlockLatencyTable {
      *                 are present can be predicted)
      * @param platform where, and at which batch
      * @param geometry the network geometry, which maps a subnet to its pieces
+     * @param entries piece to measurement
      */
     public BlockLatencyTable(String spaceId, Platform platform, MobileNetV3Geometry geometry,
                              Map<ForwardPiece, Entry> entries) {
@@ -83,22 +84,38 @@ public final class BlockLatencyTable {
         }
     }
 
-    /** The space whose subnets were timed. */
+    /**
+     * The space whose subnets were timed.
+     *
+     * @return the space id
+     */
     public String spaceId() {
         return spaceId;
     }
 
-    /** Where it was measured. */
+    /**
+     * Where it was measured.
+     *
+     * @return the platform
+     */
     public Platform platform() {
         return platform;
     }
 
-    /** The geometry the keys belong to. */
+    /**
+     * The geometry the keys belong to.
+     *
+     * @return the geometry
+     */
     public MobileNetV3Geometry geometry() {
         return geometry;
     }
 
-    /** Piece to measurement, in measurement order. */
+    /**
+     * Piece to measurement, in measurement order.
+     *
+     * @return the entries
+     */
     public Map<ForwardPiece, Entry> entries() {
         return entries;
     }
@@ -106,6 +123,9 @@ public final class BlockLatencyTable {
     /**
      * The pieces a pass of {@code subnet} runs, in order: stem, each active block, head. Derived
      * from the geometry alone (no network needed).
+     *
+     * @param subnet a subnet of the geometry
+     * @return the pieces, in execution order
      */
     public List<ForwardPiece> pieces(Subnet subnet) {
         List<BlockShape> shapes = geometry.blocks(subnet);
@@ -126,6 +146,8 @@ public final class BlockLatencyTable {
     /**
      * The median time of one piece.
      *
+     * @param piece a piece of the table
+     * @return median in ms
      * @throws IllegalArgumentException naming the piece when the table lacks it
      */
     public double medianMs(ForwardPiece piece) {
@@ -140,6 +162,8 @@ public final class BlockLatencyTable {
     /**
      * Predicted latency of {@code subnet}: the sum of the medians of {@link #pieces}.
      *
+     * @param subnet a subnet of the geometry
+     * @return predicted latency in ms
      * @throws IllegalArgumentException naming the subnet and the first piece the table lacks
      */
     public double predictMs(Subnet subnet) {
@@ -154,7 +178,12 @@ public final class BlockLatencyTable {
         return sum;
     }
 
-    /** Writes the CSV atomically. */
+    /**
+     * Writes the CSV atomically.
+     *
+     * @param csv the file to write
+     * @throws java.io.IOException if it cannot be written
+     */
     public void write(Path csv) throws IOException {
         List<String> rows = entries.entrySet().stream().map(x -> String.format(Locale.ROOT, "%s,%d,%d,%d,%s,%d",
                 x.getKey().label(), x.getKey().inputSize(), x.getKey().kernel(), x.getKey().midChannels(),
@@ -176,6 +205,9 @@ public final class BlockLatencyTable {
     /**
      * Reads a table written by {@link #write} and checks that it belongs to {@code geometry}.
      *
+     * @param csv a file written by {@link #write}
+     * @param geometry the geometry it must belong to
+     * @return the table
      * @throws IOException naming the file (and line) for a missing, truncated or corrupt file, missing
      *                     metadata, another geometry, a bad or duplicated row
      */

@@ -36,12 +36,15 @@ public final class BlockLatencyTableBuilder {
     }
 
     /**
+     * Measures the table by timing the covering subnets.
+     *
      * @param net         the network whose pieces are timed (its subnets must include the space's)
      * @param space       the space to cover
      * @param resolutions resolutions to measure, each in the space
      * @param platform    where it runs; its batch is the images per pass
      * @param warmup      untimed passes per covering subnet, >= 0
      * @param repeats     timed passes per covering subnet, >= 1
+     * @return the table, one entry per piece run
      * @throws IllegalArgumentException for a resolution outside the space, no resolutions or bad counts
      */
     public static BlockLatencyTable build(Network net, SearchSpace space, List<Integer> resolutions,

@@ -27,6 +27,8 @@ public final class LatencyMeasurer implements SubnetTimer, AutoCloseable {
     private final Workspace ws;
 
     /**
+     * A measurer whose runs use {@link Mode#EVAL} (the fused inference ops).
+     *
      * @param net     the network whose subnets are timed
      * @param batch   images per run, >= 1
      * @param warmup  untimed runs first, >= 0
@@ -39,6 +41,12 @@ public final class LatencyMeasurer implements SubnetTimer, AutoCloseable {
     /**
      * A measurer whose runs use {@code mode}: {@link Mode#EVAL} (fused inference ops, the default) or
      * {@link Mode#EVAL_UNFUSED} (the separate ops, to measure what fusion gains).
+     *
+     * @param net the network whose subnets are timed
+     * @param batch images per run, &gt;= 1
+     * @param warmup untimed runs, &gt;= 0
+     * @param repeats timed runs, &gt;= 1
+     * @param mode EVAL or EVAL_UNFUSED
      */
     public LatencyMeasurer(Network net, int batch, int warmup, int repeats, Mode mode) {
         this.net = Objects.requireNonNull(net, "net");

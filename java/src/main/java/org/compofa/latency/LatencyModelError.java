@@ -36,6 +36,9 @@ public record LatencyModelError(int subnets, double meanAbsPercent, double maxAb
     /**
      * Compares {@code model}'s predictions with every subnet of {@code measured}.
      *
+     * @param measured measured latencies of whole subnets
+     * @param model the per-piece model
+     * @return the comparison
      * @throws IllegalArgumentException when the batches differ, the table has fewer than 2 subnets,
      *                                  a measured median is 0, or the model lacks a piece (named)
      */
@@ -118,7 +121,11 @@ public record LatencyModelError(int subnets, double meanAbsPercent, double maxAb
         return r;
     }
 
-    /** One line for reports. */
+    /**
+     * One line for reports.
+     *
+     * @return the summary line
+     */
     public String summary() {
         return String.format(Locale.ROOT, "block latency table vs measured, %d subnets: mean |error| %.2f %%, max "
                         + "%.2f %% (%s), bias %+.2f %%, Pearson %.4f, Spearman %.4f", subnets, meanAbsPercent,

@@ -63,6 +63,8 @@ public record LatencyStats(double medianMs, double minMs, double p10Ms, double p
     /**
      * Summarises timings in milliseconds.
      *
+     * @param ms timings in ms, at least one
+     * @return the summary
      * @throws IllegalArgumentException when empty or a value is negative or not finite
      */
     public static LatencyStats of(double[] ms) {
@@ -95,7 +97,11 @@ public record LatencyStats(double medianMs, double minMs, double p10Ms, double p
         return Math.min(sorted[hi], sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]));
     }
 
-    /** (p90 - p10) / median in percent: the spread reported with each table entry. */
+    /**
+     * (p90 - p10) / median in percent: the spread reported with each table entry.
+     *
+     * @return spread in percent, &gt;= 0
+     */
     public double spreadPercent() {
         return medianMs == 0 ? 0 : 100 * (p90Ms - p10Ms) / medianMs;
     }

@@ -37,24 +37,42 @@ public final class LatencyTable {
     private final Platform platform;
     private final Map<Subnet, LatencyStats> entries;
 
-    /** A table of {@code entries} (copied, order kept). */
+    /**
+     * A table of {@code entries} (copied, order kept).
+     *
+     * @param spaceId id of the space timed
+     * @param platform where it was measured
+     * @param entries subnet to stats
+     */
     public LatencyTable(String spaceId, Platform platform, Map<Subnet, LatencyStats> entries) {
         this.spaceId = Objects.requireNonNull(spaceId, "spaceId");
         this.platform = Objects.requireNonNull(platform, "platform");
         this.entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
     }
 
-    /** The search space's id. */
+    /**
+     * The search space's id.
+     *
+     * @return the space id
+     */
     public String spaceId() {
         return spaceId;
     }
 
-    /** Where it was measured. */
+    /**
+     * Where it was measured.
+     *
+     * @return the platform
+     */
     public Platform platform() {
         return platform;
     }
 
-    /** Subnet (with resolution) to stats, in measurement order. */
+    /**
+     * Subnet (with resolution) to stats, in measurement order.
+     *
+     * @return the entries
+     */
     public Map<Subnet, LatencyStats> entries() {
         return entries;
     }
@@ -62,6 +80,8 @@ public final class LatencyTable {
     /**
      * The median latency of a subnet.
      *
+     * @param s a subnet of the table
+     * @return median in ms
      * @throws IllegalArgumentException naming the subnet when the table lacks it
      */
     public double medianMs(Subnet s) {
@@ -76,6 +96,8 @@ public final class LatencyTable {
     /**
      * Checks that this table belongs to {@code space}.
      *
+     * @param space the expected space
+     * @return this table
      * @throws IllegalArgumentException when the space id differs
      */
     public LatencyTable requireSpace(SearchSpace space) {
@@ -85,7 +107,12 @@ public final class LatencyTable {
         return this;
     }
 
-    /** Writes {@code <base>.csv} and {@code <base>.json} atomically. */
+    /**
+     * Writes {@code <base>.csv} and {@code <base>.json} atomically.
+     *
+     * @param base path without extension
+     * @throws java.io.IOException if a file cannot be written
+     */
     public void write(Path base) throws IOException {
         List<String> rows = entries.entrySet().stream().map(e -> row(e.getKey(), e.getValue())).toList();
         AtomicFiles.write(Path.of(base + ".csv"), TableFile.text(MAGIC, metadata(), COLUMNS, rows));
@@ -124,6 +151,9 @@ public final class LatencyTable {
      * declared row count ({@code # subnets=}, when present) matched, and, where the space can be
      * enumerated, every subnet at each declared resolution present.
      *
+     * @param csv a file written by {@link #write}
+     * @param space the space it must belong to
+     * @return the table
      * @throws IOException naming the file, the line where there is one, and the rule broken
      */
     public static LatencyTable read(Path csv, SearchSpace space) throws IOException {
@@ -203,7 +233,11 @@ public final class LatencyTable {
         return Map.entry(s, st);
     }
 
-    /** Subnets of this table in order. */
+    /**
+     * Subnets of this table in order.
+     *
+     * @return the subnets
+     */
     public List<Subnet> subnets() {
         return new ArrayList<>(entries.keySet());
     }

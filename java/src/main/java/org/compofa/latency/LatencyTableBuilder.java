@@ -55,12 +55,22 @@ public final class LatencyTableBuilder {
             }
         }
 
-        /** These settings with {@code force} set. */
+        /**
+         * These settings with {@code force} set.
+         *
+         * @param force whether to re-measure everything
+         * @return a copy with that value
+         */
         public Settings withForce(boolean force) {
             return new Settings(force, maxSpreadPercent, maxRuns);
         }
 
-        /** Whether {@code st} is above the spread limit. */
+        /**
+         * Whether {@code st} is above the spread limit.
+         *
+         * @param st an entry's statistics
+         * @return true when its spread is above the limit
+         */
         public boolean noisy(LatencyStats st) {
             return st.spreadPercent() > maxSpreadPercent;
         }
@@ -76,7 +86,18 @@ public final class LatencyTableBuilder {
     public record Result(LatencyTable table, NoiseReport noise, int reused) {
     }
 
-    /** {@link #build(SubnetTimer, SearchSpace, List, Platform, Path, Settings, PrintStream)} with defaults. */
+    /**
+     * {@link #build(SubnetTimer, SearchSpace, List, Platform, Path, Settings, PrintStream)} with defaults.
+     *
+     * @param timer times one subnet
+     * @param space the space (enumerable)
+     * @param resolutions resolutions to measure
+     * @param platform what is written into the table
+     * @param partial the partial rows file
+     * @param out where progress goes
+     * @return the table
+     * @throws java.io.IOException if the partial file cannot be read or written
+     */
     public static LatencyTable build(SubnetTimer timer, SearchSpace space, List<Integer> resolutions,
                                      Platform platform, Path partial, PrintStream out) throws IOException {
         return build(timer, space, resolutions, platform, partial, Settings.DEFAULT, out).table();
@@ -93,6 +114,8 @@ public final class LatencyTableBuilder {
      * @param partial     the partial rows (created, appended, read back on restart)
      * @param settings    force and noise limits
      * @param out         where the progress bar and the noise warning go
+     * @return the table, its noise report and the reuse count
+     * @throws java.io.IOException if the partial file cannot be read or written
      */
     public static Result build(SubnetTimer timer, SearchSpace space, List<Integer> resolutions, Platform platform,
                                Path partial, Settings settings, PrintStream out) throws IOException {
@@ -106,6 +129,14 @@ public final class LatencyTableBuilder {
      * {@code <base>.noise.txt} are written atomically and the partial file is deleted.
      *
      * @param base the table's path without extension, e.g. {@code runs/x/latency/cpu-b1}
+     * @param timer times one subnet
+     * @param space the space (enumerable)
+     * @param resolutions resolutions to measure
+     * @param platform what is written into the table
+     * @param settings force and noise limits
+     * @param out where progress and warnings go
+     * @return the table, its noise report and the reuse count
+     * @throws java.io.IOException if a file cannot be read or written
      */
     public static Result buildFiles(SubnetTimer timer, SearchSpace space, List<Integer> resolutions,
                                     Platform platform, Path base, Settings settings, PrintStream out)
@@ -126,7 +157,9 @@ public final class LatencyTableBuilder {
      * writes its table before deleting its partial file; a newer partial file is a rebuild that was
      * killed and is kept for resuming).
      *
+     * @param dir the directory to clean
      * @return the files deleted
+     * @throws java.io.IOException if the directory cannot be listed or a file deleted
      */
     public static List<Path> removeStalePartials(Path dir) throws IOException {
         List<Path> removed = new ArrayList<>();
@@ -148,7 +181,12 @@ public final class LatencyTableBuilder {
         return removed;
     }
 
-    /** The partial file of the table at {@code base}: {@code <base>.partial.csv}. */
+    /**
+     * The partial file of the table at {@code base}: {@code <base>.partial.csv}.
+     *
+     * @param base the table's path without extension
+     * @return the partial file's path
+     */
     public static Path partialOf(Path base) {
         return Path.of(base + ".partial.csv");
     }

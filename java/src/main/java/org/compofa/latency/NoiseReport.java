@@ -52,7 +52,11 @@ public record NoiseReport(String platform, int entries, double maxSpreadPercent,
         noisy = List.copyOf(noisy);
     }
 
-    /** The entries that stayed above the limit after every allowed run. */
+    /**
+     * The entries that stayed above the limit after every allowed run.
+     *
+     * @return the noisy entries
+     */
     public List<NoisyEntry> stillNoisy() {
         return noisy.stream().filter(NoisyEntry::stillNoisy).toList();
     }
@@ -60,6 +64,8 @@ public record NoiseReport(String platform, int entries, double maxSpreadPercent,
     /**
      * One warning line, or empty when nothing was noisy: how many entries were re-measured, how many
      * stay noisy and the worst of them.
+     *
+     * @return the line, or empty
      */
     public String summary() {
         if (noisy.isEmpty()) {
@@ -78,7 +84,11 @@ public record NoiseReport(String platform, int entries, double maxSpreadPercent,
                 still.size(), worst.subnet().id(), worst.kept().spreadPercent(), worst.kept().medianMs());
     }
 
-    /** The file's text: magic line, the limits, a header and one row per noisy entry. */
+    /**
+     * The file's text: magic line, the limits, a header and one row per noisy entry.
+     *
+     * @return the text
+     */
     public String text() {
         StringBuilder sb = new StringBuilder(MAGIC).append('\n');
         sb.append("# platform=").append(platform).append('\n');
@@ -94,7 +104,12 @@ public record NoiseReport(String platform, int entries, double maxSpreadPercent,
         return sb.toString();
     }
 
-    /** Writes {@link #text} to {@code file} atomically. */
+    /**
+     * Writes {@link #text} to {@code file} atomically.
+     *
+     * @param file the file to write
+     * @throws java.io.IOException if it cannot be written
+     */
     public void write(Path file) throws IOException {
         AtomicFiles.write(file, text());
     }

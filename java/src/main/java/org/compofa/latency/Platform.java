@@ -29,7 +29,11 @@ public record Platform(String name, String device, String software, int batch, i
         }
     }
 
-    /** This machine's CPU model from /proc/cpuinfo (or os.arch when unreadable). */
+    /**
+     * This machine's CPU model from /proc/cpuinfo (or os.arch when unreadable).
+     *
+     * @return the CPU model name
+     */
     public static String cpuModel() {
         try {
             for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo"))) {

@@ -7,12 +7,21 @@ import org.compofa.space.Subnet;
  * entry. Implemented by {@link LatencyMeasurer} (our backend) and {@link OnnxRuntimeLatency}.
  */
 public interface SubnetTimer {
-    /** The latency of {@code subnet} at its resolution. */
+    /**
+     * The latency of {@code subnet} at its resolution.
+     *
+     * @param subnet the subnet to time
+     * @return its latency statistics in ms
+     */
     LatencyStats measure(Subnet subnet);
 
     /**
      * The input every timer feeds at resolution {@code r}: {@code count} standard normal floats
      * seeded by r, so all engines time the same numbers (the layout only orders them).
+     *
+     * @param count floats wanted
+     * @param r the resolution
+     * @return count floats
      */
     static float[] input(int count, int r) {
         float[] data = new float[count];

@@ -37,12 +37,20 @@ public record BlockSpec(String name, int stage, int slot, int inChannels, int ma
         }
     }
 
-    /** Stored SE hidden channels, {@code make_divisible(maxMid / 4, 8)}; 0 without SE. */
+    /**
+     * Stored SE hidden channels, {@code make_divisible(maxMid / 4, 8)}; 0 without SE.
+     *
+     * @return SE hidden channels, or 0
+     */
     public int maxSe() {
         return squeezeExcite ? org.compofa.space.MobileNetV3Geometry.seWidth(maxMid) : 0;
     }
 
-    /** Whether the block adds its input to its output (stride 1, same widths). */
+    /**
+     * Whether the block adds its input to its output (stride 1, same widths).
+     *
+     * @return true for a residual block
+     */
     public boolean residual() {
         return stride == 1 && inChannels == outChannels;
     }

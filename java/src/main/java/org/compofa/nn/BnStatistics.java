@@ -26,7 +26,11 @@ public final class BnStatistics {
         weights.merge(bn, (double) batchSize, Double::sum);
     }
 
-    /** Number of BN layers seen. */
+    /**
+     * Number of BN layers seen.
+     *
+     * @return the layer count
+     */
     public int layers() {
         return sums.size();
     }

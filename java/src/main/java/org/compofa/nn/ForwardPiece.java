@@ -45,17 +45,36 @@ public record ForwardPiece(Part part, int stage, int block, int inputSize, int k
         }
     }
 
-    /** The stem (with the first block) on images of side {@code resolution}. */
+    /**
+     * The stem (with the first block) on images of side {@code resolution}.
+     *
+     * @param resolution input side in pixels
+     * @return the piece
+     */
     public static ForwardPiece stem(int resolution) {
         return new ForwardPiece(Part.STEM, 0, 0, resolution, 0, 0);
     }
 
-    /** Block {@code block} of stage {@code stage} (0-based) at the given sizes. */
+    /**
+     * Block {@code block} of stage {@code stage} (0-based) at the given sizes.
+     *
+     * @param stage stage index, 0-based
+     * @param block block index, 0-based
+     * @param inputSize input side in pixels
+     * @param kernel kernel size
+     * @param midChannels middle width
+     * @return the piece
+     */
     public static ForwardPiece block(int stage, int block, int inputSize, int kernel, int midChannels) {
         return new ForwardPiece(Part.BLOCK, stage, block, inputSize, kernel, midChannels);
     }
 
-    /** The head on a last-stage feature map of side {@code inputSize}. */
+    /**
+     * The head on a last-stage feature map of side {@code inputSize}.
+     *
+     * @param inputSize input side in pixels
+     * @return the piece
+     */
     public static ForwardPiece head(int inputSize) {
         return new ForwardPiece(Part.HEAD, 0, 0, inputSize, 0, 0);
     }
@@ -63,6 +82,8 @@ public record ForwardPiece(Part part, int stage, int block, int inputSize, int k
     /**
      * {@code stem}, {@code head} or {@code stage<s>.block<b>} with 1-based numbers, the block's
      * parameter-name prefix (e.g. {@code stage2.block1}).
+     *
+     * @return the label
      */
     public String label() {
         return switch (part) {
@@ -72,7 +93,11 @@ public record ForwardPiece(Part part, int stage, int block, int inputSize, int k
         };
     }
 
-    /** The label with the sizes, for messages: {@code stage2.block1 (input 14, kernel 5, 48 middle channels)}. */
+    /**
+     * The label with the sizes, for messages: {@code stage2.block1 (input 14, kernel 5, 48 middle channels)}.
+     *
+     * @return the label and sizes
+     */
     public String describe() {
         return part == Part.BLOCK
                 ? label() + " (input " + inputSize + ", kernel " + kernel + ", " + midChannels + " middle channels)"

@@ -8,6 +8,11 @@ package org.compofa.nn;
  */
 @FunctionalInterface
 public interface LayerTimer {
-    /** Takes the time of one piece. */
+    /**
+     * Takes the time of one piece.
+     *
+     * @param piece the piece timed
+     * @param nanos its wall time in ns
+     */
     void record(ForwardPiece piece, long nanos);
 }

@@ -40,27 +40,47 @@ public enum Mode {
         this.fused = fused;
     }
 
-    /** Whether convolutions run fused with their batch norm and activation (inference only). */
+    /**
+     * Whether convolutions run fused with their batch norm and activation (inference only).
+     *
+     * @return true when fused for inference
+     */
     public boolean fusesInference() {
         return fused;
     }
 
-    /** Whether batch-statistics passes run the fused training ops (everything but the *_UNFUSED modes). */
+    /**
+     * Whether batch-statistics passes run the fused training ops (everything but the *_UNFUSED modes).
+     *
+     * @return true when fused for training
+     */
     public boolean fusesTraining() {
         return batchStatistics && this != TRAIN_UNFUSED;
     }
 
-    /** Whether BN normalises with the batch's statistics. */
+    /**
+     * Whether BN normalises with the batch's statistics.
+     *
+     * @return true with batch statistics
+     */
     public boolean batchStatistics() {
         return batchStatistics;
     }
 
-    /** Whether BN moves its running statistics. */
+    /**
+     * Whether BN moves its running statistics.
+     *
+     * @return true when running statistics move
+     */
     public boolean updatesRunningStats() {
         return updatesRunningStats;
     }
 
-    /** Whether a backward pass may follow (activations are kept, dropout is active). */
+    /**
+     * Whether a backward pass may follow (activations are kept, dropout is active).
+     *
+     * @return true when a backward may follow
+     */
     public boolean allowsBackward() {
         return backward;
     }

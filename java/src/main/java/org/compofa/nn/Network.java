@@ -46,7 +46,13 @@ public final class Network implements AutoCloseable {
     private final Parameter classifier;
     private final Parameter classifierBias;
 
-    /** Allocates and initialises the weights of {@code spec} on {@code ctx} from {@code seed}. */
+    /**
+     * Allocates and initialises the weights of {@code spec} on {@code ctx} from {@code seed}.
+     *
+     * @param ctx where the weights live
+     * @param spec what to allocate
+     * @param seed the initialisation seed
+     */
     public Network(ComputeContext ctx, NetworkSpec spec, long seed) {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.store = new ParameterStore(ctx);
@@ -121,17 +127,29 @@ public final class Network implements AutoCloseable {
         return m;
     }
 
-    /** What the network stores. */
+    /**
+     * What the network stores.
+     *
+     * @return the spec
+     */
     public NetworkSpec spec() {
         return spec;
     }
 
-    /** The parameters and buffers. */
+    /**
+     * The parameters and buffers.
+     *
+     * @return the parameters and buffers
+     */
     public ParameterStore parameters() {
         return store;
     }
 
-    /** The context the weights live on. */
+    /**
+     * The context the weights live on.
+     *
+     * @return the context
+     */
     public ComputeContext context() {
         return store.context();
     }
@@ -139,6 +157,9 @@ public final class Network implements AutoCloseable {
     /**
      * The largest subnet this network runs at {@code resolution}: every slot, the stored kernels
      * and the largest expand ratio whose middle width fits (6 for a supernet).
+     *
+     * @param resolution input side in pixels
+     * @return the largest subnet
      */
     public Subnet largestSubnet(int resolution) {
         int slots = spec.stages().stream().mapToInt(List::size).max().orElseThrow();
@@ -171,6 +192,10 @@ public final class Network implements AutoCloseable {
      * resolution) in the pass's mode and returns the logits MATRIX [n][classes] (borrowed from the
      * pass). In {@link Mode#TRAIN} the pass can then run {@link Pass#backward}.
      *
+     * @param pass the pass (mode, workspace)
+     * @param subnet the architecture to run; must fit this network
+     * @param images NHWC [n][r][r][inputChannels]
+     * @return logits MATRIX [n][classes], owned by the pass
      * @throws InvalidSubnetException when the subnet does not fit this network (names the block)
      */
     public Tensor forward(Pass pass, Subnet subnet, Tensor images) {
@@ -191,6 +216,11 @@ public final class Network implements AutoCloseable {
      * stop pieces from overlapping. The stem's time also holds the per-pass Java work (checks, layer
      * list), which a whole-subnet timing pays too. Any mode works; latency tables use EVAL.
      *
+     * @param pass the pass (mode, workspace)
+     * @param subnet the architecture to run
+     * @param images NHWC [n][r][r][inputChannels]
+     * @param timer receives each piece's wall time
+     * @return logits MATRIX [n][classes], owned by the pass
      * @throws InvalidSubnetException when the subnet does not fit this network (before any timing)
      */
     public Tensor forwardTimed(Pass pass, Subnet subnet, Tensor images, LayerTimer timer) {

@@ -47,6 +47,11 @@ public record NetworkSpec(MobileNetV3Geometry geometry, BlockSpec firstBlock, Li
     /**
      * The elastic supernet of a geometry: {@code slots} blocks per stage, each stored at expand
      * {@link #MAX_EXPAND} and kernel {@link #MAX_KERNEL}.
+     *
+     * @param geometry the network's geometry
+     * @param slots block slots per stage, &gt;= 1
+     * @param transform kernel transform of the elastic depthwise convolutions
+     * @return the spec
      */
     public static NetworkSpec supernet(MobileNetV3Geometry geometry, int slots, KernelTransform transform) {
         if (slots < 1 || slots > 9) {
@@ -69,7 +74,13 @@ public record NetworkSpec(MobileNetV3Geometry geometry, BlockSpec firstBlock, Li
         return new NetworkSpec(geometry, firstBlock(geometry), stages, transform);
     }
 
-    /** The static network of one subnet: exactly its blocks, widths and kernels, centre-crop kernels. */
+    /**
+     * The static network of one subnet: exactly its blocks, widths and kernels, centre-crop kernels.
+     *
+     * @param geometry the network's geometry
+     * @param subnet the architecture
+     * @return the spec
+     */
     public static NetworkSpec of(MobileNetV3Geometry geometry, Subnet subnet) {
         List<BlockShape> shapes = geometry.blocks(subnet);
         List<List<BlockSpec>> stages = new ArrayList<>();
@@ -95,12 +106,21 @@ public record NetworkSpec(MobileNetV3Geometry geometry, BlockSpec firstBlock, Li
                 MobileNetV3Geometry.FIXED_KERNEL, 1, org.compofa.space.Activation.RELU, false, false);
     }
 
-    /** Block slots of stage {@code s}. */
+    /**
+     * Block slots of stage {@code s}.
+     *
+     * @param s stage index, 0-based
+     * @return the slots
+     */
     public int slots(int s) {
         return stages.get(s).size();
     }
 
-    /** Output channels of the last stage (input of the head). */
+    /**
+     * Output channels of the last stage (input of the head).
+     *
+     * @return the width
+     */
     public int lastStageWidth() {
         return geometry.table().stages().getLast().width();
     }

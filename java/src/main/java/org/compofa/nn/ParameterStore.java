@@ -24,7 +24,11 @@ public final class ParameterStore implements AutoCloseable {
         this.ctx = ctx;
     }
 
-    /** The context holding every tensor. */
+    /**
+     * The context holding every tensor.
+     *
+     * @return the context
+     */
     public ComputeContext context() {
         return ctx;
     }
@@ -61,12 +65,21 @@ public final class ParameterStore implements AutoCloseable {
         }
     }
 
-    /** Learnable parameters in creation order. */
+    /**
+     * Learnable parameters in creation order.
+     *
+     * @return the parameters
+     */
     public List<Parameter> parameters() {
         return List.copyOf(parameters.values());
     }
 
-    /** The parameter of that name. */
+    /**
+     * The parameter of that name.
+     *
+     * @param name the parameter's name, e.g. {@code stage2.block1.dw.weight}
+     * @return the parameter
+     */
     public Parameter parameter(String name) {
         Parameter p = parameters.get(name);
         if (p == null) {
@@ -75,12 +88,20 @@ public final class ParameterStore implements AutoCloseable {
         return p;
     }
 
-    /** Buffers (running statistics) by name, in creation order. */
+    /**
+     * Buffers (running statistics) by name, in creation order.
+     *
+     * @return buffers by name
+     */
     public Map<String, Tensor> buffers() {
         return Collections.unmodifiableMap(buffers);
     }
 
-    /** Number of learnable floats. */
+    /**
+     * Number of learnable floats.
+     *
+     * @return the count
+     */
     public long parameterCount() {
         return parameters.values().stream().mapToLong(p -> p.value().length()).sum();
     }
@@ -92,7 +113,11 @@ public final class ParameterStore implements AutoCloseable {
         }
     }
 
-    /** Parameters then buffers as named host arrays (for checkpoints and export). */
+    /**
+     * Parameters then buffers as named host arrays (for checkpoints and export).
+     *
+     * @return the arrays, parameters first
+     */
     public List<NamedArray> toArrays() {
         List<NamedArray> out = new ArrayList<>();
         parameters.values().forEach(p -> out.add(new NamedArray(p.name(), p.value().shape(), p.value().toArray())));
@@ -100,7 +125,11 @@ public final class ParameterStore implements AutoCloseable {
         return out;
     }
 
-    /** Gradients as named host arrays, names suffixed {@code .grad} (for tests and debugging). */
+    /**
+     * Gradients as named host arrays, names suffixed {@code .grad} (for tests and debugging).
+     *
+     * @return the gradient arrays
+     */
     public List<NamedArray> gradients() {
         List<NamedArray> out = new ArrayList<>();
         parameters.values().forEach(p -> out.add(new NamedArray(p.name() + ".grad", p.grad().shape(),
@@ -111,6 +140,7 @@ public final class ParameterStore implements AutoCloseable {
     /**
      * Loads every parameter and buffer from {@code arrays} (extra arrays are ignored).
      *
+     * @param arrays named host arrays; each of this store's tensors must be present with its shape
      * @throws IllegalArgumentException naming the first missing tensor or shape mismatch
      */
     public void load(List<NamedArray> arrays) {
@@ -139,7 +169,11 @@ public final class ParameterStore implements AutoCloseable {
         return all;
     }
 
-    /** Copies every parameter and buffer of a store of the same layout (e.g. teacher -> student). */
+    /**
+     * Copies every parameter and buffer of a store of the same layout (e.g. teacher -> student).
+     *
+     * @param other a store of the same layout
+     */
     public void copyFrom(ParameterStore other) {
         load(other.toArrays());
     }
@@ -149,6 +183,8 @@ public final class ParameterStore implements AutoCloseable {
      * store's tensors that {@code other} lacks, which keep their values: e.g. an OFA student's
      * kernel-transform matrices stay identity when it starts from a teacher without them.
      *
+     * @param other another store
+     * @return names of this store's tensors left unchanged
      * @throws IllegalArgumentException when a shared name has another shape
      */
     public List<String> copySharedFrom(ParameterStore other) {

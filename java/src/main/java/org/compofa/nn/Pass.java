@@ -33,42 +33,85 @@ public final class Pass implements AutoCloseable {
         this.statistics = statistics;
     }
 
-    /** A training pass with dropout rate {@code dropout} before the classifier, keyed by {@code dropoutSeed}. */
+    /**
+     * A training pass with dropout rate {@code dropout} before the classifier, keyed by {@code dropoutSeed}.
+     *
+     * @param ws pool of the pass's activations
+     * @param dropout rate, in [0, 1)
+     * @param dropoutSeed seed of the dropout mask
+     * @return the pass; close it after the backward
+     */
     public static Pass train(Workspace ws, float dropout, long dropoutSeed) {
         return new Pass(ws, Mode.TRAIN, dropout, dropoutSeed, null);
     }
 
-    /** {@link #train} through the separate (unfused) ops ({@link Mode#TRAIN_UNFUSED}). */
+    /**
+     * {@link #train} through the separate (unfused) ops ({@link Mode#TRAIN_UNFUSED}).
+     *
+     * @param ws pool of the pass's activations
+     * @param dropout rate, in [0, 1)
+     * @param dropoutSeed seed of the dropout mask
+     * @return the pass; close it after the backward
+     */
     public static Pass trainUnfused(Workspace ws, float dropout, long dropoutSeed) {
         return new Pass(ws, Mode.TRAIN_UNFUSED, dropout, dropoutSeed, null);
     }
 
-    /** An inference pass with running statistics. */
+    /**
+     * An inference pass with running statistics.
+     *
+     * @param ws pool of the pass's activations
+     * @return the pass
+     */
     public static Pass eval(Workspace ws) {
         return new Pass(ws, Mode.EVAL, 0f, 0, null);
     }
 
-    /** An inference pass through the separate (unfused) ops ({@link Mode#EVAL_UNFUSED}). */
+    /**
+     * An inference pass through the separate (unfused) ops ({@link Mode#EVAL_UNFUSED}).
+     *
+     * @param ws pool of the pass's activations
+     * @return the pass
+     */
     public static Pass evalUnfused(Workspace ws) {
         return new Pass(ws, Mode.EVAL_UNFUSED, 0f, 0, null);
     }
 
-    /** A frozen-teacher pass: batch statistics, nothing updated. */
+    /**
+     * A frozen-teacher pass: batch statistics, nothing updated.
+     *
+     * @param ws pool of the pass's activations
+     * @return the pass
+     */
     public static Pass teacher(Workspace ws) {
         return new Pass(ws, Mode.TEACHER, 0f, 0, null);
     }
 
-    /** A BN recalibration pass feeding {@code statistics}. */
+    /**
+     * A BN recalibration pass feeding {@code statistics}.
+     *
+     * @param ws pool of the pass's activations
+     * @param statistics receives the BN statistics
+     * @return the pass
+     */
     public static Pass recalibrate(Workspace ws, BnStatistics statistics) {
         return new Pass(ws, Mode.RECALIBRATE, 0f, 0, Objects.requireNonNull(statistics, "statistics"));
     }
 
-    /** The mode. */
+    /**
+     * The mode.
+     *
+     * @return the mode
+     */
     public Mode mode() {
         return mode;
     }
 
-    /** The context. */
+    /**
+     * The context.
+     *
+     * @return the context
+     */
     public ComputeContext ctx() {
         return workspace.context();
     }
@@ -135,6 +178,8 @@ public final class Pass implements AutoCloseable {
      * Back-propagates {@code dlogits} through every layer run, accumulating into the parameters'
      * gradients; returns the gradient of the input (null when the first layer does not compute it).
      *
+     * @param dlogits gradient of the logits, MATRIX [n][classes]
+     * @return gradient of the images, or null
      * @throws IllegalStateException when the mode has no backward or it already ran
      */
     public Tensor backward(Tensor dlogits) {

@@ -24,6 +24,9 @@ public final class SubnetExtractor {
      * A new network on the supernet's context holding the subnet's weights (the caller closes it).
      * Stem, first block and head are copied whole; parameters match by name.
      *
+     * @param supernet the supernet holding the weights
+     * @param subnet a subnet that fits it
+     * @return the static network; the caller closes it
      * @throws InvalidSubnetException when the subnet does not fit the supernet (names the block)
      */
     public static Network extract(Network supernet, Subnet subnet) {

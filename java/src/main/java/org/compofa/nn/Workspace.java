@@ -40,7 +40,11 @@ public final class Workspace implements AutoCloseable {
     private long peakLentBytes;
     private long blocksAllocated;
 
-    /** A pool on {@code ctx} keeping at most {@link #DEFAULT_LIMIT_BYTES}. */
+    /**
+     * A pool on {@code ctx} keeping at most {@link #DEFAULT_LIMIT_BYTES}.
+     *
+     * @param ctx the context tensors are created on
+     */
     public Workspace(ComputeContext ctx) {
         this(ctx, DEFAULT_LIMIT_BYTES);
     }
@@ -48,13 +52,20 @@ public final class Workspace implements AutoCloseable {
     /**
      * A pool on {@code ctx} keeping at most {@code limitBytes} of released blocks, or the largest
      * amount lent out at once so far when that is more (so a repeated step reuses its blocks).
+     *
+     * @param ctx the context tensors are created on
+     * @param limitBytes bytes of released blocks kept, &gt;= 0
      */
     public Workspace(ComputeContext ctx, long limitBytes) {
         this.ctx = ctx;
         this.limitBytes = limitBytes;
     }
 
-    /** The context tensors are created on. */
+    /**
+     * The context tensors are created on.
+     *
+     * @return the context
+     */
     public ComputeContext context() {
         return ctx;
     }
@@ -64,6 +75,10 @@ public final class Workspace implements AutoCloseable {
      * It is a view of the smallest pooled block of its size class or up to {@link #MAX_FIT} times
      * larger, so the differently sized tensors of a step's subnets share blocks instead of each
      * class keeping its own; a new block only when none fits.
+     *
+     * @param layout the tensor's layout
+     * @param shape its shape
+     * @return a pooled view; release it
      */
     public Tensor take(Layout layout, int... shape) {
         long need = layout.validate(shape.clone());
@@ -87,12 +102,20 @@ public final class Workspace implements AutoCloseable {
         return view;
     }
 
-    /** Blocks allocated so far: a repeated step on a warm pool adds none. */
+    /**
+     * Blocks allocated so far: a repeated step on a warm pool adds none.
+     *
+     * @return the block count
+     */
     public long blocksAllocated() {
         return blocksAllocated;
     }
 
-    /** Gives a tensor from {@link #take} back for reuse (its block is freed when the pool is full). */
+    /**
+     * Gives a tensor from {@link #take} back for reuse (its block is freed when the pool is full).
+     *
+     * @param t a tensor from {@link #take}
+     */
     public void release(Tensor t) {
         Tensor block = blockOfView.remove(t);
         if (block == null) {
@@ -115,12 +138,20 @@ public final class Workspace implements AutoCloseable {
         pooledBytes += bytes;
     }
 
-    /** The most bytes lent out at once so far (the working set a pool limit should cover). */
+    /**
+     * The most bytes lent out at once so far (the working set a pool limit should cover).
+     *
+     * @return bytes, &gt;= 0
+     */
     public long peakLentBytes() {
         return peakLentBytes;
     }
 
-    /** Bytes currently pooled (released blocks kept for reuse). */
+    /**
+     * Bytes currently pooled (released blocks kept for reuse).
+     *
+     * @return bytes, &gt;= 0
+     */
     public long pooledBytes() {
         return pooledBytes;
     }

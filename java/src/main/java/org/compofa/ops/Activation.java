@@ -16,9 +16,9 @@ public enum Activation {
     IDENTITY(CompofaNnNative.ACT_IDENTITY),
     /** y = max(x, 0); derivative [x > 0]. */
     RELU(CompofaNnNative.ACT_RELU),
-    /** y = x relu6(x + 3) / 6; derivative 0 for x <= -3, 1 for x >= 3, (2x + 3) / 6 between. */
+    /** y = x relu6(x + 3) / 6; derivative 0 for x &lt;= -3, 1 for x &gt;= 3, (2x + 3) / 6 between. */
     HSWISH(CompofaNnNative.ACT_HSWISH),
-    /** y = relu6(x + 3) / 6; derivative 1/6 for -3 < x < 3, else 0. */
+    /** y = relu6(x + 3) / 6; derivative 1/6 for -3 &lt; x &lt; 3, else 0. */
     HSIGMOID(CompofaNnNative.ACT_HSIGMOID);
 
     private final int code;
@@ -27,12 +27,22 @@ public enum Activation {
         this.code = code;
     }
 
-    /** The ABI's {@code compofa_activation_kind} value. */
+    /**
+     * The ABI's {@code compofa_activation_kind} value.
+     *
+     * @return the code passed to the C ABI
+     */
     public int code() {
         return code;
     }
 
-    /** y = act(x); y may be x (in place). */
+    /**
+     * y = act(x); y may be x (in place).
+     *
+     * @param ctx the context that owns both tensors
+     * @param x input
+     * @param y output, same layout and shape as x
+     */
     public void forward(ComputeContext ctx, Tensor x, Tensor y) {
         Args.context(ctx);
         Args.floats(ctx, "x", x);
@@ -42,7 +52,14 @@ public enum Activation {
         }
     }
 
-    /** dx = act'(x) * dy (overwritten); dx may be dy, not x. */
+    /**
+     * dx = act'(x) * dy (overwritten); dx may be dy, not x.
+     *
+     * @param ctx the context that owns every tensor
+     * @param x the forward's input
+     * @param dy gradient of the output
+     * @param dx gradient of x, same shape
+     */
     public void backward(ComputeContext ctx, Tensor x, Tensor dy, Tensor dx) {
         Args.context(ctx);
         Args.floats(ctx, "x", x);

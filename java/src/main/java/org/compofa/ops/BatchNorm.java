@@ -27,7 +27,11 @@ public final class BatchNorm {
         /** PyTorch's defaults: momentum 0.1, eps 1e-5. */
         public static final Params PYTORCH = new Params(0.1f, 1e-5f);
 
-        /** @throws InvalidArgumentException naming the field and what is allowed */
+        /**
+         * Checks the components.
+         *
+         * @throws InvalidArgumentException naming the field and what is allowed
+         */
         public Params {
             Args.range("momentum", momentum, 0f, 1f, true);
             if (!(eps > 0f) || !Float.isFinite(eps)) {
@@ -41,6 +45,16 @@ public final class BatchNorm {
      * variance, written to batchMean[:c] and batchVar[:c]; the running stats (both null = no update)
      * move towards the batch with the unbiased variance var * rows / (rows - 1).
      *
+     * @param ctx the context that owns every tensor
+     * @param params momentum and eps
+     * @param x input, NHWC or MATRIX with c channels last
+     * @param gamma scale VECTOR [cMax &gt;= c]
+     * @param beta shift VECTOR [cMax]
+     * @param runningMean VECTOR [cMax], updated, or null
+     * @param runningVar VECTOR [cMax], updated, or null
+     * @param y output, same shape as x
+     * @param batchMean receives the batch mean, VECTOR [&gt;= c]
+     * @param batchVar receives the biased batch variance, VECTOR [&gt;= c]
      * @throws InvalidArgumentException for fewer than 2 rows, mismatched shapes, one running stat without
      *                                  the other, or an output that is also an input
      */
@@ -54,6 +68,18 @@ public final class BatchNorm {
      * followed by {@code act} in the same pass: y = act(bn(x)). The normalised values are not kept;
      * {@link #backward(ComputeContext, Params, Activation, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor,
      * Tensor, Tensor)} recomputes them (one tensor and two passes over memory fewer than the two ops).
+     *
+     * @param ctx the context that owns every tensor
+     * @param params momentum and eps
+     * @param act applied after the normalisation
+     * @param x input, NHWC or MATRIX with c channels last
+     * @param gamma scale VECTOR [cMax &gt;= c]
+     * @param beta shift VECTOR [cMax]
+     * @param runningMean VECTOR [cMax], updated, or null
+     * @param runningVar VECTOR [cMax], updated, or null
+     * @param y output act(bn(x)), same shape as x
+     * @param batchMean receives the batch mean, VECTOR [&gt;= c]
+     * @param batchVar receives the biased batch variance, VECTOR [&gt;= c]
      */
     public static void forwardTrain(ComputeContext ctx, Params params, Activation act, Tensor x, Tensor gamma,
                                     Tensor beta, Tensor runningMean, Tensor runningVar, Tensor y, Tensor batchMean,
@@ -66,6 +92,18 @@ public final class BatchNorm {
      * statistics, gathered by the convolution that wrote x
      * ({@link SliceGemm#conv1x1ForwardWithStatistics}): one pass over x, normalising and moving the
      * running stats; the statistics are inputs here and are left as they are.
+     *
+     * @param ctx the context that owns every tensor
+     * @param params momentum and eps
+     * @param act applied after the normalisation
+     * @param x input, NHWC or MATRIX with c channels last
+     * @param gamma scale VECTOR [cMax &gt;= c]
+     * @param beta shift VECTOR [cMax]
+     * @param runningMean VECTOR [cMax], updated, or null
+     * @param runningVar VECTOR [cMax], updated, or null
+     * @param y output act(bn(x)), same shape as x
+     * @param batchMean x's batch mean, already computed, VECTOR [&gt;= c]
+     * @param batchVar x's biased batch variance, already computed, VECTOR [&gt;= c]
      */
     public static void forwardTrainWithStatistics(ComputeContext ctx, Params params, Activation act, Tensor x,
                                                   Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
@@ -108,7 +146,18 @@ public final class BatchNorm {
         }
     }
 
-    /** Inference: y = gamma (x - runningMean) / sqrt(runningVar + eps) + beta; momentum is not used. */
+    /**
+     * Inference: y = gamma (x - runningMean) / sqrt(runningVar + eps) + beta; momentum is not used.
+     *
+     * @param ctx the context that owns every tensor
+     * @param params eps (momentum unused)
+     * @param x input, NHWC or MATRIX with c channels last
+     * @param gamma scale VECTOR [cMax &gt;= c]
+     * @param beta shift VECTOR [cMax]
+     * @param runningMean VECTOR [cMax]
+     * @param runningVar VECTOR [cMax]
+     * @param y output, same shape as x
+     */
     public static void forwardEval(ComputeContext ctx, Params params, Tensor x, Tensor gamma, Tensor beta,
                                    Tensor runningMean, Tensor runningVar, Tensor y) {
         Args.context(ctx);
@@ -132,6 +181,17 @@ public final class BatchNorm {
     /**
      * Backward of {@link #forwardTrain} with its batchMean/batchVar: {@code dx} overwritten,
      * {@code dgamma[:c]} and {@code dbeta[:c]} accumulated (+=); any output may be null to skip it.
+     *
+     * @param ctx the context that owns every tensor
+     * @param params the forward's eps
+     * @param x the forward's input
+     * @param dy gradient of y
+     * @param gamma scale VECTOR [cMax]
+     * @param batchMean the forward's batch mean
+     * @param batchVar the forward's batch variance
+     * @param dx gradient of x, overwritten, or null
+     * @param dgamma gradient of gamma, accumulated, or null
+     * @param dbeta gradient of beta, accumulated, or null
      */
     public static void backward(ComputeContext ctx, Params params, Tensor x, Tensor dy, Tensor gamma,
                                 Tensor batchMean, Tensor batchVar, Tensor dx, Tensor dgamma, Tensor dbeta) {
@@ -142,6 +202,19 @@ public final class BatchNorm {
      * Backward of the fused {@code act(bn(x))}: {@code dy} is the gradient of that output; {@code beta}
      * is required unless act is {@link Activation#IDENTITY} (the activation's derivative is taken at
      * bn(x)). Outputs as in the plain backward.
+     *
+     * @param ctx the context that owns every tensor
+     * @param params the forward's eps
+     * @param act the forward's activation
+     * @param x the forward's input
+     * @param dy gradient of act(bn(x))
+     * @param gamma scale VECTOR [cMax]
+     * @param beta shift VECTOR [cMax]
+     * @param batchMean the forward's batch mean
+     * @param batchVar the forward's batch variance
+     * @param dx gradient of x, overwritten, or null
+     * @param dgamma gradient of gamma, accumulated, or null
+     * @param dbeta gradient of beta, accumulated, or null
      */
     public static void backward(ComputeContext ctx, Params params, Activation act, Tensor x, Tensor dy, Tensor gamma,
                                 Tensor beta, Tensor batchMean, Tensor batchVar, Tensor dx, Tensor dgamma,

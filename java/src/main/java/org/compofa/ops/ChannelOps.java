@@ -15,7 +15,13 @@ import org.compofa.runtime.Tensor;
 public final class ChannelOps {
     private ChannelOps() {}
 
-    /** y[r][j] += bias[j] in place, for y NHWC [n][h][w][c] or MATRIX [rows][c] and bias VECTOR [cMax >= c]. */
+    /**
+     * y[r][j] += bias[j] in place, for y NHWC [n][h][w][c] or MATRIX [rows][c] and bias VECTOR [cMax >= c].
+     *
+     * @param ctx the context that owns both tensors
+     * @param y updated in place
+     * @param bias VECTOR [cMax &gt;= c]
+     */
     public static void biasAdd(ComputeContext ctx, Tensor y, Tensor bias) {
         Args.context(ctx);
         int c = Args.channelsLast(ctx, "y", y);
@@ -26,7 +32,13 @@ public final class ChannelOps {
         }
     }
 
-    /** dbias[j] += sum over rows of dy[r][j] (accumulated into the first c entries). */
+    /**
+     * dbias[j] += sum over rows of dy[r][j] (accumulated into the first c entries).
+     *
+     * @param ctx the context that owns both tensors
+     * @param dy gradient of y, NHWC or MATRIX with c last
+     * @param dbias VECTOR [&gt;= c], accumulated
+     */
     public static void biasBackward(ComputeContext ctx, Tensor dy, Tensor dbias) {
         Args.context(ctx);
         int c = Args.channelsLast(ctx, "dy", dy);
@@ -38,7 +50,13 @@ public final class ChannelOps {
         }
     }
 
-    /** y[b][j] = mean over h, w of x[b][h][w][j]: x NHWC [n][h][w][c], y MATRIX [n][c] (overwritten). */
+    /**
+     * y[b][j] = mean over h, w of x[b][h][w][j]: x NHWC [n][h][w][c], y MATRIX [n][c] (overwritten).
+     *
+     * @param ctx the context that owns both tensors
+     * @param x NHWC [n][h][w][c]
+     * @param y MATRIX [n][c], overwritten
+     */
     public static void globalAvgPool(ComputeContext ctx, Tensor x, Tensor y) {
         Args.context(ctx);
         int[] s = Args.nhwc(ctx, "x", x);
@@ -49,7 +67,13 @@ public final class ChannelOps {
         }
     }
 
-    /** dx[b][h][w][j] = dy[b][j] / (h w) (overwritten): dy MATRIX [n][c], dx NHWC [n][h][w][c]. */
+    /**
+     * dx[b][h][w][j] = dy[b][j] / (h w) (overwritten): dy MATRIX [n][c], dx NHWC [n][h][w][c].
+     *
+     * @param ctx the context that owns both tensors
+     * @param dy MATRIX [n][c]
+     * @param dx NHWC [n][h][w][c], overwritten
+     */
     public static void globalAvgPoolBackward(ComputeContext ctx, Tensor dy, Tensor dx) {
         Args.context(ctx);
         int[] s = Args.nhwc(ctx, "dx", dx);
@@ -60,7 +84,14 @@ public final class ChannelOps {
         }
     }
 
-    /** y[b][h][w][j] = x[b][h][w][j] * scale[b][j]: x, y NHWC [n][h][w][c] (distinct), scale MATRIX [n][c]. */
+    /**
+     * y[b][h][w][j] = x[b][h][w][j] * scale[b][j]: x, y NHWC [n][h][w][c] (distinct), scale MATRIX [n][c].
+     *
+     * @param ctx the context that owns every tensor
+     * @param x NHWC [n][h][w][c]
+     * @param scale MATRIX [n][c]
+     * @param y NHWC [n][h][w][c], distinct from x
+     */
     public static void channelScale(ComputeContext ctx, Tensor x, Tensor scale, Tensor y) {
         Args.context(ctx);
         int[] s = Args.nhwc(ctx, "x", x);
@@ -76,6 +107,13 @@ public final class ChannelOps {
     /**
      * Backward of {@link #channelScale}: dx = dy * scale and dscale[b][j] = sum over h, w of dy * x,
      * both overwritten; either may be null to skip it.
+     *
+     * @param ctx the context that owns every tensor
+     * @param x the forward's input
+     * @param scale the forward's scale
+     * @param dy gradient of y
+     * @param dx gradient of x, overwritten, or null
+     * @param dscale gradient of scale, overwritten, or null
      */
     public static void channelScaleBackward(ComputeContext ctx, Tensor x, Tensor scale, Tensor dy, Tensor dx,
                                             Tensor dscale) {

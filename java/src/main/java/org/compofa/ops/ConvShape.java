@@ -21,7 +21,11 @@ import org.compofa.bindings.RawConvShape;
 public record ConvShape(int n, int h, int w, int c, int k, int stride, int pad) {
     private static final long MAX_ELEMENTS = 1L << 40;
 
-    /** @throws InvalidArgumentException naming the field and what is allowed */
+    /**
+     * Checks the components.
+     *
+     * @throws InvalidArgumentException naming the field and what is allowed
+     */
     public ConvShape {
         if (n < 1 || h < 1 || w < 1 || c < 1) {
             throw new InvalidArgumentException("sizes n=" + n + " h=" + h + " w=" + w + " c=" + c + ": allowed >= 1 each");
@@ -47,37 +51,66 @@ public record ConvShape(int n, int h, int w, int c, int k, int stride, int pad) 
         }
     }
 
-    /** Output height: (h + 2 pad - k) / stride + 1. */
+    /**
+     * Output height: (h + 2 pad - k) / stride + 1.
+     *
+     * @return output height, &gt;= 1
+     */
     public int outH() {
         return (h + 2 * pad - k) / stride + 1;
     }
 
-    /** Output width: (w + 2 pad - k) / stride + 1. */
+    /**
+     * Output width: (w + 2 pad - k) / stride + 1.
+     *
+     * @return output width, &gt;= 1
+     */
     public int outW() {
         return (w + 2 * pad - k) / stride + 1;
     }
 
-    /** {n, h, w, c}. */
+    /**
+     * {n, h, w, c}.
+     *
+     * @return the input shape
+     */
     public int[] inputShape() {
         return new int[] {n, h, w, c};
     }
 
-    /** {n * outH * outW, k * k * c}: the MATRIX shape of col. */
+    /**
+     * {n * outH * outW, k * k * c}: the MATRIX shape of col.
+     *
+     * @return the col matrix shape
+     */
     public int[] colShape() {
         return new int[] {n * outH() * outW(), k * k * c};
     }
 
-    /** {n, outH, outW, cout}: the output of the convolution with cout filters. */
+    /**
+     * {n, outH, outW, cout}: the output of the convolution with cout filters.
+     *
+     * @param cout number of filters, &gt;= 1
+     * @return the output shape
+     */
     public int[] outputShape(int cout) {
         return new int[] {n, outH(), outW(), cout};
     }
 
-    /** The ABI struct's fields. */
+    /**
+     * The ABI struct's fields.
+     *
+     * @return the fields as the ABI takes them
+     */
     public RawConvShape toRaw() {
         return new RawConvShape(n, h, w, c, k, stride, pad);
     }
 
-    /** A name that encodes the configuration, e.g. {@code conv_nhwc_k3_s2_p1_c3_13x13_n3}. */
+    /**
+     * A name that encodes the configuration, e.g. {@code conv_nhwc_k3_s2_p1_c3_13x13_n3}.
+     *
+     * @return the configuration's name
+     */
     public String id() {
         return "conv_nhwc_k" + k + "_s" + stride + "_p" + pad + "_c" + c + "_" + h + "x" + w + "_n" + n;
     }

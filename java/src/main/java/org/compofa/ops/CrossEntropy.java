@@ -28,8 +28,12 @@ public final class CrossEntropy {
      * @param labels    LABELS [n], int32 in [0, classes); checked in Java and by the library on the
      *                  host backends (on CUDA they stay on the device and a row with a bad label gets
      *                  a NaN loss)
-     * @param smoothing allowed 0 <= smoothing < 1
+     * @param smoothing label smoothing, allowed 0 &lt;= smoothing &lt; 1
      * @param gradScale finite
+     * @param ctx the context that owns every tensor
+     * @param logits MATRIX [n][classes]
+     * @param loss VECTOR [n], per-row loss, overwritten
+     * @param dlogits MATRIX [n][classes], overwritten, or null to skip the gradient
      */
     public static void softmax(ComputeContext ctx, Tensor logits, Tensor labels, float smoothing, float gradScale,
                                Tensor loss, Tensor dlogits) {
@@ -65,6 +69,13 @@ public final class CrossEntropy {
      * Knowledge distillation (temperature 1): loss[b] = -sum_j softmax(teacher[b])_j
      * log_softmax(student[b])_j; dstudent[b][j] = gradScale (softmax(student)_j - softmax(teacher)_j).
      * The teacher gets no gradient.
+     *
+     * @param ctx the context that owns every tensor
+     * @param student logits MATRIX [n][classes]
+     * @param teacher logits MATRIX [n][classes]
+     * @param gradScale finite; e.g. 1/n for a mean loss
+     * @param loss VECTOR [n], per-row loss, overwritten
+     * @param dstudent MATRIX [n][classes], overwritten, or null
      */
     public static void soft(ComputeContext ctx, Tensor student, Tensor teacher, float gradScale, Tensor loss,
                             Tensor dstudent) {

@@ -27,7 +27,11 @@ public record DepthwiseShape(int n, int h, int w, int c, int cMax, int k, int kM
     public static final int T53_LENGTH = 9 * 9;
     private static final long MAX_ELEMENTS = 1L << 40;
 
-    /** @throws InvalidArgumentException naming the field and what is allowed */
+    /**
+     * Checks the components.
+     *
+     * @throws InvalidArgumentException naming the field and what is allowed
+     */
     public DepthwiseShape {
         if (n < 1 || h < 1 || w < 1) {
             throw new InvalidArgumentException("batch and spatial sizes n=" + n + " h=" + h + " w=" + w
@@ -59,67 +63,119 @@ public record DepthwiseShape(int n, int h, int w, int c, int cMax, int k, int kM
         return k == 3 || k == 5 || k == 7;
     }
 
-    /** Output height: (h - 1) / stride + 1. */
+    /**
+     * Output height: (h - 1) / stride + 1.
+     *
+     * @return output height, &gt;= 1
+     */
     public int outH() {
         return (h - 1) / stride + 1;
     }
 
-    /** Output width: (w - 1) / stride + 1. */
+    /**
+     * Output width: (w - 1) / stride + 1.
+     *
+     * @return output width, &gt;= 1
+     */
     public int outW() {
         return (w - 1) / stride + 1;
     }
 
-    /** Padding on each side: k / 2. */
+    /**
+     * Padding on each side: k / 2.
+     *
+     * @return k / 2
+     */
     public int pad() {
         return k / 2;
     }
 
-    /** {n, h, w, c}. */
+    /**
+     * {n, h, w, c}.
+     *
+     * @return the input shape
+     */
     public int[] inputShape() {
         return new int[] {n, h, w, c};
     }
 
-    /** {n, outH, outW, c}. */
+    /**
+     * {n, outH, outW, c}.
+     *
+     * @return the output shape
+     */
     public int[] outputShape() {
         return new int[] {n, outH(), outW(), c};
     }
 
-    /** {kMax, kMax, cMax}. */
+    /**
+     * {kMax, kMax, cMax}.
+     *
+     * @return the supernet weight shape
+     */
     public int[] weightShape() {
         return new int[] {kMax, kMax, cMax};
     }
 
-    /** Floats of x (and dx). */
+    /**
+     * Floats of x (and dx).
+     *
+     * @return n * h * w * c
+     */
     public long inputLength() {
         return (long) n * h * w * c;
     }
 
-    /** Floats of y (and dy). */
+    /**
+     * Floats of y (and dy).
+     *
+     * @return n * outH * outW * c
+     */
     public long outputLength() {
         return (long) n * outH() * outW() * c;
     }
 
-    /** Floats of the supernet weight (and its gradient). */
+    /**
+     * Floats of the supernet weight (and its gradient).
+     *
+     * @return kMax * kMax * cMax
+     */
     public long weightLength() {
         return (long) kMax * kMax * cMax;
     }
 
-    /** Whether the chain uses the 7->5 matrix (OFA, kMax 7, {@code k <= 5}). */
+    /**
+     * Whether the chain uses the 7->5 matrix (OFA, kMax 7, {@code k <= 5}).
+     *
+     * @return true when t75 is read
+     */
     public boolean usesT75() {
         return transform == KernelTransform.OFA && kMax == 7 && k <= 5;
     }
 
-    /** Whether the chain uses the 5->3 matrix (OFA, k 3, kMax >= 5). */
+    /**
+     * Whether the chain uses the 5->3 matrix (OFA, k 3, kMax >= 5).
+     *
+     * @return true when t53 is read
+     */
     public boolean usesT53() {
         return transform == KernelTransform.OFA && k == 3 && kMax >= 5;
     }
 
-    /** The ABI struct's fields. */
+    /**
+     * The ABI struct's fields.
+     *
+     * @return the fields as the ABI takes them
+     */
     public RawDwconvShape toRaw() {
         return new RawDwconvShape(n, h, w, c, cMax, k, kMax, stride, transform.code());
     }
 
-    /** A name that encodes the configuration, e.g. {@code dw_nhwc_k3of7_s2_ofa_c37of72_13x13_n3}. */
+    /**
+     * A name that encodes the configuration, e.g. {@code dw_nhwc_k3of7_s2_ofa_c37of72_13x13_n3}.
+     *
+     * @return the configuration's name
+     */
     public String id() {
         return "dw_nhwc_k" + k + "of" + kMax + "_s" + stride + "_" + transform.name().toLowerCase(java.util.Locale.ROOT)
                 + "_c" + c + "of" + cMax + "_" + h + "x" + w + "_n" + n;

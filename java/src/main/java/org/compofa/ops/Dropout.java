@@ -17,7 +17,11 @@ public final class Dropout {
     /**
      * y = mask(seed, p) * x / (1 - p).
      *
-     * @param p drop probability, allowed 0 <= p < 1
+     * @param p drop probability, allowed 0 &lt;= p &lt; 1
+     * @param ctx the context that owns both tensors
+     * @param seed mask seed; the backward must use the same
+     * @param x input
+     * @param y output, same layout and shape
      */
     public static void forward(ComputeContext ctx, float p, long seed, Tensor x, Tensor y) {
         Args.context(ctx);
@@ -29,7 +33,15 @@ public final class Dropout {
         }
     }
 
-    /** dx = mask(seed, p) * dy / (1 - p), with the forward's seed and p. */
+    /**
+     * dx = mask(seed, p) * dy / (1 - p), with the forward's seed and p.
+     *
+     * @param ctx the context that owns both tensors
+     * @param p the forward's drop probability
+     * @param seed the forward's seed
+     * @param dy gradient of y
+     * @param dx gradient of x, overwritten
+     */
     public static void backward(ComputeContext ctx, float p, long seed, Tensor dy, Tensor dx) {
         Args.context(ctx);
         Args.range("p", p, 0f, 1f, false);
@@ -43,6 +55,11 @@ public final class Dropout {
     /**
      * Whether element {@code index} is kept: the SplitMix64 finaliser of seed + (index + 1) *
      * 0x9E3779B97F4A7C15, top 24 bits / 2^24 >= p (the library's {@code compofa_dropout_keep}).
+     *
+     * @param seed the forward's seed
+     * @param index element index, &gt;= 0
+     * @param p drop probability, in [0, 1)
+     * @return true when the element is kept
      */
     public static boolean keep(long seed, long index, float p) {
         return RawNnOps.dropoutKeep(seed, index, p);

@@ -25,7 +25,17 @@ public final class ElasticDepthwiseConv {
     private static final int[] T75_SHAPE = {25, 25};
     private static final int[] T53_SHAPE = {9, 9};
 
-    /** y = depthwise_conv(x, effective kernel of weight); runs on the context's default stream. */
+    /**
+     * y = depthwise_conv(x, effective kernel of weight); runs on the context's default stream.
+     *
+     * @param ctx the context that owns every tensor
+     * @param shape the problem: sizes, k of kMax, stride, transform
+     * @param x input NHWC [n][h][w][c]
+     * @param weight supernet weight DW_WEIGHT [kMax][kMax][cMax]
+     * @param t75 7-&gt;5 transform MATRIX [25][25], or null when unused
+     * @param t53 5-&gt;3 transform MATRIX [9][9], or null when unused
+     * @param y output NHWC [n][outH][outW][c], overwritten
+     */
     public static void forward(ComputeContext ctx, DepthwiseShape shape, Tensor x, Tensor weight,
                                Tensor t75, Tensor t53, Tensor y) {
         checkForward(ctx, shape, x, weight, t75, t53, y);
@@ -42,6 +52,16 @@ public final class ElasticDepthwiseConv {
      * {@link #forward} for training, with the mean and biased variance of y's channels written to
      * {@code batchMean[:c]}/{@code batchVar[:c]} in the same pass, for the batch norm after it
      * ({@link BatchNorm#forwardTrainWithStatistics}); y needs at least 2 positions (n*ho*wo).
+     *
+     * @param ctx the context that owns every tensor
+     * @param shape the problem
+     * @param x input NHWC [n][h][w][c]
+     * @param weight supernet weight DW_WEIGHT [kMax][kMax][cMax]
+     * @param t75 7-&gt;5 transform, or null when unused
+     * @param t53 5-&gt;3 transform, or null when unused
+     * @param y output, overwritten
+     * @param batchMean receives the channel means, VECTOR [&gt;= c]
+     * @param batchVar receives the biased channel variances, VECTOR [&gt;= c]
      */
     public static void forwardWithStatistics(ComputeContext ctx, DepthwiseShape shape, Tensor x, Tensor weight,
                                              Tensor t75, Tensor t53, Tensor y, Tensor batchMean, Tensor batchVar) {
@@ -78,7 +98,17 @@ public final class ElasticDepthwiseConv {
         Args.distinct("y", y, "weight", weight);
     }
 
-    /** Allocates y of {@link DepthwiseShape#outputShape()} and runs {@link #forward}. */
+    /**
+     * Allocates y of {@link DepthwiseShape#outputShape()} and runs {@link #forward}.
+     *
+     * @param ctx the context that owns every tensor
+     * @param shape the problem
+     * @param x input NHWC [n][h][w][c]
+     * @param weight supernet weight DW_WEIGHT [kMax][kMax][cMax]
+     * @param t75 7-&gt;5 transform, or null when unused
+     * @param t53 5-&gt;3 transform, or null when unused
+     * @return a new output tensor; the caller closes it
+     */
     public static Tensor forward(ComputeContext ctx, DepthwiseShape shape, Tensor x, Tensor weight,
                                  Tensor t75, Tensor t53) {
         Args.context(ctx);
@@ -97,6 +127,18 @@ public final class ElasticDepthwiseConv {
      * Gradients for upstream {@code dy}: {@code dx} is overwritten; {@code dweight}, {@code dt75} and
      * {@code dt53} are accumulated (+=), and only the subnet's slice of {@code dweight} is touched, so
      * several subnets add into one supernet gradient. Any output may be null to skip it.
+     *
+     * @param ctx the context that owns every tensor
+     * @param shape the forward's problem
+     * @param x the forward's input
+     * @param weight the supernet weight
+     * @param t75 the forward's 7-&gt;5 transform, or null
+     * @param t53 the forward's 5-&gt;3 transform, or null
+     * @param dy gradient of y
+     * @param dx gradient of x, overwritten, or null
+     * @param dweight gradient of weight, accumulated, or null
+     * @param dt75 gradient of t75, accumulated, or null
+     * @param dt53 gradient of t53, accumulated, or null
      */
     public static void backward(ComputeContext ctx, DepthwiseShape shape, Tensor x, Tensor weight,
                                 Tensor t75, Tensor t53, Tensor dy,
@@ -139,7 +181,13 @@ public final class ElasticDepthwiseConv {
         }
     }
 
-    /** A new identity matrix of {@code taps} x {@code taps} (25 for t75, 9 for t53): OFA's initial transform. */
+    /**
+     * A new identity matrix of {@code taps} x {@code taps} (25 for t75, 9 for t53): OFA's initial transform.
+     *
+     * @param ctx the context that allocates it
+     * @param taps 25 or 9
+     * @return a new MATRIX [taps][taps]; the caller closes it
+     */
     public static Tensor identityTransform(ComputeContext ctx, int taps) {
         if (taps != 25 && taps != 9) {
             throw new org.compofa.bindings.InvalidArgumentException("transform of " + taps

@@ -12,6 +12,12 @@ public final class Elementwise {
     /**
      * y = alpha * x + beta * y in place of y (residual add: alpha = beta = 1; beta 0 overwrites y);
      * x and y have the same layout and shape and are distinct tensors.
+     *
+     * @param ctx the context that owns both tensors
+     * @param alpha scale of x
+     * @param x input
+     * @param beta scale of the old y; 0 overwrites
+     * @param y updated in place
      */
     public static void axpby(ComputeContext ctx, float alpha, Tensor x, float beta, Tensor y) {
         Args.context(ctx);

@@ -23,9 +23,17 @@ public record Epilogue(Tensor bias, BatchNormEval batchNorm, Activation activati
      * The supernet's batch-norm vectors and epsilon, as {@link BatchNorm#forwardEval} uses them.
      *
      * @param eps finite eps > 0
+     * @param gamma scale VECTOR [cMax]
+     * @param beta shift VECTOR [cMax]
+     * @param runningMean VECTOR [cMax]
+     * @param runningVar VECTOR [cMax], &gt;= 0
      */
     public record BatchNormEval(Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float eps) {
-        /** @throws InvalidArgumentException for a null vector or a bad eps */
+        /**
+         * Checks the components.
+         *
+         * @throws InvalidArgumentException for a null vector or a bad eps
+         */
         public BatchNormEval {
             Args.notNull("gamma", gamma);
             Args.notNull("beta", beta);
@@ -37,17 +45,32 @@ public record Epilogue(Tensor bias, BatchNormEval batchNorm, Activation activati
         }
     }
 
-    /** @throws InvalidArgumentException for a null activation */
+    /**
+     * Checks the components.
+     *
+     * @throws InvalidArgumentException for a null activation
+     */
     public Epilogue {
         Args.notNull("activation", activation);
     }
 
-    /** Only an activation (IDENTITY: the plain op). */
+    /**
+     * Only an activation (IDENTITY: the plain op).
+     *
+     * @param activation applied to every output
+     * @return an epilogue without batch norm
+     */
     public static Epilogue of(Activation activation) {
         return new Epilogue(null, null, activation);
     }
 
-    /** Batch norm then the activation. */
+    /**
+     * Batch norm then the activation.
+     *
+     * @param batchNorm the eval batch norm applied first
+     * @param activation applied after it
+     * @return the epilogue
+     */
     public static Epilogue of(BatchNormEval batchNorm, Activation activation) {
         return new Epilogue(null, Args.notNull("batchNorm", batchNorm), activation);
     }

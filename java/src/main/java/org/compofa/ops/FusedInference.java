@@ -21,7 +21,11 @@ public final class FusedInference {
      * @param x activations whose last dimension is cin (NHWC [n][h][w][cin] or MATRIX [P][cin])
      * @param w the supernet weight, MATRIX [coutMax][cinMax]
      * @param y activations whose last dimension is cout and with the same P, overwritten
-     * @throws InvalidArgumentException for mismatched shapes, a vector shorter than cout, or y that is an input
+     * @param ctx the context that owns every tensor
+     * @param cin active input channels
+     * @param cout active output channels
+     * @param epilogue applied to each output before it is written
+     * @throws org.compofa.bindings.InvalidArgumentException for mismatched shapes, a vector shorter than cout, or y that is an input
      */
     public static void conv1x1(ComputeContext ctx, Tensor x, Tensor w, int cin, int cout, Epilogue epilogue, Tensor y) {
         Args.context(ctx);
@@ -40,7 +44,18 @@ public final class FusedInference {
         }
     }
 
-    /** {@link ElasticDepthwiseConv#forward} with the epilogue over its c output channels. */
+    /**
+     * {@link ElasticDepthwiseConv#forward} with the epilogue over its c output channels.
+     *
+     * @param ctx the context that owns every tensor
+     * @param shape the problem
+     * @param x input NHWC [n][h][w][c]
+     * @param weight supernet weight DW_WEIGHT [kMax][kMax][cMax]
+     * @param t75 7-&gt;5 transform, or null when unused
+     * @param t53 5-&gt;3 transform, or null when unused
+     * @param epilogue applied to each output before it is written
+     * @param y output, overwritten
+     */
     public static void depthwise(ComputeContext ctx, DepthwiseShape shape, Tensor x, Tensor weight, Tensor t75,
                                  Tensor t53, Epilogue epilogue, Tensor y) {
         ElasticDepthwiseConv.checkForward(ctx, shape, x, weight, t75, t53, y);

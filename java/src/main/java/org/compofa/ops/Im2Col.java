@@ -15,7 +15,14 @@ import org.compofa.runtime.Tensor;
 public final class Im2Col {
     private Im2Col() {}
 
-    /** col = im2col(x) (overwritten; zeros where a tap reads the padding). */
+    /**
+     * col = im2col(x) (overwritten; zeros where a tap reads the padding).
+     *
+     * @param ctx the context that owns every tensor
+     * @param shape the convolution
+     * @param x input NHWC [n][h][w][c]
+     * @param col MATRIX of {@link ConvShape#colShape()}, overwritten
+     */
     public static void im2col(ComputeContext ctx, ConvShape shape, Tensor x, Tensor col) {
         Args.context(ctx);
         Args.notNull("shape", shape);
@@ -26,7 +33,14 @@ public final class Im2Col {
         }
     }
 
-    /** Allocates col of {@link ConvShape#colShape()} and runs {@link #im2col}. */
+    /**
+     * Allocates col of {@link ConvShape#colShape()} and runs {@link #im2col}.
+     *
+     * @param ctx the context that owns both tensors
+     * @param shape the convolution
+     * @param x input NHWC [n][h][w][c]
+     * @return a new col tensor; the caller closes it
+     */
     public static Tensor im2col(ComputeContext ctx, ConvShape shape, Tensor x) {
         Args.context(ctx);
         Args.notNull("shape", shape);
@@ -43,6 +57,11 @@ public final class Im2Col {
     /**
      * The adjoint of {@link #im2col}, accumulating: {@code dx += col2im(dcol)}, every (patch, tap)
      * adding into the input element it read. Zero dx first for a plain gradient.
+     *
+     * @param ctx the context that owns both tensors
+     * @param shape the convolution
+     * @param dcol gradient of col
+     * @param dx gradient of x, accumulated
      */
     public static void col2imAdd(ComputeContext ctx, ConvShape shape, Tensor dcol, Tensor dx) {
         Args.context(ctx);

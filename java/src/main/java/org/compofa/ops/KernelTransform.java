@@ -18,7 +18,11 @@ public enum KernelTransform {
         this.code = code;
     }
 
-    /** The ABI's {@code compofa_kernel_transform} value. */
+    /**
+     * The ABI's {@code compofa_kernel_transform} value.
+     *
+     * @return the code passed to the C ABI
+     */
     public int code() {
         return code;
     }

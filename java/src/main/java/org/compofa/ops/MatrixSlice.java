@@ -16,7 +16,11 @@ import org.compofa.runtime.Tensor;
  */
 public record MatrixSlice(Tensor tensor, long offset, int rows, int cols, int ld) {
 
-    /** @throws InvalidArgumentException for a null tensor or sizes outside what is allowed */
+    /**
+     * Checks the components.
+     *
+     * @throws InvalidArgumentException for a null tensor or sizes outside what is allowed
+     */
     public MatrixSlice {
         if (tensor == null) {
             throw new InvalidArgumentException("slice tensor is null");
@@ -32,7 +36,12 @@ public record MatrixSlice(Tensor tensor, long offset, int rows, int cols, int ld
         }
     }
 
-    /** The whole tensor as a matrix: [product of all but the last dim][last dim]. */
+    /**
+     * The whole tensor as a matrix: [product of all but the last dim][last dim].
+     *
+     * @param t any float tensor
+     * @return the slice over all of t
+     */
     public static MatrixSlice of(Tensor t) {
         int cols = t.dim(t.rank() - 1);
         long rows = t.length() / cols;
@@ -42,12 +51,28 @@ public record MatrixSlice(Tensor tensor, long offset, int rows, int cols, int ld
         return new MatrixSlice(t, 0, (int) rows, cols, cols);
     }
 
-    /** The top-left rows x cols block {@code W[:rows, :cols]} of a tensor seen as {@link #of(Tensor)}. */
+    /**
+     * The top-left rows x cols block {@code W[:rows, :cols]} of a tensor seen as {@link #of(Tensor)}.
+     *
+     * @param t any float tensor
+     * @param rows rows of the block, &gt;= 1
+     * @param cols columns of the block, &gt;= 1
+     * @return the block
+     */
     public static MatrixSlice topLeft(Tensor t, int rows, int cols) {
         return block(t, 0, 0, rows, cols);
     }
 
-    /** The block {@code W[row0:row0+rows, col0:col0+cols]} of a tensor seen as {@link #of(Tensor)}. */
+    /**
+     * The block {@code W[row0:row0+rows, col0:col0+cols]} of a tensor seen as {@link #of(Tensor)}.
+     *
+     * @param t any float tensor
+     * @param row0 first row, &gt;= 0
+     * @param col0 first column, &gt;= 0
+     * @param rows rows of the block, &gt;= 1
+     * @param cols columns of the block, &gt;= 1
+     * @return the block
+     */
     public static MatrixSlice block(Tensor t, int row0, int col0, int rows, int cols) {
         MatrixSlice whole = of(t);
         if (row0 < 0 || col0 < 0 || rows < 1 || cols < 1 || row0 + rows > whole.rows || col0 + cols > whole.cols) {
@@ -57,7 +82,11 @@ public record MatrixSlice(Tensor tensor, long offset, int rows, int cols, int ld
         return new MatrixSlice(t, (long) row0 * whole.ld + col0, rows, cols, whole.ld);
     }
 
-    /** Floats from element (0, 0) to the last element: (rows - 1) * ld + cols. */
+    /**
+     * Floats from element (0, 0) to the last element: (rows - 1) * ld + cols.
+     *
+     * @return floats spanned, &gt;= 1
+     */
     public long span() {
         return (long) (rows - 1) * ld + cols;
     }

@@ -15,6 +15,10 @@ public final class Resize {
      * Bilinear resize of x NHWC [n][h][w][c] to y NHWC [n][ho][wo][c] (overwritten), PyTorch's
      * {@code align_corners=False} without antialiasing: src = (dst + 0.5) * in / out - 0.5, clamped at
      * 0, neighbours clamped to the edge. The output size is y's shape.
+     *
+     * @param ctx the context that owns both tensors
+     * @param x input NHWC [n][h][w][c]
+     * @param y output NHWC [n][ho][wo][c], overwritten
      */
     public static void bilinear(ComputeContext ctx, Tensor x, Tensor y) {
         Args.context(ctx);
@@ -31,7 +35,15 @@ public final class Resize {
         }
     }
 
-    /** Allocates y NHWC [n][ho][wo][c] and runs {@link #bilinear(ComputeContext, Tensor, Tensor)}. */
+    /**
+     * Allocates y NHWC [n][ho][wo][c] and runs {@link #bilinear(ComputeContext, Tensor, Tensor)}.
+     *
+     * @param ctx the context that owns both tensors
+     * @param x input NHWC [n][h][w][c]
+     * @param ho output height, &gt;= 1
+     * @param wo output width, &gt;= 1
+     * @return a new output tensor; the caller closes it
+     */
     public static Tensor bilinear(ComputeContext ctx, Tensor x, int ho, int wo) {
         Args.context(ctx);
         int[] in = Args.nhwc(ctx, "x", x);

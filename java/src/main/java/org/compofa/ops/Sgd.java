@@ -23,7 +23,11 @@ public final class Sgd {
      * @param nesterov    Nesterov momentum (needs momentum > 0, as in PyTorch)
      */
     public record Params(float lr, float momentum, float weightDecay, boolean nesterov) {
-        /** @throws InvalidArgumentException naming the field and what is allowed */
+        /**
+         * Checks the components.
+         *
+         * @throws InvalidArgumentException naming the field and what is allowed
+         */
         public Params {
             if (!(lr >= 0f) || !Float.isFinite(lr)) {
                 throw new InvalidArgumentException("lr=" + lr + ": allowed finite lr >= 0");
@@ -41,6 +45,12 @@ public final class Sgd {
     /**
      * One step on param (float tensor of any layout) with grad and the momentum buffer of the same
      * length; momentumBuf may be null only when momentum is 0.
+     *
+     * @param ctx the context that owns every tensor
+     * @param params learning rate, momentum, weight decay, Nesterov
+     * @param param updated in place
+     * @param grad its gradient, same length
+     * @param momentumBuf momentum state, same length, updated; null only when momentum is 0
      */
     public static void step(ComputeContext ctx, Params params, Tensor param, Tensor grad, Tensor momentumBuf) {
         Args.context(ctx);

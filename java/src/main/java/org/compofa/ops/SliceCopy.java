@@ -16,6 +16,11 @@ public final class SliceCopy {
     /**
      * {@code dst[i][j][l] = src[slice.offset + i*s0 + j*s1 + l]}; dst receives {@link StridedSlice#count()}
      * floats from its start.
+     *
+     * @param ctx the context that owns both tensors
+     * @param src the tensor read
+     * @param slice which floats of src
+     * @param dst receives them contiguously
      */
     public static void gather(ComputeContext ctx, Tensor src, StridedSlice slice, Tensor dst) {
         Args.context(ctx);
@@ -29,7 +34,15 @@ public final class SliceCopy {
         }
     }
 
-    /** {@code dst[slice.offset + i*s0 + j*s1 + l] += alpha * src[(i*d1 + j)*d2 + l]}. */
+    /**
+     * {@code dst[slice.offset + i*s0 + j*s1 + l] += alpha * src[(i*d1 + j)*d2 + l]}.
+     *
+     * @param ctx the context that owns both tensors
+     * @param src contiguous [d0][d1][d2]
+     * @param alpha scale of src
+     * @param dst the tensor updated
+     * @param slice where in dst
+     */
     public static void scatterAdd(ComputeContext ctx, Tensor src, float alpha, Tensor dst, StridedSlice slice) {
         Args.context(ctx);
         Args.notNull("slice", slice);

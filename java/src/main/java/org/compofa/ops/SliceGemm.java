@@ -22,6 +22,12 @@ public final class SliceGemm {
      *
      * @param transA whether op(A) is the transpose of the stored block a
      * @param transB whether op(B) is the transpose of the stored block b
+     * @param ctx the context that owns every tensor
+     * @param alpha scale of the product
+     * @param a matrix A
+     * @param b matrix B
+     * @param beta scale of the old C; 0 overwrites
+     * @param c matrix C, m x n, updated
      * @throws InvalidArgumentException when the dimensions do not chain or C overlaps A or B
      * @throws BufferTooSmallException  when a block reaches past its tensor
      */
@@ -62,6 +68,9 @@ public final class SliceGemm {
      * @param x activations whose last dimension is cin (NHWC [n][h][w][cin] or MATRIX [P][cin])
      * @param w the supernet weight, MATRIX [coutMax][cinMax]
      * @param y activations whose last dimension is cout and with the same P, overwritten
+     * @param ctx the context that owns every tensor
+     * @param cin active input channels, 1 to cinMax
+     * @param cout active output channels, 1 to coutMax
      */
     public static void conv1x1Forward(ComputeContext ctx, Tensor x, Tensor w, int cin, int cout, Tensor y) {
         Conv1x1 c = Conv1x1.checked(ctx, x, w, cin, cout, y);
@@ -84,6 +93,15 @@ public final class SliceGemm {
      * {@link #conv1x1Forward} for training, with the mean and biased variance of y's columns written to
      * {@code batchMean[:cout]}/{@code batchVar[:cout]} in the same pass, for the batch norm after it
      * ({@link BatchNorm#forwardTrainWithStatistics}); x needs at least 2 positions.
+     *
+     * @param ctx the context that owns every tensor
+     * @param x input [P][cin]
+     * @param w supernet weight MATRIX [coutMax][cinMax]
+     * @param cin active input channels
+     * @param cout active output channels
+     * @param y output [P][cout], overwritten
+     * @param batchMean receives the column means, VECTOR [&gt;= cout]
+     * @param batchVar receives the biased column variances, VECTOR [&gt;= cout]
      */
     public static void conv1x1ForwardWithStatistics(ComputeContext ctx, Tensor x, Tensor w, int cin, int cout,
                                                     Tensor y, Tensor batchMean, Tensor batchVar) {
@@ -106,6 +124,13 @@ public final class SliceGemm {
      * be null to skip it.
      *
      * @param dw gradient of the supernet weight, MATRIX [coutMax][cinMax] like w
+     * @param ctx the context that owns every tensor
+     * @param x the forward's input
+     * @param w supernet weight MATRIX [coutMax][cinMax]
+     * @param dy gradient of y [P][cout]
+     * @param cin active input channels
+     * @param cout active output channels
+     * @param dx gradient of x, overwritten, or null
      */
     public static void conv1x1Backward(ComputeContext ctx, Tensor x, Tensor w, Tensor dy, int cin, int cout,
                                        Tensor dx, Tensor dw) {

@@ -21,10 +21,22 @@ public final class SqueezeExcite {
     /**
      * SE weights (or their gradients): reduce MATRIX [seMax][cMax], reduceBias VECTOR [seMax],
      * expand MATRIX [cMax][seMax], expandBias VECTOR [cMax].
+     *
+     * @param reduce MATRIX [seMax][cMax]
+     * @param reduceBias VECTOR [seMax]
+     * @param expand MATRIX [cMax][seMax]
+     * @param expandBias VECTOR [cMax]
      */
     public record Weights(Tensor reduce, Tensor reduceBias, Tensor expand, Tensor expandBias) {}
 
-    /** Floats of the saved buffer a training forward fills for the backward: n * (2c + se). */
+    /**
+     * Floats of the saved buffer a training forward fills for the backward: n * (2c + se).
+     *
+     * @param n batch size
+     * @param c active channels
+     * @param se active squeeze channels
+     * @return n * (2c + se)
+     */
     public static long savedLength(int n, int c, int se) {
         return (long) n * (2L * c + se);
     }
@@ -32,6 +44,13 @@ public final class SqueezeExcite {
     /**
      * y = SE(x) for x, y NHWC [n][h][w][c] (distinct); {@code saved} (VECTOR of at least
      * {@link #savedLength} floats) receives what {@link #backward} needs, or is null for inference.
+     *
+     * @param ctx the context that owns every tensor
+     * @param x input NHWC [n][h][w][c]
+     * @param w the supernet's SE weights; their top-left slices are used
+     * @param se active squeeze channels, 1 to seMax
+     * @param y output, same shape as x
+     * @param saved buffer for the backward, or null for inference
      */
     public static void forward(ComputeContext ctx, Tensor x, Weights w, int se, Tensor y, Tensor saved) {
         Checked k = Checked.of(ctx, x, w, se);
@@ -54,6 +73,15 @@ public final class SqueezeExcite {
     /**
      * Backward of {@link #forward} from its x, weights and saved buffer: dx overwritten; the gradients
      * in {@code grads} (shaped like the weights) accumulated, only their slices touched.
+     *
+     * @param ctx the context that owns every tensor
+     * @param x the forward's input
+     * @param w the forward's weights
+     * @param se the forward's squeeze channels
+     * @param saved the buffer the forward filled
+     * @param dy gradient of y
+     * @param dx gradient of x, overwritten
+     * @param grads weight gradients, accumulated
      */
     public static void backward(ComputeContext ctx, Tensor x, Weights w, int se, Tensor saved, Tensor dy, Tensor dx,
                                 Weights grads) {

@@ -18,6 +18,8 @@ import org.compofa.bindings.InvalidArgumentException;
 public record StridedSlice(long offset, int d0, int d1, int d2, long s0, long s1) {
 
     /**
+     * Checks the components.
+     *
      * @throws InvalidArgumentException for extents or strides outside what is allowed, or a slice whose
      *                                  last offset ({@code offset + span()}) does not fit a long
      */
@@ -52,7 +54,14 @@ public record StridedSlice(long offset, int d0, int d1, int d2, long s0, long s1
         }
     }
 
-    /** {@code W[:rows, :cols]} of a row-major matrix with {@code ld} columns. */
+    /**
+     * {@code W[:rows, :cols]} of a row-major matrix with {@code ld} columns.
+     *
+     * @param rows rows, &gt;= 1
+     * @param cols columns, 1 to ld
+     * @param ld row length of the matrix
+     * @return the slice
+     */
     public static StridedSlice matrix(int rows, int cols, int ld) {
         return new StridedSlice(0, 1, rows, cols, (long) rows * ld, ld);
     }
@@ -60,6 +69,11 @@ public record StridedSlice(long offset, int d0, int d1, int d2, long s0, long s1
     /**
      * The centre k x k taps and first c channels of a depthwise weight {@code [kMax][kMax][cMax]}.
      *
+     * @param k active kernel size
+     * @param c active channels
+     * @param kMax supernet kernel size, &gt;= k
+     * @param cMax supernet channels, &gt;= c
+     * @return the slice
      * @throws InvalidArgumentException unless {@code k <= kMax}, both odd, and {@code 1 <= c <= cMax}
      */
     public static StridedSlice depthwiseCrop(int k, int c, int kMax, int cMax) {
@@ -71,12 +85,20 @@ public record StridedSlice(long offset, int d0, int d1, int d2, long s0, long s1
         return new StridedSlice(((long) m * kMax + m) * cMax, k, k, c, (long) kMax * cMax, cMax);
     }
 
-    /** Floats from the first to the last element: (d0-1)*s0 + (d1-1)*s1 + d2 (checked to fit, with offset). */
+    /**
+     * Floats from the first to the last element: (d0-1)*s0 + (d1-1)*s1 + d2 (checked to fit, with offset).
+     *
+     * @return floats spanned
+     */
     public long span() {
         return spanOf(d0, d1, d2, s0, s1);
     }
 
-    /** Number of elements: d0*d1*d2 (at most span(), so it fits a long). */
+    /**
+     * Number of elements: d0*d1*d2 (at most span(), so it fits a long).
+     *
+     * @return d0 * d1 * d2
+     */
     public long count() {
         return (long) d0 * d1 * d2;
     }

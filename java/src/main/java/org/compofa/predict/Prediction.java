@@ -13,7 +13,13 @@ import java.util.stream.IntStream;
  * @param classNames    a name per class ({@code "class <i>"} where the model file has none)
  */
 public record Prediction(float[] logits, double[] probabilities, List<String> classNames) {
-    /** One ranked class. */
+    /**
+     * One ranked class.
+     *
+     * @param index       the class's output index, 0-based
+     * @param name        its name
+     * @param probability its softmax probability, in [0, 1]
+     */
     public record Scored(int index, String name, double probability) {
     }
 
@@ -28,12 +34,22 @@ public record Prediction(float[] logits, double[] probabilities, List<String> cl
         }
     }
 
-    /** The most probable class (the lowest index among equal probabilities). */
+    /**
+     * The most probable class (the lowest index among equal probabilities).
+     *
+     * @return the top class
+     */
     public Scored best() {
         return top(1).getFirst();
     }
 
-    /** The {@code k} most probable classes, most probable first (ties: lower index first). */
+    /**
+     * The {@code k} most probable classes, most probable first (ties: lower index first).
+     *
+     * @param k how many, &gt;= 1; more than the number of classes gives them all
+     * @return min(k, classes) classes, ranked
+     * @throws IllegalArgumentException if k &lt; 1
+     */
     public List<Scored> top(int k) {
         if (k < 1) {
             throw new IllegalArgumentException("k " + k + ": must be >= 1");

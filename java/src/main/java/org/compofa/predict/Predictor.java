@@ -56,6 +56,8 @@ public final class Predictor implements AutoCloseable {
      * A model file ({@code .cmpf}, written by {@code compofa export}) on the default backend (CUDA
      * when available, else the CPU; system property {@code compofa.backend} chooses).
      *
+     * @param modelFile the {@code .cmpf} file
+     * @return a predictor that owns its context; close it
      * @throws IOException a {@link org.compofa.export.ModelFileException} naming what is wrong with the
      *                     file, including a file without preprocessing (use
      *                     {@link #load(Path, ComputeContext, Preprocessing)})
@@ -70,7 +72,14 @@ public final class Predictor implements AutoCloseable {
         }
     }
 
-    /** {@link #load(Path)} on the caller's context (which stays open after {@link #close}). */
+    /**
+     * {@link #load(Path)} on the caller's context (which stays open after {@link #close}).
+     *
+     * @param modelFile the {@code .cmpf} file
+     * @param ctx       the context the network runs on; must outlive the predictor
+     * @return a predictor; close it before {@code ctx}
+     * @throws IOException a {@link org.compofa.export.ModelFileException} naming what is wrong with the file
+     */
     public static Predictor load(Path modelFile, ComputeContext ctx) throws IOException {
         return load(modelFile, ctx, null, false);
     }
@@ -78,6 +87,12 @@ public final class Predictor implements AutoCloseable {
     /**
      * {@link #load(Path, ComputeContext)} with the preprocessing given, for a model file written
      * without it (or to override it).
+     *
+     * @param modelFile     the {@code .cmpf} file
+     * @param ctx           the context the network runs on; must outlive the predictor
+     * @param preprocessing how images are fed; must match the model's resolution and input channels
+     * @return a predictor; close it before {@code ctx}
+     * @throws IOException a {@link org.compofa.export.ModelFileException} naming what is wrong with the file
      */
     public static Predictor load(Path modelFile, ComputeContext ctx, Preprocessing preprocessing) throws IOException {
         return load(modelFile, ctx, Objects.requireNonNull(preprocessing, "preprocessing"), false);
@@ -103,6 +118,12 @@ public final class Predictor implements AutoCloseable {
     /**
      * A predictor over {@code subnet} of the caller's {@code network} (a supernet or an extracted
      * subnet), which stays the caller's: close the predictor before the network.
+     *
+     * @param network       the weights and their context
+     * @param subnet        the architecture that runs; its resolution must equal the preprocessing's
+     * @param preprocessing how images are fed; its class names (if any) must match the network's outputs
+     * @return a predictor sharing {@code network}
+     * @throws IllegalArgumentException if the preprocessing does not fit the model
      */
     public static Predictor of(Network network, Subnet subnet, Preprocessing preprocessing) {
         check(network, subnet, preprocessing);
@@ -124,17 +145,31 @@ public final class Predictor implements AutoCloseable {
         }
     }
 
-    /** How images are fed to the model. */
+    /**
+     * How images are fed to the model.
+     *
+     * @return the preprocessing in use
+     */
     public Preprocessing preprocessing() {
         return preprocessing;
     }
 
-    /** The subnet that runs. */
+    /**
+     * The subnet that runs.
+     *
+     * @return its architecture
+     */
     public Subnet subnet() {
         return subnet;
     }
 
-    /** The prediction for an image file (JPEG or PNG; libjpeg-turbo when present). */
+    /**
+     * The prediction for an image file (JPEG or PNG; libjpeg-turbo when present).
+     *
+     * @param imageFile a JPEG or PNG file
+     * @return its ranked classes
+     * @throws IOException if the file cannot be read or decoded
+     */
     public Prediction predict(Path imageFile) throws IOException {
         int side = preprocessing.minimumSide();
         Image decoded = ImageDecoder.preferred().decode(imageFile, readBounded(imageFile), preprocessing.color(), side,
@@ -142,12 +177,22 @@ public final class Predictor implements AutoCloseable {
         return predictImages(List.of(decoded)).getFirst();
     }
 
-    /** The prediction for a decoded image. */
+    /**
+     * The prediction for a decoded image.
+     *
+     * @param image any size; resized by the preprocessing
+     * @return its ranked classes
+     */
     public Prediction predict(BufferedImage image) {
         return predict(List.of(image)).getFirst();
     }
 
-    /** Predictions for several images, run as one batch. */
+    /**
+     * Predictions for several images, run as one batch.
+     *
+     * @param images any sizes; resized by the preprocessing
+     * @return one prediction per image, in order
+     */
     public List<Prediction> predict(List<BufferedImage> images) {
         List<Image> decoded = new ArrayList<>(images.size());
         for (BufferedImage b : images) {
@@ -159,6 +204,10 @@ public final class Predictor implements AutoCloseable {
     /**
      * Predictions for images already as floats in [0, 1] (HWC, the preprocessing's channels), run as
      * one batch: the preprocessing's resize and normalisation are applied here.
+     *
+     * @param images decoded images, any sizes
+     * @return one prediction per image, in order (empty for none)
+     * @throws IllegalStateException if the predictor is closed
      */
     public synchronized List<Prediction> predictImages(List<Image> images) {
         if (closed) {

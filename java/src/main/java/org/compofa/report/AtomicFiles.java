@@ -29,11 +29,22 @@ public final class AtomicFiles {
     /** Writes a file's content to a stream (which the caller of {@link #write(Path, Content)} closes). */
     @FunctionalInterface
     public interface Content {
-        /** Writes everything to {@code out}; an exception leaves the target untouched. */
+        /**
+         * Writes everything to {@code out}; an exception leaves the target untouched.
+         *
+         * @param out the buffered stream of the temporary file
+         * @throws java.io.IOException to abandon the write
+         */
         void writeTo(OutputStream out) throws IOException;
     }
 
-    /** Replaces {@code target} with {@code data} atomically (creating parent directories). */
+    /**
+     * Replaces {@code target} with {@code data} atomically (creating parent directories).
+     *
+     * @param target the file to replace
+     * @param data its new bytes
+     * @throws java.io.IOException if it cannot be written or renamed
+     */
     public static void write(Path target, byte[] data) throws IOException {
         write(target, out -> out.write(data));
     }
@@ -41,6 +52,10 @@ public final class AtomicFiles {
     /**
      * Replaces {@code target} atomically with what {@code content} writes to a buffered stream
      * (creating parent directories): for files too large to build in memory first.
+     *
+     * @param target the file to replace
+     * @param content writes the new contents
+     * @throws java.io.IOException if it cannot be written or renamed, or content throws
      */
     public static void write(Path target, Content content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
@@ -57,7 +72,13 @@ public final class AtomicFiles {
         }
     }
 
-    /** {@link #write(Path, byte[])} of UTF-8 text. */
+    /**
+     * {@link #write(Path, byte[])} of UTF-8 text.
+     *
+     * @param target the file to replace
+     * @param text its new contents
+     * @throws java.io.IOException if it cannot be written or renamed
+     */
     public static void write(Path target, CharSequence text) throws IOException {
         write(target, text.toString().getBytes(StandardCharsets.UTF_8));
     }

@@ -31,7 +31,12 @@ public final class BarChart {
     private static final double LOG_HEADROOM = 0.10;
     private static final double LOG_SNAP = 0.3;
 
-    /** One named series: a value per category (finite; > 0 on a log axis). */
+    /**
+     * One named series: a value per category (finite; > 0 on a log axis).
+     *
+     * @param name legend entry
+     * @param values one value per category
+     */
     public record Series(String name, double[] values) {
     }
 
@@ -42,6 +47,8 @@ public final class BarChart {
     private final List<Series> series = new ArrayList<>();
 
     /**
+     * An empty chart; add series with {@link #add}.
+     *
      * @param title      chart title
      * @param yLabel     value axis label, with its unit
      * @param categories group names along the x axis (at least one, all different)
@@ -64,6 +71,8 @@ public final class BarChart {
     /**
      * Adds a series.
      *
+     * @param s the series; its name must be new
+     * @return this chart
      * @throws IllegalArgumentException when it has not one value per category, a value is not finite
      *                                  (or not positive on a log axis), or its name is taken
      */
@@ -85,12 +94,22 @@ public final class BarChart {
         return this;
     }
 
-    /** Writes the chart as {@code png} and as an SVG beside it; returns the SVG file. */
+    /**
+     * Writes the chart as {@code png} and as an SVG beside it; returns the SVG file.
+     *
+     * @param png the PNG file to write
+     * @return the SVG file written beside it
+     * @throws java.io.IOException if a file cannot be written
+     */
     public Path write(Path png) throws IOException {
         return ChartFiles.write(chart(), png);
     }
 
-    /** The chart as JFreeChart builds it (a new one on each call), for other formats or for tests. */
+    /**
+     * The chart as JFreeChart builds it (a new one on each call), for other formats or for tests.
+     *
+     * @return a new chart
+     */
     public JFreeChart chart() {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         double lo = Double.POSITIVE_INFINITY;

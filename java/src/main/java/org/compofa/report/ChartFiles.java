@@ -14,7 +14,7 @@ import org.jfree.svg.SVGGraphics2D;
 /**
  * Writes a chart twice: a PNG (for Markdown viewers and quick looks) and, beside it, an SVG of the
  * same drawing with the same name ({@code pareto.png} and {@code pareto.svg}; for papers and zooming).
- * Both are written through {@link AtomicFiles} (temporary sibling + rename, mode 0666 & ~umask).
+ * Both are written through {@link AtomicFiles} (temporary sibling + rename, mode 0666 &amp; ~umask).
  * Rendering needs no display ({@code java.awt.headless} is set by {@code ChartStyle}).
  */
 public final class ChartFiles {
@@ -26,8 +26,10 @@ public final class ChartFiles {
      * the SVG {@link #svgBeside(Path)}.
      *
      * @param png the PNG file; its name must end in {@code .png}
+     * @param chart the chart to draw
      * @return the SVG file written
      * @throws IllegalArgumentException when {@code png} does not end in {@code .png}
+     * @throws java.io.IOException if a file cannot be written
      */
     public static Path write(JFreeChart chart, Path png) throws IOException {
         Path svg = svgBeside(png);
@@ -39,6 +41,8 @@ public final class ChartFiles {
     /**
      * The SVG sibling of a PNG file: {@code x.png} -> {@code x.svg}.
      *
+     * @param png a path ending in {@code .png}
+     * @return the same path ending in {@code .svg}
      * @throws IllegalArgumentException when the name does not end in {@code .png}
      */
     public static Path svgBeside(Path png) {

@@ -41,6 +41,11 @@ public final class LineChart {
     /**
      * One named series, drawn in the order given. Points with a non-finite coordinate (a diverged loss)
      * are left out of the drawing and the axis ranges.
+     *
+     * @param name legend entry
+     * @param x x coordinates
+     * @param y y coordinates, as many as x
+     * @param style line and marker style
      */
     public record Series(String name, double[] x, double[] y, Style style) {
         /**
@@ -83,18 +88,33 @@ public final class LineChart {
         this.yScale = yScale;
     }
 
-    /** Adds a series (drawn after, so above, the ones added before). */
+    /**
+     * Adds a series (drawn after, so above, the ones added before).
+     *
+     * @param s the series; its name must be new
+     * @return this chart
+     */
     public LineChart add(Series s) {
         series.add(s);
         return this;
     }
 
-    /** Writes the chart as {@code png} and as an SVG beside it; returns the SVG file. */
+    /**
+     * Writes the chart as {@code png} and as an SVG beside it; returns the SVG file.
+     *
+     * @param png the PNG file to write
+     * @return the SVG file written beside it
+     * @throws java.io.IOException if a file cannot be written
+     */
     public Path write(Path png) throws IOException {
         return ChartFiles.write(chart(), png);
     }
 
-    /** The chart as JFreeChart builds it (a new one on each call), for other formats or for tests. */
+    /**
+     * The chart as JFreeChart builds it (a new one on each call), for other formats or for tests.
+     *
+     * @return a new chart
+     */
     public JFreeChart chart() {
         XYSeriesCollection data = new XYSeriesCollection();
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer();

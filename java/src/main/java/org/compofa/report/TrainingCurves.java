@@ -13,7 +13,13 @@ public final class TrainingCurves {
     private TrainingCurves() {
     }
 
-    /** Writes {@code <dir>/loss.png}, {@code <dir>/top1.png} and their SVGs from {@code <dir>/log.csv}. */
+    /**
+     * Writes {@code <dir>/loss.png}, {@code <dir>/top1.png} and their SVGs from {@code <dir>/log.csv}.
+     *
+     * @param dir the phase directory holding {@code log.csv}
+     * @param phase phase name, for the titles
+     * @throws java.io.IOException if the log cannot be read or a chart written
+     */
     public static void plot(Path dir, String phase) throws IOException {
         List<String> lines = Files.readAllLines(dir.resolve("log.csv"));
         int n = lines.size() - 1;

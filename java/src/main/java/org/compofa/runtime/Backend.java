@@ -20,7 +20,11 @@ public enum Backend {
         this.code = code;
     }
 
-    /** The ABI's {@code compofa_backend_kind} value. */
+    /**
+     * The ABI's {@code compofa_backend_kind} value.
+     *
+     * @return the code passed to the C ABI
+     */
     public int code() {
         return code;
     }
@@ -28,23 +32,37 @@ public enum Backend {
     /**
      * Whether contexts of this backend can be created now (for CUDA: built in, driver and device present).
      *
+     * @return true when a context of this backend can be opened
      * @throws org.compofa.bindings.NativeLibraryException when the native library cannot be loaded
      */
     public boolean isAvailable() {
         return CompofaNative.backendAvailable(code);
     }
 
-    /** One line about the backend on device 0: CPU model, threads, BLAS, GPU name, or why it is unavailable. */
+    /**
+     * One line about the backend on device 0: CPU model, threads, BLAS, GPU name, or why it is unavailable.
+     *
+     * @return a human-readable description, never null
+     */
     public String describe() {
         return describe(0);
     }
 
-    /** One line about the backend on a device. */
+    /**
+     * One line about the backend on a device.
+     *
+     * @param device device ordinal; 0 for REFERENCE and CPU
+     * @return a human-readable description, never null
+     */
     public String describe(int device) {
         return CompofaNative.backendDescribe(code, device);
     }
 
-    /** The lower-case name used by the {@code compofa.backend} property. */
+    /**
+     * The lower-case name used by the {@code compofa.backend} property.
+     *
+     * @return {@code reference}, {@code cpu} or {@code cuda}
+     */
     public String propertyName() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -52,6 +70,8 @@ public enum Backend {
     /**
      * The backend of a name (case-insensitive).
      *
+     * @param name {@code reference}, {@code cpu} or {@code cuda}, any case, surrounding blanks ignored
+     * @return the backend named
      * @throws InvalidArgumentException for another name, naming the allowed ones
      */
     public static Backend parse(String name) {

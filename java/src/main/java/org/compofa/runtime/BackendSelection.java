@@ -19,6 +19,7 @@ public record BackendSelection(Backend backend, String reason) {
      * @param spec {@code reference}, {@code cpu}, {@code cuda} (explicit: never replaced by another,
      *             opening fails when unavailable) or {@code auto} / null / blank (CUDA when available,
      *             else CPU)
+     * @return the backend and the reason it was chosen
      * @throws InvalidArgumentException for another value
      */
     public static BackendSelection choose(String spec) {

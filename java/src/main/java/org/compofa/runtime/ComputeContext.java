@@ -39,7 +39,9 @@ public final class ComputeContext implements AutoCloseable {
     /**
      * Opens a context of an explicit backend.
      *
+     * @param backend the backend to open
      * @param device CUDA device ordinal; 0 for REFERENCE and CPU
+     * @return an open context; close it when done
      * @throws org.compofa.bindings.BackendUnavailableException when the backend is not built in or has no device
      * @throws org.compofa.bindings.InvalidArgumentException    for a device that does not exist
      */
@@ -47,7 +49,12 @@ public final class ComputeContext implements AutoCloseable {
         return new ComputeContext(backend, ContextHandle.create(backend.code(), device));
     }
 
-    /** Opens a context of an explicit backend on device 0. */
+    /**
+     * Opens a context of an explicit backend on device 0.
+     *
+     * @param backend the backend to open
+     * @return an open context on device 0; close it when done
+     */
     public static ComputeContext open(Backend backend) {
         return open(backend, 0);
     }
@@ -56,29 +63,48 @@ public final class ComputeContext implements AutoCloseable {
      * Opens the backend chosen by the system property {@value #BACKEND_PROPERTY} (reference, cpu, cuda
      * or auto; default auto = CUDA when available, else CPU) and logs the choice and its reason.
      * An explicit choice is never replaced: {@code cuda} without a device fails.
+     *
+     * @return an open context on the chosen backend; close it when done
      */
     public static ComputeContext select() {
         return select(System.getProperty(BACKEND_PROPERTY));
     }
 
-    /** As {@link #select()} with the specification given directly. */
+    /**
+     * As {@link #select()} with the specification given directly.
+     *
+     * @param spec reference, cpu, cuda or auto; null or blank = auto
+     * @return an open context on the chosen backend; close it when done
+     */
     public static ComputeContext select(String spec) {
         BackendSelection choice = BackendSelection.choose(spec);
         LOG.log(Level.INFO, "compofa: backend {0}: {1}", choice.backend(), choice.reason());
         return open(choice.backend(), 0);
     }
 
-    /** The backend. */
+    /**
+     * The backend.
+     *
+     * @return the backend of this context
+     */
     public Backend backend() {
         return backend;
     }
 
-    /** The device ordinal (0 on the host backends). */
+    /**
+     * The device ordinal (0 on the host backends).
+     *
+     * @return CUDA device ordinal, 0 on REFERENCE and CPU
+     */
     public int device() {
         return handle.device();
     }
 
-    /** One line about the backend and device. */
+    /**
+     * One line about the backend and device.
+     *
+     * @return a human-readable description of the backend and device
+     */
     public String describe() {
         return backend.describe(handle.device());
     }
@@ -86,6 +112,7 @@ public final class ComputeContext implements AutoCloseable {
     /**
      * The native context, for {@link org.compofa.bindings.RawOps} on memory owned by other code.
      *
+     * @return the native handle, still owned by this context
      * @throws InvalidHandleException when this context is closed
      */
     public ContextHandle handle() {
@@ -97,6 +124,7 @@ public final class ComputeContext implements AutoCloseable {
      * Opens the scope of one op: holds the context's handle, and each tensor's buffer as the op takes
      * its address, until the scope is closed (use try-with-resources around the downcall).
      *
+     * @return an open scope; close it after the downcall
      * @throws InvalidHandleException when this context is closed or closing
      */
     public OpScope op() {
@@ -108,7 +136,11 @@ public final class ComputeContext implements AutoCloseable {
         handle.synchronize();
     }
 
-    /** Threads of the CPU backend's kernels (1..1024, 0 = OpenMP default); ignored elsewhere. */
+    /**
+     * Threads of the CPU backend's kernels (1..1024, 0 = OpenMP default); ignored elsewhere.
+     *
+     * @param threads 1..1024, or 0 for the OpenMP default
+     */
     public void setThreads(int threads) {
         handle.setThreads(threads);
     }
@@ -116,6 +148,8 @@ public final class ComputeContext implements AutoCloseable {
     /**
      * The arithmetic of this context's GEMMs (the 1x1 convolutions, the stem's and the classifier's
      * products, forward and backward): see {@link Precision}.
+     *
+     * @param precision FP32, TF32 or BF16 arithmetic for the GEMMs
      */
     public void setPrecision(Precision precision) {
         handle.setPrecision(java.util.Objects.requireNonNull(precision, "precision").code());
@@ -124,6 +158,7 @@ public final class ComputeContext implements AutoCloseable {
     /**
      * Which library runs this context's plain GEMMs (see {@link GemmLibrary}).
      *
+     * @param library OURS or CUBLAS
      * @throws org.compofa.bindings.NotSupportedException for cuBLAS on a host context or where no
      *                                                   cuBLAS is found (the message says where it looked)
      */
@@ -131,22 +166,38 @@ public final class ComputeContext implements AutoCloseable {
         handle.setGemmLibrary(java.util.Objects.requireNonNull(library, "library").code());
     }
 
-    /** The library of the plain GEMMs ({@link GemmLibrary#OURS} unless set). */
+    /**
+     * The library of the plain GEMMs ({@link GemmLibrary#OURS} unless set).
+     *
+     * @return the library in use
+     */
     public GemmLibrary gemmLibrary() {
         return GemmLibrary.of(handle.gemmLibrary());
     }
 
-    /** The current GEMM precision ({@link Precision#FP32} unless set). */
+    /**
+     * The current GEMM precision ({@link Precision#FP32} unless set).
+     *
+     * @return the precision in use
+     */
     public Precision precision() {
         return Precision.of(handle.precision());
     }
 
-    /** Whether {@link #close()} has run. */
+    /**
+     * Whether {@link #close()} has run.
+     *
+     * @return true once closed
+     */
     public boolean isClosed() {
         return handle.isClosed();
     }
 
-    /** Tensors created from this context and not yet closed. */
+    /**
+     * Tensors created from this context and not yet closed.
+     *
+     * @return the number of open tensors, views included
+     */
     public int liveTensors() {
         return tensors.size();
     }
@@ -154,6 +205,8 @@ public final class ComputeContext implements AutoCloseable {
     /**
      * Owning tensors (buffers) created from this context so far, views not counted: a training step
      * that runs on a warm {@code Workspace} leaves it unchanged (its memory plan allocates nothing).
+     *
+     * @return count since the context was opened, &gt;= 0
      */
     public synchronized long tensorsAllocated() {
         return allocations;
@@ -163,6 +216,7 @@ public final class ComputeContext implements AutoCloseable {
      * Checks that {@code tensor} can be used by an op of this context.
      *
      * @param name the argument's name, for the message
+     * @param tensor the tensor to check
      * @throws InvalidHandleException when this context or the tensor is closed
      * @throws WrongBackendException  when the tensor belongs to another context
      */

@@ -31,6 +31,8 @@ public final class DeviceTimer implements AutoCloseable {
     /**
      * A timer of the context's default stream.
      *
+     * @param context the context whose default stream is timed
+     * @return an idle timer; close it (or its context) when done
      * @throws InvalidArgumentException when the context is null
      * @throws InvalidHandleException   when the context is closed
      * @throws DeviceException          when CUDA cannot create the events
@@ -55,7 +57,11 @@ public final class DeviceTimer implements AutoCloseable {
         }
     }
 
-    /** The context whose default stream is timed. */
+    /**
+     * The context whose default stream is timed.
+     *
+     * @return the timed context
+     */
     public ComputeContext context() {
         return context;
     }
@@ -91,6 +97,7 @@ public final class DeviceTimer implements AutoCloseable {
      * Milliseconds between {@link #start()} and {@link #stop()}; waits for the work before the stop to
      * finish.
      *
+     * @return elapsed milliseconds, &gt;= 0
      * @throws IllegalStateException  when the timer has not been started and stopped
      * @throws InvalidHandleException when the timer (or its context) is closed
      */
@@ -103,7 +110,11 @@ public final class DeviceTimer implements AutoCloseable {
         return end.elapsedMsSince(begin);
     }
 
-    /** Whether the timer (or its context) is closed. */
+    /**
+     * Whether the timer (or its context) is closed.
+     *
+     * @return true once the timer or its context is closed
+     */
     public boolean isClosed() {
         return begin.isClosed() || end.isClosed();
     }

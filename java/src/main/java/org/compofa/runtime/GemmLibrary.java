@@ -21,7 +21,11 @@ public enum GemmLibrary {
         this.code = code;
     }
 
-    /** The ABI's {@code compofa_gemm_library} value. */
+    /**
+     * The ABI's {@code compofa_gemm_library} value.
+     *
+     * @return the code passed to the C ABI
+     */
     public int code() {
         return code;
     }
@@ -35,7 +39,13 @@ public enum GemmLibrary {
         throw new IllegalStateException("the library reported gemm library " + code + ", unknown to this version");
     }
 
-    /** Parses ours or cublas (any case). */
+    /**
+     * Parses ours or cublas (any case).
+     *
+     * @param s {@code ours} or {@code cublas}, any case
+     * @return the library named
+     * @throws IllegalArgumentException for another name
+     */
     public static GemmLibrary parse(String s) {
         for (GemmLibrary l : values()) {
             if (l.name().equalsIgnoreCase(s.trim())) {

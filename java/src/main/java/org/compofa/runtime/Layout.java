@@ -31,17 +31,29 @@ public enum Layout {
         this.dims = dims;
     }
 
-    /** Number of dimensions of a shape of this layout. */
+    /**
+     * Number of dimensions of a shape of this layout.
+     *
+     * @return the rank, &gt;= 1
+     */
     public int rank() {
         return rank;
     }
 
-    /** Whether the elements are int32 ({@link #LABELS}) rather than float32. */
+    /**
+     * Whether the elements are int32 ({@link #LABELS}) rather than float32.
+     *
+     * @return true for {@link #LABELS}
+     */
     public boolean isInt32() {
         return this == LABELS;
     }
 
-    /** The dimensions in words, e.g. {@code [n][h][w][c]}. */
+    /**
+     * The dimensions in words, e.g. {@code [n][h][w][c]}.
+     *
+     * @return the dimension names in order
+     */
     public String dims() {
         return dims;
     }
@@ -49,6 +61,8 @@ public enum Layout {
     /**
      * Checks a shape and returns its element count.
      *
+     * @param shape one size per dimension
+     * @return the element count, &gt;= 1
      * @throws InvalidArgumentException when the rank differs, a dimension is below 1, the element count
      *                                  exceeds {@link #MAX_ELEMENTS} (or overflows a long), or (DW_WEIGHT)
      *                                  the two kernel dimensions differ or are not 3, 5 or 7

@@ -22,7 +22,11 @@ public final class OpScope implements AutoCloseable {
         this.context = context;
     }
 
-    /** The context's native handle, for the downcall. */
+    /**
+     * The context's native handle, for the downcall.
+     *
+     * @return the handle, held until this scope closes
+     */
     public ContextHandle context() {
         return context;
     }
@@ -30,6 +34,8 @@ public final class OpScope implements AutoCloseable {
     /**
      * The address of {@code tensor}'s data, its buffer held until {@link #close()}.
      *
+     * @param tensor an open tensor of this scope's context
+     * @return the data address (host or device), valid until {@link #close()}
      * @throws InvalidHandleException when the tensor (or for a view, its owner) is closed or closing
      */
     public long address(Tensor tensor) {
@@ -42,7 +48,12 @@ public final class OpScope implements AutoCloseable {
         return buffer.dataAddress();
     }
 
-    /** {@link #address(Tensor)}, or 0 (NULL) for a null tensor: optional arguments. */
+    /**
+     * {@link #address(Tensor)}, or 0 (NULL) for a null tensor: optional arguments.
+     *
+     * @param tensor an open tensor, or null
+     * @return its data address, or 0 for null
+     */
     public long addressOrZero(Tensor tensor) {
         return tensor == null ? 0 : address(tensor);
     }

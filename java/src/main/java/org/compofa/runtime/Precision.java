@@ -23,7 +23,11 @@ public enum Precision {
         this.code = code;
     }
 
-    /** The ABI's {@code compofa_precision} value. */
+    /**
+     * The ABI's {@code compofa_precision} value.
+     *
+     * @return the code passed to the C ABI
+     */
     public int code() {
         return code;
     }
@@ -37,7 +41,13 @@ public enum Precision {
         throw new IllegalStateException("the library reported precision " + code + ", unknown to this version");
     }
 
-    /** Parses fp32, tf32 or bf16 (any case). */
+    /**
+     * Parses fp32, tf32 or bf16 (any case).
+     *
+     * @param s {@code fp32}, {@code tf32} or {@code bf16}, any case
+     * @return the precision named
+     * @throws IllegalArgumentException for another name
+     */
     public static Precision parse(String s) {
         for (Precision p : values()) {
             if (p.name().equalsIgnoreCase(s.trim())) {

@@ -57,6 +57,9 @@ public final class Tensor implements AutoCloseable {
      * so pools can reuse one allocation for many shapes. The view is valid while this tensor is
      * open; closing the view frees nothing.
      *
+     * @param viewLayout layout of the view; not {@link Layout#LABELS}
+     * @param viewShape shape of the view; its element count at most {@link #length()}
+     * @return a view sharing this tensor's memory
      * @throws InvalidArgumentException when the shape does not fit the layout or needs more elements
      *                                  than this tensor holds, or either side is {@link Layout#LABELS}
      */
@@ -78,6 +81,10 @@ public final class Tensor implements AutoCloseable {
     /**
      * A zero-filled tensor.
      *
+     * @param context the context that allocates and owns it
+     * @param layout how the dimensions are read
+     * @param shape one size per dimension of the layout
+     * @return a new tensor; close it (or its context) when done
      * @throws InvalidArgumentException when the shape does not fit the layout (rank, dims >= 1)
      */
     public static Tensor zeros(ComputeContext context, Layout layout, int... shape) {
@@ -92,6 +99,11 @@ public final class Tensor implements AutoCloseable {
     /**
      * A tensor holding a copy of {@code data}.
      *
+     * @param context the context that allocates and owns it
+     * @param layout how the dimensions are read
+     * @param data the values, in the layout's order; length = element count of shape
+     * @param shape one size per dimension of the layout
+     * @return a new tensor; close it (or its context) when done
      * @throws InvalidArgumentException when the shape does not fit the layout or data.length differs
      *                                  from the element count of the shape
      */
@@ -119,6 +131,9 @@ public final class Tensor implements AutoCloseable {
     /**
      * A {@link Layout#LABELS} tensor of {@code labels.length} int32 values holding a copy of labels.
      *
+     * @param context the context that allocates and owns it
+     * @param labels class indices, copied
+     * @return a new {@link Layout#LABELS} tensor of shape [labels.length]
      * @throws InvalidArgumentException when labels is null or empty
      */
     public static Tensor labels(ComputeContext context, int[] labels) {
@@ -135,32 +150,57 @@ public final class Tensor implements AutoCloseable {
         return t;
     }
 
-    /** The owning context. */
+    /**
+     * The owning context.
+     *
+     * @return the context that created this tensor
+     */
     public ComputeContext context() {
         return context;
     }
 
-    /** The layout. */
+    /**
+     * The layout.
+     *
+     * @return the layout
+     */
     public Layout layout() {
         return layout;
     }
 
-    /** A copy of the shape. */
+    /**
+     * A copy of the shape.
+     *
+     * @return a new array, one size per dimension
+     */
     public int[] shape() {
         return shape.clone();
     }
 
-    /** One dimension of the shape. */
+    /**
+     * One dimension of the shape.
+     *
+     * @param index dimension index, 0 to rank() - 1
+     * @return the size of that dimension
+     */
     public int dim(int index) {
         return shape[index];
     }
 
-    /** Number of dimensions. */
+    /**
+     * Number of dimensions.
+     *
+     * @return the rank of the layout
+     */
     public int rank() {
         return shape.length;
     }
 
-    /** Number of elements (floats; int32s for {@link Layout#LABELS}). */
+    /**
+     * Number of elements (floats; int32s for {@link Layout#LABELS}).
+     *
+     * @return the element count, &gt;= 1
+     */
     public long length() {
         return length;
     }
@@ -170,6 +210,7 @@ public final class Tensor implements AutoCloseable {
      * while the tensor is open: a call that uses it while other threads may close the tensor takes it
      * through {@link OpScope#address(Tensor)} instead, which keeps the memory alive until the call ends.
      *
+     * @return host or device address of the first element
      * @throws InvalidHandleException when the tensor is closed
      */
     public long address() {
@@ -177,13 +218,21 @@ public final class Tensor implements AutoCloseable {
         return buffer.dataAddress();
     }
 
-    /** The native buffer behind the tensor. */
+    /**
+     * The native buffer behind the tensor.
+     *
+     * @return the buffer (for a view, the owner's)
+     */
     public BufferHandle buffer() {
         checkOpen();
         return buffer;
     }
 
-    /** Whether the tensor (or its context, or for a view its owner) is closed. */
+    /**
+     * Whether the tensor (or its context, or for a view its owner) is closed.
+     *
+     * @return true when it can no longer be used
+     */
     public boolean isClosed() {
         return viewClosed || buffer.isClosed();
     }
@@ -191,6 +240,7 @@ public final class Tensor implements AutoCloseable {
     /**
      * The contents as a new array (waits for queued work on the context's default stream).
      *
+     * @return the elements in layout order
      * @throws NotSupportedException for tensors of more than 2^31 - 16 floats
      */
     public float[] toArray() {
@@ -208,6 +258,7 @@ public final class Tensor implements AutoCloseable {
     /**
      * Replaces the contents with {@code data}.
      *
+     * @param data the new values, length() of them
      * @throws InvalidArgumentException when data.length differs from {@link #length()}
      */
     public void copyFrom(float[] data) {
@@ -223,6 +274,7 @@ public final class Tensor implements AutoCloseable {
     /**
      * Sets every element to {@code value} (on the context's default stream).
      *
+     * @param value the value every element gets
      * @throws InvalidArgumentException for a {@link Layout#LABELS} tensor
      */
     public void fill(float value) {
@@ -237,6 +289,7 @@ public final class Tensor implements AutoCloseable {
      * The int32 contents of a {@link Layout#LABELS} tensor as a new array (waits for queued work on
      * the context's default stream).
      *
+     * @return the labels in order
      * @throws InvalidArgumentException for a float tensor
      */
     public int[] toIntArray() {
@@ -250,6 +303,7 @@ public final class Tensor implements AutoCloseable {
     /**
      * Replaces the int32 contents of a {@link Layout#LABELS} tensor with {@code data}.
      *
+     * @param data the new labels, length() of them
      * @throws InvalidArgumentException for a float tensor, or when data.length differs from {@link #length()}
      */
     public void copyFrom(int[] data) {
@@ -276,7 +330,11 @@ public final class Tensor implements AutoCloseable {
         }
     }
 
-    /** E.g. {@code NHWC[3, 13, 13, 37] on CPU#0}. */
+    /**
+     * E.g. {@code NHWC[3, 13, 13, 37] on CPU#0}.
+     *
+     * @return the layout, shape and context in words
+     */
     public String describeShape() {
         return layout + Arrays.toString(shape) + " on " + context;
     }

@@ -27,7 +27,12 @@ public final class AccuracyPredictor implements ToDoubleFunction<Subnet> {
     private final Mlp mlp;
     private boolean fitted;
 
-    /** An untrained predictor for {@code space}'s subnets. */
+    /**
+     * An untrained predictor for {@code space}'s subnets.
+     *
+     * @param space the space whose subnets it predicts
+     * @param config layer shape and training settings
+     */
     public AccuracyPredictor(SearchSpace space, PredictorConfig config) {
         this.encoding = new ArchitectureEncoding(space);
         this.config = Objects.requireNonNull(config, "config");
@@ -108,6 +113,8 @@ public final class AccuracyPredictor implements ToDoubleFunction<Subnet> {
     /**
      * Predicted top-1 (%) of one subnet.
      *
+     * @param subnet a subnet of the space
+     * @return predicted top-1 in percent
      * @throws IllegalStateException before {@link #fit} or {@link #load}
      * @throws IllegalArgumentException for a subnet of another space
      */
@@ -115,7 +122,12 @@ public final class AccuracyPredictor implements ToDoubleFunction<Subnet> {
         return predict(List.of(subnet))[0];
     }
 
-    /** Predicted top-1 (%) of each subnet, in order (see {@link #predict(Subnet)}). */
+    /**
+     * Predicted top-1 (%) of each subnet, in order (see {@link #predict(Subnet)}).
+     *
+     * @param subnets subnets of the space
+     * @return predicted top-1 in percent, one per subnet
+     */
     public double[] predict(List<Subnet> subnets) {
         if (!fitted) {
             throw new IllegalStateException("the accuracy predictor is not trained: call fit or load first");
@@ -143,22 +155,38 @@ public final class AccuracyPredictor implements ToDoubleFunction<Subnet> {
         return predict(subnet);
     }
 
-    /** The input encoding (it names the space). */
+    /**
+     * The input encoding (it names the space).
+     *
+     * @return the encoding
+     */
     public ArchitectureEncoding encoding() {
         return encoding;
     }
 
-    /** The configuration it was built with. */
+    /**
+     * The configuration it was built with.
+     *
+     * @return the configuration
+     */
     public PredictorConfig config() {
         return config;
     }
 
-    /** Number of weights and biases (372,801 for OFA's 128-input predictor). */
+    /**
+     * Number of weights and biases (372,801 for OFA's 128-input predictor).
+     *
+     * @return the parameter count
+     */
     public int parameterCount() {
         return mlp.params.length;
     }
 
-    /** Whether it has been trained or loaded. */
+    /**
+     * Whether it has been trained or loaded.
+     *
+     * @return true once fitted or loaded
+     */
     public boolean isFitted() {
         return fitted;
     }
@@ -166,7 +194,9 @@ public final class AccuracyPredictor implements ToDoubleFunction<Subnet> {
     /**
      * Writes the trained weights atomically (format in {@link PredictorFile}).
      *
+     * @param file where to write; replaced atomically
      * @throws IllegalStateException before {@link #fit}
+     * @throws java.io.IOException if the file cannot be written
      */
     public void save(Path file) throws IOException {
         if (!fitted) {
@@ -179,6 +209,9 @@ public final class AccuracyPredictor implements ToDoubleFunction<Subnet> {
      * Loads a predictor saved by {@link #save} for {@code space}. Its {@link #config()} has the
      * file's layer shape and {@link PredictorConfig#ofa()}'s training settings (for further fits).
      *
+     * @param file a file written by {@link #save}
+     * @param space the space it must have been trained on
+     * @return the loaded predictor
      * @throws IOException naming the file when it is missing, not a predictor, of another version or
      *                     space, truncated or corrupt
      */

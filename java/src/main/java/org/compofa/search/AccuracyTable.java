@@ -41,6 +41,9 @@ public final class AccuracyTable {
     /**
      * A table (copied, order kept).
      *
+     * @param spaceId id of the space the subnets belong to
+     * @param dataset what the accuracy was measured on
+     * @param top1 subnet to top-1 in percent
      * @throws IllegalArgumentException when a top-1 is not a finite percentage in [0, 100], or the
      *                                  space id or dataset holds a line break
      */
@@ -61,17 +64,29 @@ public final class AccuracyTable {
         this.top1 = Collections.unmodifiableMap(new LinkedHashMap<>(top1));
     }
 
-    /** The space id. */
+    /**
+     * The space id.
+     *
+     * @return the space id
+     */
     public String spaceId() {
         return spaceId;
     }
 
-    /** What the accuracy was measured on, in words. */
+    /**
+     * What the accuracy was measured on, in words.
+     *
+     * @return the dataset description
+     */
     public String dataset() {
         return dataset;
     }
 
-    /** Subnet to top-1 (%). */
+    /**
+     * Subnet to top-1 (%).
+     *
+     * @return subnet to top-1 in percent, in table order
+     */
     public Map<Subnet, Double> top1() {
         return top1;
     }
@@ -79,6 +94,8 @@ public final class AccuracyTable {
     /**
      * Joins with latencies: one {@link Candidate} per subnet of this table.
      *
+     * @param latencyMs latency in ms of each subnet
+     * @return the candidates, in table order
      * @throws IllegalArgumentException naming a subnet the latency source lacks
      */
     public List<Candidate> candidates(ToDoubleFunction<Subnet> latencyMs) {
@@ -87,7 +104,12 @@ public final class AccuracyTable {
         return out;
     }
 
-    /** Writes the CSV atomically. */
+    /**
+     * Writes the CSV atomically.
+     *
+     * @param file where to write; replaced atomically
+     * @throws java.io.IOException if the file cannot be written
+     */
     public void write(Path file) throws IOException {
         StringBuilder sb = new StringBuilder(MAGIC).append('\n');
         sb.append("# space=").append(spaceId).append('\n').append("# dataset=").append(dataset).append('\n');
@@ -106,6 +128,9 @@ public final class AccuracyTable {
      * and, where the space can be enumerated, every subnet at each declared resolution present (in a
      * larger space the table is a sample).
      *
+     * @param file a file written by {@link #write}
+     * @param space the space the table must match
+     * @return the table
      * @throws IOException naming the file, the line where there is one, and the rule broken
      */
     public static AccuracyTable read(Path file, SearchSpace space) throws IOException {

@@ -30,7 +30,11 @@ public final class ArchitectureEncoding {
     private final int resolutionOffset;
     private final int dimension;
 
-    /** The encoding of {@code space}'s subnets. */
+    /**
+     * The encoding of {@code space}'s subnets.
+     *
+     * @param space the space whose subnets are encoded
+     */
     public ArchitectureEncoding(SearchSpace space) {
         this.space = Objects.requireNonNull(space, "space");
         int stages = space.stages();
@@ -59,12 +63,20 @@ public final class ArchitectureEncoding {
         dimension = at + space.resolutions().size();
     }
 
-    /** The space whose subnets this encodes. */
+    /**
+     * The space whose subnets this encodes.
+     *
+     * @return the space
+     */
     public SearchSpace space() {
         return space;
     }
 
-    /** Number of inputs. */
+    /**
+     * Number of inputs.
+     *
+     * @return the input dimension
+     */
     public int dimension() {
         return dimension;
     }
@@ -72,6 +84,8 @@ public final class ArchitectureEncoding {
     /**
      * The indices of the ones of {@code subnet}'s encoding, increasing (all other inputs are zero).
      *
+     * @param subnet a subnet of the space
+     * @return input indices that are one
      * @throws InvalidSubnetException if the subnet is not in this encoding's space, naming the space
      */
     public int[] ones(Subnet subnet) {
@@ -105,7 +119,13 @@ public final class ArchitectureEncoding {
         return out;
     }
 
-    /** The dense encoding of {@code subnet} written into {@code row} (length {@link #dimension()}). */
+    /**
+     * The dense encoding of {@code subnet} written into {@code row} (length {@link #dimension()}).
+     *
+     * @param subnet a subnet of the space
+     * @param row receives the encoding
+     * @param offset where in row it starts
+     */
     public void encode(Subnet subnet, float[] row, int offset) {
         int[] ones = ones(subnet);
         java.util.Arrays.fill(row, offset, offset + dimension, 0f);
@@ -114,7 +134,12 @@ public final class ArchitectureEncoding {
         }
     }
 
-    /** The dense encoding of {@code subnet}. */
+    /**
+     * The dense encoding of {@code subnet}.
+     *
+     * @param subnet a subnet of the space
+     * @return a new array of {@link #dimension()} zeros and ones
+     */
     public float[] encode(Subnet subnet) {
         float[] row = new float[dimension];
         encode(subnet, row, 0);

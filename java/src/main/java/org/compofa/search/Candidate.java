@@ -20,7 +20,12 @@ public record Candidate(Subnet subnet, double top1, double latencyMs) {
         }
     }
 
-    /** Whether this candidate is at least as good in both and better in one (higher top-1, lower latency). */
+    /**
+     * Whether this candidate is at least as good in both and better in one (higher top-1, lower latency).
+     *
+     * @param o the candidate compared with
+     * @return true when this one dominates o
+     */
     public boolean dominates(Candidate o) {
         return top1 >= o.top1 && latencyMs <= o.latencyMs && (top1 > o.top1 || latencyMs < o.latencyMs);
     }

@@ -44,29 +44,49 @@ public record EvolutionConfig(int populationSize, int generations, double parent
     }
 
     /** OFA's settings: population 100, 500 generations, parent ratio 0.25, mutation ratio 0.5, mutate
+      *
+      * @return the configuration
      *  probability 0.1; 500 tries per individual; seed 0. */
     public static EvolutionConfig ofa() {
         return new EvolutionConfig(100, 500, 0.25, 0.5, 0.1, 500, 0L);
     }
 
-    /** This configuration with another seed. */
+    /**
+     * This configuration with another seed.
+     *
+     * @param newSeed the random seed
+     * @return a copy with that value
+     */
     public EvolutionConfig withSeed(long newSeed) {
         return new EvolutionConfig(populationSize, generations, parentRatio, mutationRatio, mutateProbability,
                 maxSampleTries, newSeed);
     }
 
-    /** This configuration with another number of generations. */
+    /**
+     * This configuration with another number of generations.
+     *
+     * @param newGenerations generations, &gt;= 1
+     * @return a copy with that value
+     */
     public EvolutionConfig withGenerations(int newGenerations) {
         return new EvolutionConfig(populationSize, newGenerations, parentRatio, mutationRatio, mutateProbability,
                 maxSampleTries, seed);
     }
 
-    /** Parents kept per generation. */
+    /**
+     * Parents kept per generation.
+     *
+     * @return parents per generation
+     */
     public int parents() {
         return (int) Math.round(parentRatio * populationSize);
     }
 
-    /** Children made by mutation per generation (the rest come from crossover). */
+    /**
+     * Children made by mutation per generation (the rest come from crossover).
+     *
+     * @return mutants per generation
+     */
     public int mutants() {
         return (int) Math.round(mutationRatio * populationSize);
     }

@@ -39,6 +39,8 @@ public final class EvolutionSearch {
     private final Variation variation;
 
     /**
+     * A search over {@code space} with the given accuracy and latency functions.
+     *
      * @param platform  the latency function's platform, for messages
      * @param space     where subnets come from
      * @param accuracy  top-1 (%) of a subnet of the space (finite)
@@ -58,6 +60,8 @@ public final class EvolutionSearch {
     /**
      * The best subnet found within {@code budgetMs}.
      *
+     * @param budgetMs latency budget in ms, &gt; 0
+     * @return the best subnet found and its predicted top-1 and latency
      * @throws NoSubnetWithinBudgetException if no random draw and not the smallest subnet meets the budget
      * @throws IllegalArgumentException      for a NaN budget, or a function giving a non-finite value
      *                                       (or a negative latency)
@@ -96,6 +100,9 @@ public final class EvolutionSearch {
 
     /**
      * {@link #search} for each budget, each from the configured seed; empty where no subnet meets the budget.
+     *
+     * @param budgetsMs latency budgets in ms
+     * @return one result per budget, in order
      */
     public List<Optional<SearchResult>> search(double[] budgetsMs) {
         List<Optional<SearchResult>> out = new ArrayList<>(budgetsMs.length);

@@ -27,6 +27,8 @@ public final class ExactSearch {
     private final int[] bestUpTo;
 
     /**
+     * A search over the measured {@code candidates}.
+     *
      * @param platform   name used in messages
      * @param candidates the table (not empty)
      * @throws IllegalArgumentException when the table is empty or a subnet appears twice
@@ -62,7 +64,12 @@ public final class ExactSearch {
         return false; // sorted by latency, so the earlier one is at least as fast
     }
 
-    /** The most accurate candidate with latency <= budget, if any. */
+    /**
+     * The most accurate candidate with latency &lt;= budget, if any.
+     *
+     * @param budgetMs latency budget in ms
+     * @return the best candidate, or empty when none fits
+     */
     public Optional<Candidate> bestWithin(double budgetMs) {
         int i = lastAtMost(budgetMs);
         return i < 0 ? Optional.empty() : Optional.of(byLatency[bestUpTo[i]]);
@@ -71,6 +78,8 @@ public final class ExactSearch {
     /**
      * As {@link #bestWithin} but a budget below every candidate is an error.
      *
+     * @param budgetMs latency budget in ms
+     * @return the best candidate
      * @throws NoSubnetWithinBudgetException naming the budget and the fastest latency
      */
     public Candidate require(double budgetMs) {
@@ -78,7 +87,12 @@ public final class ExactSearch {
                 new NoSubnetWithinBudgetException(platform, budgetMs, latencies[0]));
     }
 
-    /** {@link #bestWithin} for many budgets (entries empty where nothing fits). */
+    /**
+     * {@link #bestWithin} for many budgets (entries empty where nothing fits).
+     *
+     * @param budgetsMs latency budgets in ms
+     * @return one entry per budget, in order
+     */
     public List<Optional<Candidate>> bestWithin(double[] budgetsMs) {
         List<Optional<Candidate>> out = new ArrayList<>(budgetsMs.length);
         for (double b : budgetsMs) {
@@ -87,7 +101,11 @@ public final class ExactSearch {
         return out;
     }
 
-    /** The Pareto front: ascending latency, strictly ascending top-1; no candidate dominates one of it. */
+    /**
+     * The Pareto front: ascending latency, strictly ascending top-1; no candidate dominates one of it.
+     *
+     * @return the front, fastest first
+     */
     public List<Candidate> paretoFront() {
         List<Candidate> front = new ArrayList<>();
         for (Candidate c : byLatency) {
@@ -99,7 +117,11 @@ public final class ExactSearch {
         return List.copyOf(front);
     }
 
-    /** The candidates, fastest first. */
+    /**
+     * The candidates, fastest first.
+     *
+     * @return every candidate, by ascending latency
+     */
     public List<Candidate> candidates() {
         return List.of(byLatency);
     }

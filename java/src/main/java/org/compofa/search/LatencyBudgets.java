@@ -23,6 +23,9 @@ public final class LatencyBudgets {
      * {@code n} budgets for {@code candidates} (a platform's whole table), ascending; {@code n = 1}
      * gives the top one.
      *
+     * @param candidates the platform's candidates
+     * @param n number of budgets, &gt;= 1
+     * @return n budgets in ms, ascending
      * @throws IllegalArgumentException when {@code n < 1} or the table is empty
      */
     public static double[] spread(List<Candidate> candidates, int n) {
@@ -42,7 +45,12 @@ public final class LatencyBudgets {
         return b;
     }
 
-    /** {@code q3 + 1.5 IQR} of the candidates' latencies. */
+    /**
+     * {@code q3 + 1.5 IQR} of the candidates' latencies.
+     *
+     * @param candidates the candidates
+     * @return the fence in ms
+     */
     public static double upperFence(List<Candidate> candidates) {
         double[] ms = candidates.stream().mapToDouble(Candidate::latencyMs).sorted().toArray();
         double q1 = quantile(ms, 0.25);

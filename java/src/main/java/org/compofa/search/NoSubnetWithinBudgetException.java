@@ -4,7 +4,9 @@ package org.compofa.search;
 public final class NoSubnetWithinBudgetException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The budget asked for, in ms. */
     private final double budgetMs;
+    /** The fastest candidate's latency, in ms. */
     private final double fastestMs;
 
     NoSubnetWithinBudgetException(String platform, double budgetMs, double fastestMs) {
@@ -14,12 +16,20 @@ public final class NoSubnetWithinBudgetException extends RuntimeException {
         this.fastestMs = fastestMs;
     }
 
-    /** The budget asked for. */
+    /**
+     * The budget asked for.
+     *
+     * @return the budget in ms
+     */
     public double budgetMs() {
         return budgetMs;
     }
 
-    /** The fastest candidate's latency. */
+    /**
+     * The fastest candidate's latency.
+     *
+     * @return the fastest latency in ms
+     */
     public double fastestMs() {
         return fastestMs;
     }

@@ -59,6 +59,8 @@ public final class OfaAccuracyPredictor implements ToDoubleFunction<Subnet> {
      * Reads OFA's predictor from a PyTorch file (either format; a {@code state_dict} wrapper and
      * {@code module.} prefixes are accepted, see {@link TorchCheckpoint#stateDict}).
      *
+     * @param file a PyTorch file holding OFA's predictor
+     * @return the predictor
      * @throws org.compofa.io.torch.TorchCheckpointException when the file is not a readable PyTorch
      *                                                       state dict
      * @throws OfaPredictorFileException                     when it is one, but not of this predictor
@@ -74,6 +76,8 @@ public final class OfaAccuracyPredictor implements ToDoubleFunction<Subnet> {
      * of the 128-400-400-400-1 shapes, every value finite.
      *
      * @param source the file it came from, for messages
+     * @param stateDict the tensors by name
+     * @return the predictor
      * @throws OfaPredictorFileException naming the first missing or extra key, wrong shape, integer
      *                                   tensor or non-finite value
      */
@@ -116,6 +120,9 @@ public final class OfaAccuracyPredictor implements ToDoubleFunction<Subnet> {
      * Whether a state dict has exactly the keys of OFA's predictor ({@code 0.weight} ... {@code
      * 6.bias}), which no supernet has: how an importer tells this file from a checkpoint. Shapes are
      * checked by {@link #fromStateDict}, which names what is wrong.
+     *
+     * @param stateDict tensors (or anything) by name
+     * @return true when the key set matches
      */
     public static boolean looksLikeOfaPredictor(Map<String, ?> stateDict) {
         return stateDict.size() == KEYS.size() && stateDict.keySet().containsAll(KEYS);
@@ -125,6 +132,7 @@ public final class OfaAccuracyPredictor implements ToDoubleFunction<Subnet> {
      * Checks that this predictor can encode every subnet of {@code space} (see
      * {@link OfaTutorialEncoding#checkSpace}), so a search fails before it starts rather than midway.
      *
+     * @param space the space to be searched
      * @return this predictor
      * @throws IllegalArgumentException naming the choice of the space without an encoding
      */
@@ -136,6 +144,8 @@ public final class OfaAccuracyPredictor implements ToDoubleFunction<Subnet> {
     /**
      * The network's output for {@code subnet}: predicted top-1 as a fraction (OFA's unit).
      *
+     * @param subnet a subnet with an OFA encoding
+     * @return predicted top-1, as a fraction
      * @throws org.compofa.space.InvalidSubnetException for a subnet without an encoding (see
      *                                                  {@link OfaTutorialEncoding#ones})
      */
@@ -166,7 +176,12 @@ public final class OfaAccuracyPredictor implements ToDoubleFunction<Subnet> {
         return h[0];
     }
 
-    /** Predicted top-1 in percent: 100 x {@link #predictFraction}. */
+    /**
+     * Predicted top-1 in percent: 100 x {@link #predictFraction}.
+     *
+     * @param subnet a subnet with an OFA encoding
+     * @return predicted top-1 in percent
+     */
     public double predict(Subnet subnet) {
         return 100.0 * predictFraction(subnet);
     }

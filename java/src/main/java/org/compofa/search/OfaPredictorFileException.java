@@ -35,15 +35,26 @@ public final class OfaPredictorFileException extends FileFormatException {
         }
     }
 
+    /** What is wrong, for callers that branch on it. */
     private final Reason reason;
 
-    /** An error about {@code file}. */
+    /**
+     * An error about {@code file}.
+     *
+     * @param file the file read
+     * @param reason what is wrong
+     * @param detail specifics, for the message
+     */
     public OfaPredictorFileException(Path file, Reason reason, String detail) {
         super("OFA accuracy predictor", file, reason, detail, null);
         this.reason = reason;
     }
 
-    /** What is wrong. */
+    /**
+     * What is wrong.
+     *
+     * @return the reason
+     */
     public Reason reason() {
         return reason;
     }

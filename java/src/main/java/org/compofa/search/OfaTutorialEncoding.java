@@ -49,6 +49,8 @@ public final class OfaTutorialEncoding {
     /**
      * The indices of the ones of {@code subnet}'s encoding, increasing (every other input is 0).
      *
+     * @param subnet a subnet with an OFA encoding
+     * @return input indices that are one
      * @throws InvalidSubnetException for a subnet that is not 5 stages x 4 slots, a kernel outside
      *                                (3, 5, 7), an expand ratio outside (3, 4, 6) or a resolution
      *                                outside 112 to 239, naming it
@@ -82,7 +84,12 @@ public final class OfaTutorialEncoding {
         return out;
     }
 
-    /** The dense encoding of {@code subnet} ({@link #DIMENSION} zeros and ones; see {@link #ones}). */
+    /**
+     * The dense encoding of {@code subnet} ({@link #DIMENSION} zeros and ones; see {@link #ones}).
+     *
+     * @param subnet a subnet with an OFA encoding
+     * @return {@link #DIMENSION} zeros and ones
+     */
     public static float[] features(Subnet subnet) {
         float[] x = new float[DIMENSION];
         for (int i : ones(subnet)) {
@@ -94,6 +101,8 @@ public final class OfaTutorialEncoding {
     /**
      * OFA's resolution bin {@code (r - 112) / 16}, 0 to 7.
      *
+     * @param resolution 112 to 239
+     * @return the bin, 0 to 7
      * @throws InvalidSubnetException for a resolution outside 112 to 239
      */
     public static int resolutionBin(int resolution) {
@@ -110,6 +119,7 @@ public final class OfaTutorialEncoding {
      * expand ratios among the encoded ones, resolutions within 112 to 239. The OFA w1.0 space and the
      * CompOFA spaces at their default resolutions pass.
      *
+     * @param space the space to check
      * @throws IllegalArgumentException naming the first choice without an encoding
      */
     public static void checkSpace(SearchSpace space) {

@@ -42,17 +42,31 @@ public record PredictorConfig(int hiddenLayers, int hiddenWidth, double learning
         }
     }
 
-    /** OFA's predictor with seed 0. */
+    /**
+     * OFA's predictor with seed 0.
+     *
+     * @return the configuration
+     */
     public static PredictorConfig ofa() {
         return new PredictorConfig(3, 400, 1e-3, 1e-4, 50, 256, 0L);
     }
 
-    /** This configuration with another number of epochs. */
+    /**
+     * This configuration with another number of epochs.
+     *
+     * @param newEpochs training epochs, &gt;= 1
+     * @return a copy with that value
+     */
     public PredictorConfig withEpochs(int newEpochs) {
         return new PredictorConfig(hiddenLayers, hiddenWidth, learningRate, weightDecay, newEpochs, batchSize, seed);
     }
 
-    /** This configuration with another seed. */
+    /**
+     * This configuration with another seed.
+     *
+     * @param newSeed the random seed
+     * @return a copy with that value
+     */
     public PredictorConfig withSeed(long newSeed) {
         return new PredictorConfig(hiddenLayers, hiddenWidth, learningRate, weightDecay, epochs, batchSize, newSeed);
     }

@@ -23,22 +23,38 @@ import java.util.List;
 public record BlockShape(String name, int inChannels, int midChannels, int outChannels, int kernel, int stride,
         int inputSize, Activation activation, int seChannels, boolean expandConv) {
 
-    /** Output height = width. */
+    /**
+     * Output height = width.
+     *
+     * @return output side in pixels
+     */
     public int outputSize() {
         return ConvShape.ceilDiv(inputSize, stride);
     }
 
-    /** Whether the block adds its input to its output. */
+    /**
+     * Whether the block adds its input to its output.
+     *
+     * @return true for a residual block
+     */
     public boolean residual() {
         return stride == 1 && inChannels == outChannels;
     }
 
-    /** Whether the block has a squeeze-and-excitation module. */
+    /**
+     * Whether the block has a squeeze-and-excitation module.
+     *
+     * @return true when SE is present
+     */
     public boolean squeezeExcite() {
         return seChannels > 0;
     }
 
-    /** The block's convolutions in execution order. */
+    /**
+     * The block's convolutions in execution order.
+     *
+     * @return the convolutions, first to last
+     */
     public List<ConvShape> layers() {
         List<ConvShape> layers = new ArrayList<>(5);
         if (expandConv) {
@@ -54,12 +70,20 @@ public record BlockShape(String name, int inChannels, int midChannels, int outCh
         return List.copyOf(layers);
     }
 
-    /** Multiply-adds of the block. */
+    /**
+     * Multiply-adds of the block.
+     *
+     * @return multiply-adds at batch 1
+     */
     public long macs() {
         return layers().stream().mapToLong(ConvShape::macs).sum();
     }
 
-    /** Learnable parameters of the block. */
+    /**
+     * Learnable parameters of the block.
+     *
+     * @return parameter count
+     */
     public long params() {
         return layers().stream().mapToLong(ConvShape::params).sum();
     }

@@ -28,18 +28,30 @@ public record ConvShape(String name, int inChannels, int outChannels, int kernel
         }
     }
 
-    /** Output height = width. */
+    /**
+     * Output height = width.
+     *
+     * @return output side in pixels
+     */
     public int outputSize() {
         return ceilDiv(inputSize, stride);
     }
 
-    /** Multiply-adds, OFA's count. */
+    /**
+     * Multiply-adds, OFA's count.
+     *
+     * @return multiply-adds at batch 1
+     */
     public long macs() {
         long out = outputSize();
         return (long) (inChannels / groups) * outChannels * kernel * kernel * out * out;
     }
 
-    /** Learnable parameters: weights, bias, BN gamma and beta. */
+    /**
+     * Learnable parameters: weights, bias, BN gamma and beta.
+     *
+     * @return parameter count
+     */
     public long params() {
         long weights = (long) (inChannels / groups) * outChannels * kernel * kernel;
         return weights + (bias ? outChannels : 0) + (batchNorm ? 2L * outChannels : 0);

@@ -25,6 +25,8 @@ public final class MobileNetV3Geometry {
     private final int numClasses;
 
     /**
+     * A geometry of your own stage table.
+     *
      * @param table the stage table (built-in or your own)
      * @param inputChannels image channels (3 for RGB)
      * @param numClasses classifier outputs
@@ -39,53 +41,105 @@ public final class MobileNetV3Geometry {
         this.numClasses = numClasses;
     }
 
-    /** ImageNet geometry ({@link StageTable#imagenet}), RGB input, 1000 classes. */
+    /**
+     * ImageNet geometry ({@link StageTable#imagenet}), RGB input, 1000 classes.
+     *
+     * @param widthMultiplier supernet width multiplier, e.g. 1.0 or 1.2
+     * @return the geometry
+     */
     public static MobileNetV3Geometry imagenet(double widthMultiplier) {
         return imagenet(widthMultiplier, 1000);
     }
 
-    /** ImageNet geometry with another number of classes. */
+    /**
+     * ImageNet geometry with another number of classes.
+     *
+     * @param widthMultiplier supernet width multiplier
+     * @param numClasses classifier outputs, &gt;= 1
+     * @return the geometry
+     */
     public static MobileNetV3Geometry imagenet(double widthMultiplier, int numClasses) {
         return new MobileNetV3Geometry(StageTable.imagenet(widthMultiplier), 3, numClasses);
     }
 
-    /** Geometry for 28-32 px images ({@link StageTable#smallInput}). */
+    /**
+     * Geometry for 28-32 px images ({@link StageTable#smallInput}).
+     *
+     * @param widthMultiplier supernet width multiplier
+     * @param inputChannels image channels (1 for grey, 3 for RGB)
+     * @param numClasses classifier outputs, &gt;= 1
+     * @return the geometry
+     */
     public static MobileNetV3Geometry smallInput(double widthMultiplier, int inputChannels, int numClasses) {
         return new MobileNetV3Geometry(StageTable.smallInput(widthMultiplier), inputChannels, numClasses);
     }
 
-    /** ImageNet geometry for a space's width multiplier. */
+    /**
+     * ImageNet geometry for a space's width multiplier.
+     *
+     * @param space the space whose width multiplier is used
+     * @return the geometry
+     */
     public static MobileNetV3Geometry forSpace(SearchSpace space) {
         return imagenet(space.widthMultiplier());
     }
 
-    /** OFA's {@code make_divisible(v, divisor)} with {@code min_value = divisor}. */
+    /**
+     * OFA's {@code make_divisible(v, divisor)} with {@code min_value = divisor}.
+     *
+     * @param v the value to round
+     * @param divisor the multiple, &gt;= 1
+     * @return v rounded to the nearest multiple of divisor, at least divisor and not below 0.9 v
+     */
     public static int makeDivisible(double v, int divisor) {
         int rounded = Math.max(divisor, (int) (v + divisor / 2.0) / divisor * divisor);
         return rounded < 0.9 * v ? rounded + divisor : rounded;
     }
 
-    /** Middle width of a block with input width {@code inChannels} and expand ratio {@code expand}. */
+    /**
+     * Middle width of a block with input width {@code inChannels} and expand ratio {@code expand}.
+     *
+     * @param inChannels the block's input width
+     * @param expand expand ratio
+     * @return the middle width, a multiple of 8
+     */
     public static int middleWidth(int inChannels, int expand) {
         return makeDivisible(Math.round((double) inChannels * expand), CHANNEL_DIVISOR);
     }
 
-    /** SE hidden width for a middle width (reduction 4). */
+    /**
+     * SE hidden width for a middle width (reduction 4).
+     *
+     * @param midChannels the block's middle width
+     * @return the SE hidden width, a multiple of 8
+     */
     public static int seWidth(int midChannels) {
         return makeDivisible(midChannels / 4, CHANNEL_DIVISOR);
     }
 
-    /** The stage table. */
+    /**
+     * The stage table.
+     *
+     * @return the stage table
+     */
     public StageTable table() {
         return table;
     }
 
-    /** Image channels. */
+    /**
+     * Image channels.
+     *
+     * @return image channels, &gt;= 1
+     */
     public int inputChannels() {
         return inputChannels;
     }
 
-    /** Classifier outputs. */
+    /**
+     * Classifier outputs.
+     *
+     * @return classifier outputs, &gt;= 1
+     */
     public int numClasses() {
         return numClasses;
     }
@@ -93,6 +147,9 @@ public final class MobileNetV3Geometry {
     /**
      * Feature-map side after the stem, the first block and each stage (length stages + 2); the
      * last entry is what the head sees. Depth does not change it (later blocks have stride 1).
+     *
+     * @param resolution input side in pixels
+     * @return sides in pixels, stages + 2 of them
      */
     public int[] spatialSizes(int resolution) {
         if (resolution < 1) {
@@ -107,7 +164,12 @@ public final class MobileNetV3Geometry {
         return sizes;
     }
 
-    /** The first block and every active elastic block, in order. */
+    /**
+     * The first block and every active elastic block, in order.
+     *
+     * @param subnet a subnet of this geometry
+     * @return the block shapes in execution order
+     */
     public List<BlockShape> blocks(Subnet subnet) {
         checkLayout(subnet);
         List<BlockShape> blocks = new ArrayList<>();
@@ -131,7 +193,12 @@ public final class MobileNetV3Geometry {
         return List.copyOf(blocks);
     }
 
-    /** Every convolution of the static subnet in order: stem, blocks, final expand, feature mix, classifier. */
+    /**
+     * Every convolution of the static subnet in order: stem, blocks, final expand, feature mix, classifier.
+     *
+     * @param subnet a subnet of this geometry
+     * @return the convolution shapes in execution order
+     */
     public List<ConvShape> layers(Subnet subnet) {
         List<BlockShape> blocks = blocks(subnet);
         List<ConvShape> layers = new ArrayList<>();
@@ -147,12 +214,22 @@ public final class MobileNetV3Geometry {
         return List.copyOf(layers);
     }
 
-    /** Multiply-adds of the subnet at its resolution (OFA's count, batch 1). */
+    /**
+     * Multiply-adds of the subnet at its resolution (OFA's count, batch 1).
+     *
+     * @param subnet a subnet of this geometry
+     * @return multiply-adds
+     */
     public long macs(Subnet subnet) {
         return layers(subnet).stream().mapToLong(ConvShape::macs).sum();
     }
 
-    /** Learnable parameters of the extracted static subnet (no kernel-transform matrices). */
+    /**
+     * Learnable parameters of the extracted static subnet (no kernel-transform matrices).
+     *
+     * @param subnet a subnet of this geometry
+     * @return parameter count
+     */
     public long params(Subnet subnet) {
         return layers(subnet).stream().mapToLong(ConvShape::params).sum();
     }

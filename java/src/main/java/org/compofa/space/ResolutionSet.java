@@ -39,12 +39,22 @@ public record ResolutionSet(int min, int max, int step) {
         }
     }
 
-    /** A single resolution. */
+    /**
+     * A single resolution.
+     *
+     * @param resolution the size in pixels, &gt;= 1
+     * @return a set of one size
+     */
     public static ResolutionSet of(int resolution) {
         return new ResolutionSet(resolution, resolution, 1);
     }
 
-    /** Parses a tag written by {@link #tag()}. */
+    /**
+     * Parses a tag written by {@link #tag()}.
+     *
+     * @param tag e.g. {@code r128-224} or {@code r224}
+     * @return the set it names
+     */
     public static ResolutionSet parseTag(String tag) {
         Matcher m = TAG.matcher(tag);
         if (!m.matches()) {
@@ -59,7 +69,11 @@ public record ResolutionSet(int min, int max, int step) {
         return new ResolutionSet(lo, Integer.parseInt(m.group(2)), step);
     }
 
-    /** The id tag, e.g. {@code r128-224}. */
+    /**
+     * The id tag, e.g. {@code r128-224}.
+     *
+     * @return the tag, parseable by {@link #parseTag(String)}
+     */
     public String tag() {
         if (min == max) {
             return "r" + min;
@@ -67,22 +81,40 @@ public record ResolutionSet(int min, int max, int step) {
         return "r" + min + "-" + max + (step == DEFAULT_STEP ? "" : "s" + step);
     }
 
-    /** Number of sizes. */
+    /**
+     * Number of sizes.
+     *
+     * @return the number of sizes, &gt;= 1
+     */
     public int size() {
         return (max - min) / step + 1;
     }
 
-    /** The sizes in increasing order. */
+    /**
+     * The sizes in increasing order.
+     *
+     * @return the sizes in pixels, increasing
+     */
     public List<Integer> values() {
         return IntStream.range(0, size()).map(i -> min + i * step).boxed().toList();
     }
 
-    /** Whether {@code r} is one of the sizes. */
+    /**
+     * Whether {@code r} is one of the sizes.
+     *
+     * @param r a side in pixels
+     * @return true when r is in the set
+     */
     public boolean contains(int r) {
         return r >= min && r <= max && (r - min) % step == 0;
     }
 
-    /** One size, uniformly. */
+    /**
+     * One size, uniformly.
+     *
+     * @param rnd the random source
+     * @return a size of the set
+     */
     public int sample(RandomGenerator rnd) {
         return min + rnd.nextInt(size()) * step;
     }

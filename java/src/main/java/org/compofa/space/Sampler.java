@@ -17,6 +17,8 @@ public final class Sampler {
     private final RandomGenerator rnd;
 
     /**
+     * A sampler drawing {@code subnetsPerStep} subnets per step with {@code rule}.
+     *
      * @param space where subnets come from
      * @param rule how a step's subnets are chosen (checked against {@code space} now)
      * @param subnetsPerStep subnets per step (CompOFA and OFA's expand phases use 4)
@@ -34,7 +36,11 @@ public final class Sampler {
         this.subnetsPerStep = subnetsPerStep;
     }
 
-    /** One step: a resolution drawn uniformly from the space (as OFA does per batch), then the rule. */
+    /**
+     * One step: a resolution drawn uniformly from the space (as OFA does per batch), then the rule.
+     *
+     * @return the step's subnets, {@link #subnetsPerStep()} of them
+     */
     public List<Subnet> nextStep() {
         return nextStep(space.resolutions().sample(rnd));
     }
@@ -42,6 +48,8 @@ public final class Sampler {
     /**
      * One step at a resolution chosen by the caller (e.g. by the data loader).
      *
+     * @param resolution a resolution of the space
+     * @return the step's subnets, all at that resolution
      * @throws InvalidSubnetException if the resolution is not in the space
      */
     public List<Subnet> nextStep(int resolution) {
@@ -52,17 +60,29 @@ public final class Sampler {
         return rule.draw(space, subnetsPerStep, resolution, rnd);
     }
 
-    /** The space sampled from. */
+    /**
+     * The space sampled from.
+     *
+     * @return the space
+     */
     public SearchSpace space() {
         return space;
     }
 
-    /** The rule used. */
+    /**
+     * The rule used.
+     *
+     * @return the rule
+     */
     public SamplingRule rule() {
         return rule;
     }
 
-    /** Subnets per step. */
+    /**
+     * Subnets per step.
+     *
+     * @return subnets per step, &gt;= 1
+     */
     public int subnetsPerStep() {
         return subnetsPerStep;
     }

@@ -27,24 +27,42 @@ public sealed interface SamplingRule permits SamplingRule.Uniform, SamplingRule.
      * @param count how many subnets (at least 1; at least 2 for the sandwich rule)
      * @param resolution the step's resolution, one of {@code space.resolutions()}
      * @param rnd the source of randomness
+     * @return count subnets
      */
     List<Subnet> draw(SearchSpace space, int count, int resolution, RandomGenerator rnd);
 
-    /** Fails unless this rule can draw from {@code space} (a list rule checks its entries). */
+    /**
+     * Fails unless this rule can draw from {@code space} (a list rule checks its entries).
+     *
+     * @param space the space to check
+     */
     default void checkCompatible(SearchSpace space) {
     }
 
-    /** Independent random subnets. */
+    /**
+     * Independent random subnets.
+     *
+     * @return the rule
+     */
     static SamplingRule uniform() {
         return new Uniform();
     }
 
-    /** Largest, smallest, then random subnets. */
+    /**
+     * Largest, smallest, then random subnets.
+     *
+     * @return the rule
+     */
     static SamplingRule sandwich() {
         return new Sandwich();
     }
 
-    /** Architectures from {@code subnets} (their resolutions are replaced by the step's). */
+    /**
+     * Architectures from {@code subnets} (their resolutions are replaced by the step's).
+     *
+     * @param subnets the architectures to draw from, in order
+     * @return the rule
+     */
     static SamplingRule fromList(List<Subnet> subnets) {
         return new FromList(subnets);
     }

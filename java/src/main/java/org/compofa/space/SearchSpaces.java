@@ -45,13 +45,27 @@ public final class SearchSpaces {
     private SearchSpaces() {
     }
 
-    /** The full OFA space {@code ofa_mbv3_d234_e346_k357_w<w>} at its default resolutions. */
+    /**
+     * The full OFA space {@code ofa_mbv3_d234_e346_k357_w<w>} at its default resolutions.
+     *
+     * @param widthMultiplier 1.0 or 1.2 for the released supernets
+     * @return the space
+     */
     public static SearchSpace ofaMbv3(double widthMultiplier) {
         return ofaMbv3(List.of(2, 3, 4), List.of(3, 4, 6), List.of(3, 5, 7), widthMultiplier,
                 defaultResolutions(widthMultiplier));
     }
 
-    /** An OFA space with the given choice lists, the same in every stage and slot. */
+    /**
+     * An OFA space with the given choice lists, the same in every stage and slot.
+     *
+     * @param depths allowed depths
+     * @param expands allowed expand ratios
+     * @param kernels allowed kernels
+     * @param widthMultiplier supernet width multiplier
+     * @param resolutions allowed resolutions
+     * @return the space
+     */
     public static SearchSpace ofaMbv3(List<Integer> depths, List<Integer> expands, List<Integer> kernels,
             double widthMultiplier, ResolutionSet resolutions) {
         StageRule rule = StageRule.independent(depths, expands, kernels);
@@ -61,12 +75,23 @@ public final class SearchSpaces {
                 Collections.nCopies(MBV3_STAGES, rule), MBV3_SLOTS);
     }
 
-    /** CompOFA (fixed kernels) at its default resolutions. */
+    /**
+     * CompOFA (fixed kernels) at its default resolutions.
+     *
+     * @param widthMultiplier supernet width multiplier
+     * @return the space
+     */
     public static SearchSpace compOfa(double widthMultiplier) {
         return compOfa(widthMultiplier, defaultResolutions(widthMultiplier));
     }
 
-    /** CompOFA (fixed kernels): 243 subnets per resolution. */
+    /**
+     * CompOFA (fixed kernels): 243 subnets per resolution.
+     *
+     * @param widthMultiplier supernet width multiplier
+     * @param resolutions allowed resolutions
+     * @return the space
+     */
     public static SearchSpace compOfa(double widthMultiplier, ResolutionSet resolutions) {
         List<StageRule> rules = COMPOFA_KERNELS.stream()
                 .map(k -> StageRule.compound(COMPOFA_EXPAND_OF_DEPTH, List.of(k))).toList();
@@ -74,12 +99,24 @@ public final class SearchSpaces {
         return new StageWiseSpace(id, "CompOFA", widthMultiplier, resolutions, rules, MBV3_SLOTS);
     }
 
-    /** CompOFA with elastic kernel {3,5,7} at its default resolutions. */
+    /**
+     * CompOFA with elastic kernel {3,5,7} at its default resolutions.
+     *
+     * @param widthMultiplier supernet width multiplier
+     * @return the space
+     */
     public static SearchSpace compOfaElasticKernel(double widthMultiplier) {
         return compOfaElasticKernel(List.of(3, 5, 7), widthMultiplier, defaultResolutions(widthMultiplier));
     }
 
-    /** CompOFA with elastic kernel: compound (d, e) per stage, per-slot kernel from {@code kernels}. */
+    /**
+     * CompOFA with elastic kernel: compound (d, e) per stage, per-slot kernel from {@code kernels}.
+     *
+     * @param kernels allowed kernels per slot
+     * @param widthMultiplier supernet width multiplier
+     * @param resolutions allowed resolutions
+     * @return the space
+     */
     public static SearchSpace compOfaElasticKernel(List<Integer> kernels, double widthMultiplier,
             ResolutionSet resolutions) {
         StageRule rule = StageRule.compound(COMPOFA_EXPAND_OF_DEPTH, kernels);
@@ -92,6 +129,8 @@ public final class SearchSpaces {
     /**
      * The space an id names (see the class comment for the forms).
      *
+     * @param id a space id
+     * @return the space
      * @throws IllegalArgumentException if the id matches no form; the message lists the forms
      */
     public static SearchSpace fromId(String id) {
@@ -114,7 +153,12 @@ public final class SearchSpaces {
                 + " compofa_mbv3_w1.0_r128-224, compofa-elastic_mbv3_k357_w1.0_r160-224s16");
     }
 
-    /** 128-224 step 4 up to w1.0; 160-224 step 4 for wider supernets (the w1.2 release). */
+    /**
+     * 128-224 step 4 up to w1.0; 160-224 step 4 for wider supernets (the w1.2 release).
+     *
+     * @param widthMultiplier supernet width multiplier
+     * @return the resolutions
+     */
     public static ResolutionSet defaultResolutions(double widthMultiplier) {
         return widthMultiplier > 1.0 ? ResolutionSet.TRAINING_W12 : ResolutionSet.TRAINING;
     }

@@ -22,7 +22,12 @@ public final class SpaceCoverage {
     private SpaceCoverage() {
     }
 
-    /** The sorted distinct resolutions of {@code subnets} as a comma list (the value a table writes). */
+    /**
+     * The sorted distinct resolutions of {@code subnets} as a comma list (the value a table writes).
+     *
+     * @param subnets any subnets
+     * @return e.g. {@code 160,224}
+     */
     public static String resolutionsOf(Collection<Subnet> subnets) {
         TreeSet<Integer> r = new TreeSet<>();
         subnets.forEach(s -> r.add(s.resolution()));
@@ -32,6 +37,9 @@ public final class SpaceCoverage {
     /**
      * Parses a declared comma list of resolutions.
      *
+     * @param value comma-separated sizes
+     * @param space the space that must allow each
+     * @return the sizes in order
      * @throws IllegalArgumentException when it is empty, not integers, repeats one, or names one
      *                                  {@code space} does not allow
      */
@@ -57,7 +65,12 @@ public final class SpaceCoverage {
         return List.copyOf(out);
     }
 
-    /** Whether {@link SearchSpace#enumerate(int)} can list one resolution of {@code space}. */
+    /**
+     * Whether {@link SearchSpace#enumerate(int)} can list one resolution of {@code space}.
+     *
+     * @param space the space
+     * @return true when one resolution's subnets can be listed
+     */
     public static boolean enumerable(SearchSpace space) {
         return space.sizePerResolution().compareTo(BigInteger.valueOf(SearchSpace.ENUMERATION_LIMIT)) <= 0;
     }
@@ -66,6 +79,9 @@ public final class SpaceCoverage {
      * What a table of {@code present} subnets (each already in {@code space}) lacks at the
      * {@code resolutions} it declares, when the space can be enumerated.
      *
+     * @param space the space of the table
+     * @param present the subnets the table holds
+     * @param resolutions the resolutions it declares
      * @return empty when complete or when the space is too large to enumerate, else a message with
      *         how many are missing and the first few ids
      */

@@ -7,6 +7,8 @@ public class SpaceTooLargeException extends UnsupportedOperationException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * The message names the space, its size and the limit.
+     *
      * @param spaceId the space that was asked
      * @param size how many subnets the request would list
      * @param limit the most that {@code enumerate} lists

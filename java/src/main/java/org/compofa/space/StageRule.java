@@ -52,21 +52,39 @@ public record StageRule(List<Integer> depths, Map<Integer, List<Integer>> expand
         return sorted;
     }
 
-    /** OFA-style: every depth allows every expand ratio and every kernel. */
+    /**
+     * OFA-style: every depth allows every expand ratio and every kernel.
+     *
+     * @param depths allowed depths
+     * @param expands allowed expand ratios
+     * @param kernels allowed kernels
+     * @return the rule
+     */
     public static StageRule independent(List<Integer> depths, List<Integer> expands, List<Integer> kernels) {
         Map<Integer, List<Integer>> byDepth = new LinkedHashMap<>();
         depths.forEach(d -> byDepth.put(d, expands));
         return new StageRule(depths, byDepth, kernels);
     }
 
-    /** Compound: depth d implies the single expand ratio {@code expandOfDepth.get(d)}. */
+    /**
+     * Compound: depth d implies the single expand ratio {@code expandOfDepth.get(d)}.
+     *
+     * @param expandOfDepth expand ratio per allowed depth
+     * @param kernels allowed kernels
+     * @return the rule
+     */
     public static StageRule compound(Map<Integer, Integer> expandOfDepth, List<Integer> kernels) {
         Map<Integer, List<Integer>> byDepth = new LinkedHashMap<>();
         expandOfDepth.forEach((d, e) -> byDepth.put(d, List.of(e)));
         return new StageRule(List.copyOf(expandOfDepth.keySet()), byDepth, kernels);
     }
 
-    /** Allowed expand ratios for an allowed depth. */
+    /**
+     * Allowed expand ratios for an allowed depth.
+     *
+     * @param depth an allowed depth
+     * @return the expand ratios
+     */
     public List<Integer> expands(int depth) {
         List<Integer> e = expandsByDepth.get(depth);
         if (e == null) {
@@ -75,12 +93,20 @@ public record StageRule(List<Integer> depths, Map<Integer, List<Integer>> expand
         return e;
     }
 
-    /** Whether the allowed expand ratios depend on the depth (a compound coupling). */
+    /**
+     * Whether the allowed expand ratios depend on the depth (a compound coupling).
+     *
+     * @return true when compound
+     */
     public boolean isCompound() {
         return expandsByDepth.values().stream().distinct().count() > 1;
     }
 
-    /** Number of distinct configurations of this stage: sum over d of (|K| * |E(d)|)^d. */
+    /**
+     * Number of distinct configurations of this stage: sum over d of (|K| * |E(d)|)^d.
+     *
+     * @return the count, &gt;= 1
+     */
     public BigInteger configurations() {
         BigInteger total = BigInteger.ZERO;
         for (int d : depths) {

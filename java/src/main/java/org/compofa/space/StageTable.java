@@ -38,6 +38,9 @@ public record StageTable(int stemWidth, int stemStride, int firstBlockWidth, Lis
      * OFA MobileNetV3 for ImageNet-sized inputs (reference §2.1-2.3): every width
      * {@code make_divisible(base * w, 8)}, stem stride 2, stage strides 2, 2, 2, 1, 2, activations
      * relu, relu, h_swish, h_swish, h_swish, SE off, on, off, on, on. Overall stride 32: 224 to 7.
+     *
+     * @param widthMultiplier width multiplier, e.g. 1.0 or 1.2
+     * @return the table
      */
     public static StageTable imagenet(double widthMultiplier) {
         return scaled(widthMultiplier, 2, List.of(2, 2, 2, 1, 2));
@@ -51,6 +54,9 @@ public record StageTable(int stemWidth, int stemStride, int firstBlockWidth, Lis
      * stem's stays, because keeping the stem at full resolution made a training step 4-5x slower on
      * the 2-core CPU (measured: 51 vs 241 images/s for the w0.5 teacher, batch 128) for little
      * accuracy on 28 px images.
+     *
+     * @param widthMultiplier width multiplier
+     * @return the table
      */
     public static StageTable smallInput(double widthMultiplier) {
         return scaled(widthMultiplier, 2, List.of(1, 2, 2, 1, 2));

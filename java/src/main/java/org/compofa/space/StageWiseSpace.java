@@ -22,6 +22,8 @@ public final class StageWiseSpace implements SearchSpace {
     private final int slotsPerStage;
 
     /**
+     * A space of one rule per stage.
+     *
      * @param id the name that encodes this configuration (different spaces should have different ids)
      * @param displayName short name for messages, e.g. "CompOFA"
      * @param widthMultiplier the supernet width multiplier

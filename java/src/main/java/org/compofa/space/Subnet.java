@@ -84,7 +84,12 @@ public record Subnet(int[] depths, int[] kernels, int[] expands, int resolution)
         return "stage " + (stage + 1) + " block " + (block + 1);
     }
 
-    /** Parses the form written by {@link #id()}. */
+    /**
+     * Parses the form written by {@link #id()}.
+     *
+     * @param id a subnet id
+     * @return the subnet
+     */
     public static Subnet parse(String id) {
         return SubnetIdFormat.parse(id);
     }
@@ -94,65 +99,119 @@ public record Subnet(int[] depths, int[] kernels, int[] expands, int resolution)
      * {@code d23423-k3300.5550.3333.3300.5550-e3300.4440.6666.3300.4440-r224}: one digit per stage
      * depth, then per stage one digit per block slot for kernels and expands (0 = inactive slot),
      * stages separated by dots, then the resolution.
+     *
+     * @return the id, parseable by {@link #parse(String)}
      */
     public String id() {
         return SubnetIdFormat.format(this);
     }
 
-    /** @return a copy of the per-stage depths */
+    /**
+     * Depth of each stage.
+     *
+     * @return a copy of the per-stage depths
+     */
     @Override
     public int[] depths() {
         return depths.clone();
     }
 
-    /** @return a copy of the per-slot kernels (0 in inactive slots) */
+    /**
+     * Kernel of each block slot, stage-major.
+     *
+     * @return a copy of the per-slot kernels (0 in inactive slots)
+     */
     @Override
     public int[] kernels() {
         return kernels.clone();
     }
 
-    /** @return a copy of the per-slot expand ratios (0 in inactive slots) */
+    /**
+     * Expand ratio of each block slot, stage-major.
+     *
+     * @return a copy of the per-slot expand ratios (0 in inactive slots)
+     */
     @Override
     public int[] expands() {
         return expands.clone();
     }
 
-    /** Number of elastic stages. */
+    /**
+     * Number of elastic stages.
+     *
+     * @return number of stages
+     */
     public int stages() {
         return depths.length;
     }
 
-    /** Block slots per stage (the maximum depth of the supernet). */
+    /**
+     * Block slots per stage (the maximum depth of the supernet).
+     *
+     * @return slots per stage
+     */
     public int slotsPerStage() {
         return kernels.length / depths.length;
     }
 
-    /** Active blocks in stage {@code stage} (0-based). */
+    /**
+     * Active blocks in stage {@code stage} (0-based).
+     *
+     * @param stage stage index, 0-based
+     * @return depth of that stage
+     */
     public int depth(int stage) {
         return depths[stage];
     }
 
-    /** Kernel of block {@code block} (0-based) of stage {@code stage} (0-based); 0 if inactive. */
+    /**
+     * Kernel of block {@code block} (0-based) of stage {@code stage} (0-based); 0 if inactive.
+     *
+     * @param stage stage index, 0-based
+     * @param block slot index, 0-based
+     * @return the kernel size, or 0
+     */
     public int kernel(int stage, int block) {
         return kernels[slot(stage, block)];
     }
 
-    /** Expand ratio of block {@code block} of stage {@code stage}; 0 if inactive. */
+    /**
+     * Expand ratio of block {@code block} of stage {@code stage}; 0 if inactive.
+     *
+     * @param stage stage index, 0-based
+     * @param block slot index, 0-based
+     * @return the expand ratio, or 0
+     */
     public int expand(int stage, int block) {
         return expands[slot(stage, block)];
     }
 
-    /** Whether block {@code block} of stage {@code stage} runs. */
+    /**
+     * Whether block {@code block} of stage {@code stage} runs.
+     *
+     * @param stage stage index, 0-based
+     * @param block slot index, 0-based
+     * @return true when active
+     */
     public boolean isActive(int stage, int block) {
         return block < depths[stage];
     }
 
-    /** Total number of active elastic blocks. */
+    /**
+     * Total number of active elastic blocks.
+     *
+     * @return the count
+     */
     public int activeBlocks() {
         return Arrays.stream(depths).sum();
     }
 
-    /** The same architecture at another input resolution. */
+    /**
+     * The same architecture at another input resolution.
+     *
+     * @param newResolution input side in pixels
+     * @return a new subnet
+     */
     public Subnet withResolution(int newResolution) {
         return new Subnet(depths, kernels, expands, newResolution);
     }

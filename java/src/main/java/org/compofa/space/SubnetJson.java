@@ -20,7 +20,12 @@ public final class SubnetJson {
     private SubnetJson() {
     }
 
-    /** One line of JSON, keys in the order d, ks, e, r. */
+    /**
+     * One line of JSON, keys in the order d, ks, e, r.
+     *
+     * @param subnet the subnet
+     * @return one line of JSON
+     */
     public static String write(Subnet subnet) {
         return "{\"d\":" + list(subnet.depths()) + ",\"ks\":" + list(subnet.kernels())
                 + ",\"e\":" + list(subnet.expands()) + ",\"r\":" + subnet.resolution() + "}";
@@ -30,7 +35,12 @@ public final class SubnetJson {
         return Arrays.stream(values).mapToObj(Integer::toString).collect(Collectors.joining(",", "[", "]"));
     }
 
-    /** Reads the form {@link #write} emits (and OFA's variant, see the class comment). */
+    /**
+     * Reads the form {@link #write} emits (and OFA's variant, see the class comment).
+     *
+     * @param json a JSON object with d, ks, e, r
+     * @return the subnet
+     */
     public static Subnet parse(String json) {
         if (json == null) {
             throw new InvalidSubnetException("subnet JSON is null");

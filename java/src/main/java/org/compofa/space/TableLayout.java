@@ -32,6 +32,11 @@ public final class TableLayout {
      * each metadata line once and that every key of {@code required} is present.
      *
      * @param what the table's name in messages ("latency table")
+     * @param file the file, for messages
+     * @param text its contents
+     * @param magic the required first line
+     * @param required metadata keys that must be present
+     * @return the parsed layout
      * @throws IOException naming the file, the line where there is one, and the rule broken
      */
     public static TableLayout parse(Path file, String text, String magic, String what, List<String> required)
@@ -64,17 +69,32 @@ public final class TableLayout {
         return new TableLayout(file, lines, meta, i);
     }
 
-    /** The file parsed. */
+    /**
+     * The file parsed.
+     *
+     * @return the path
+     */
     public Path path() {
         return file;
     }
 
-    /** A metadata value (present when it was required), or null. */
+    /**
+     * A metadata value (present when it was required), or null.
+     *
+     * @param key a metadata key
+     * @return its value, or null
+     */
     public String meta(String key) {
         return meta.get(key);
     }
 
-    /** Checks the header line against {@code columns}; returns the rows after it. */
+    /**
+     * Checks the header line against {@code columns}; returns the rows after it.
+     *
+     * @param columns the expected column names
+     * @return the data rows
+     * @throws java.io.IOException if the header differs, naming the file and line
+     */
     public List<String> rows(List<String> columns) throws IOException {
         if (headerIndex >= lines.size() || !lines.get(headerIndex).equals(String.join(",", columns))) {
             throw new IOException(file + ":" + (headerIndex + 1) + ": header must be " + String.join(",", columns));
@@ -82,12 +102,22 @@ public final class TableLayout {
         return lines.subList(headerIndex + 1, lines.size());
     }
 
-    /** The 1-based file line of row {@code index} of {@link #rows}. */
+    /**
+     * The 1-based file line of row {@code index} of {@link #rows}.
+     *
+     * @param index row index, 0-based
+     * @return the file line, 1-based
+     */
     public int lineOf(int index) {
         return headerIndex + 2 + index;
     }
 
-    /** Checks that the required {@code # space=} names {@code space}. */
+    /**
+     * Checks that the required {@code # space=} names {@code space}.
+     *
+     * @param space the expected space
+     * @throws java.io.IOException if the space differs
+     */
     public void checkSpace(SearchSpace space) throws IOException {
         if (!meta.get("space").equals(space.id())) {
             throw new IOException(file + ": a table of space " + meta.get("space") + ", not of " + space.id());
@@ -97,6 +127,11 @@ public final class TableLayout {
     /**
      * The resolutions the metadata under {@code key} declares, checked against {@code space}; the
      * space's resolutions for a table that predates that line.
+     *
+     * @param key the metadata key
+     * @param space the space that must allow each
+     * @return the resolutions
+     * @throws java.io.IOException if a declared resolution is malformed or outside the space
      */
     public List<Integer> declaredResolutions(String key, SearchSpace space) throws IOException {
         String declared = meta.get(key);
@@ -114,6 +149,12 @@ public final class TableLayout {
      * Checks the rows read ({@code subnets}): at least one, as many as the metadata under
      * {@code countKey} declares (when present), and none missing at the declared {@code resolutions}
      * ({@link SpaceCoverage#missing}).
+     *
+     * @param countKey the metadata key holding the row count
+     * @param space the table's space
+     * @param resolutions the declared resolutions
+     * @param subnets the subnets read
+     * @throws java.io.IOException if there are no rows, the declared count differs, or subnets are missing
      */
     public void checkCoverage(String countKey, SearchSpace space, List<Integer> resolutions,
                               Collection<Subnet> subnets) throws IOException {

@@ -32,7 +32,11 @@ public enum KernelMatrices {
         this.t53Source = t53Source;
     }
 
-    /** The matrix key suffixes a layer carries. */
+    /**
+     * The matrix key suffixes a layer carries.
+     *
+     * @return the key suffixes
+     */
     public Set<String> keys() {
         return keys;
     }

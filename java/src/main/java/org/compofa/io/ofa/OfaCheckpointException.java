@@ -35,15 +35,26 @@ public final class OfaCheckpointException extends FileFormatException {
         }
     }
 
+    /** What is wrong, for callers that branch on it. */
     private final Reason reason;
 
-    /** An error about {@code file}. */
+    /**
+     * An error about {@code file}.
+     *
+     * @param file the file concerned
+     * @param reason what is wrong
+     * @param detail specifics, for the message
+     */
     public OfaCheckpointException(Path file, Reason reason, String detail) {
         super("OFA checkpoint", file, reason, detail, null);
         this.reason = reason;
     }
 
-    /** What is wrong. */
+    /**
+     * What is wrong.
+     *
+     * @return the reason
+     */
     public Reason reason() {
         return reason;
     }

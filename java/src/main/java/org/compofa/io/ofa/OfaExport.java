@@ -33,6 +33,9 @@ public final class OfaExport {
      * {@link KernelMatrices#K57} or {@link KernelMatrices#K37} only when the other matrix is still
      * identity; {@link KernelMatrices#NONE} for a centre-crop network.
      *
+     * @param net the supernet
+     * @param matrices which transform matrices to write
+     * @return tensors by OFA name
      * @throws IllegalArgumentException when the network cannot be written that way (names why)
      */
     public static SequencedMap<String, TorchTensor> supernet(Network net, KernelMatrices matrices) {
@@ -52,7 +55,12 @@ public final class OfaExport {
         return write(net.parameters().toArrays(), OfaTensorMap.of(spec, true, matrices));
     }
 
-    /** The matrices an export of {@code net} writes by default: K357 with OFA's transform, else NONE. */
+    /**
+     * The matrices an export of {@code net} writes by default: K357 with OFA's transform, else NONE.
+     *
+     * @param net the supernet
+     * @return the matrices
+     */
     public static KernelMatrices defaultMatrices(Network net) {
         return net.spec().transform() == KernelTransform.OFA ? KernelMatrices.K357 : KernelMatrices.NONE;
     }
@@ -60,6 +68,10 @@ public final class OfaExport {
     /**
      * One subnet of {@code net} in the names of OFA's static {@code MobileNetV3}, with the effective
      * kernels the supernet computes for it (transform applied, see {@link SubnetExtractor}).
+     *
+     * @param net the supernet
+     * @param subnet the subnet
+     * @return tensors by OFA name
      */
     public static SequencedMap<String, TorchTensor> subnet(Network net, Subnet subnet) {
         try (Network sub = SubnetExtractor.extract(net, subnet)) {
@@ -71,6 +83,9 @@ public final class OfaExport {
      * How {@code spec} differs from every network OFA's {@code OFAMobileNetV3} builds (empty when it
      * is one of them): OFA's strides and its 3 input channels are fixed, so a supernet with another
      * geometry (compofa's small-input Fashion net) loads into OFA's code only with edits there.
+     *
+     * @param spec a network spec
+     * @return the differences, in words
      */
     public static List<String> differencesFromOfa(NetworkSpec spec) {
         List<String> out = new ArrayList<>();

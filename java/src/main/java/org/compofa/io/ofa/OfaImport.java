@@ -29,6 +29,8 @@ public final class OfaImport {
     /**
      * The supernet (or static subnet) in {@code file}.
      *
+     * @param file an OFA checkpoint
+     * @return the supernet
      * @throws IOException a {@link org.compofa.io.torch.TorchCheckpointException} when the file is not a
      *                     readable checkpoint, an {@link OfaCheckpointException} when it is not an OFA
      *                     MobileNetV3 compofa runs (the message names the tensor)
@@ -42,7 +44,10 @@ public final class OfaImport {
      * crops: the reading the reference recommends for CompOFA's released fixed-kernel checkpoint,
      * which carries {@code *to*_matrix} keys its training script never used (reference §10.2).
      *
+     * @param file an OFA checkpoint
      * @param centreCrop true to drop the matrices (they must still be well-formed)
+     * @return the supernet
+     * @throws java.io.IOException if the file is unreadable or not an OFA MobileNetV3
      */
     public static OfaSupernet read(Path file, boolean centreCrop) throws IOException {
         OfaSupernet s = read(file);
@@ -53,13 +58,23 @@ public final class OfaImport {
      * The network in {@code file} on {@code ctx}, ready to run any subnet that fits it (the caller
      * closes it): {@code OfaImport.load(Path.of("ofa_w1.0.pth"), ctx)}.
      *
+     * @param file an OFA checkpoint
+     * @param ctx the context the network is created on
+     * @return the network; the caller closes it
      * @throws IOException as {@link #read}
      */
     public static Network load(Path file, ComputeContext ctx) throws IOException {
         return read(file).toNetwork(ctx);
     }
 
-    /** {@link #read} of a state dict already in memory; {@code source} names it in messages. */
+    /**
+     * {@link #read} of a state dict already in memory; {@code source} names it in messages.
+     *
+     * @param source the state dict's origin, for messages
+     * @param stateDict tensors by name
+     * @return the supernet
+     * @throws org.compofa.io.ofa.OfaCheckpointException if it is not an OFA MobileNetV3 compofa runs
+     */
     public static OfaSupernet fromStateDict(Path source, Map<String, TorchTensor> stateDict)
             throws OfaCheckpointException {
         OfaLayoutDetector.Layout layout = OfaLayoutDetector.detect(source, stateDict);

@@ -28,7 +28,12 @@ public record OfaSupernet(NetworkSpec spec, boolean elastic, KernelMatrices matr
         arrays = List.copyOf(arrays);
     }
 
-    /** A network on {@code ctx} holding these weights; the caller closes it. */
+    /**
+     * A network on {@code ctx} holding these weights; the caller closes it.
+     *
+     * @param ctx the context the network is created on
+     * @return the network
+     */
     public Network toNetwork(ComputeContext ctx) {
         Network net = new Network(ctx, spec, 0);
         try {
@@ -43,6 +48,8 @@ public record OfaSupernet(NetworkSpec spec, boolean elastic, KernelMatrices matr
     /**
      * The same network with smaller kernels cropped from the centre instead of transformed: the
      * matrices are dropped (an elastic supernet without matrices stays as it is).
+     *
+     * @return the supernet without matrices
      */
     public OfaSupernet withoutMatrices() {
         if (spec.transform() == KernelTransform.NONE) {
@@ -56,6 +63,8 @@ public record OfaSupernet(NetworkSpec spec, boolean elastic, KernelMatrices matr
     /**
      * How many of the transform matrices differ from the identity they start as (0 when there are
      * none): a supernet whose matrices were never trained computes the same with or without them.
+     *
+     * @return the count, &gt;= 0
      */
     public int nonIdentityMatrices() {
         int n = 0;
@@ -71,7 +80,11 @@ public record OfaSupernet(NetworkSpec spec, boolean elastic, KernelMatrices matr
         return name.endsWith(".depthwise.t75") || name.endsWith(".depthwise.t53");
     }
 
-    /** Number of floats (parameters and statistics) imported. */
+    /**
+     * Number of floats (parameters and statistics) imported.
+     *
+     * @return the count
+     */
     public long values() {
         return arrays.stream().mapToLong(a -> a.values().length).sum();
     }

@@ -60,6 +60,9 @@ public final class Safetensors {
      * first, then the F32 ones, so that every tensor is aligned to its element size as the reference
      * writer aligns it.
      *
+     * @param file the file to write
+     * @param tensors tensors by name, in file order
+     * @param metadata string metadata
      * @throws IllegalArgumentException when a name is empty, {@code __metadata__} or not valid UTF-16
      * @throws IOException              when writing fails (the target is then left as it was)
      */
@@ -158,6 +161,8 @@ public final class Safetensors {
      * file, the JSON strictly (no repeated names), every dtype, shape and byte range, and that the
      * ranges tile the data, before reading any tensor.
      *
+     * @param file a safetensors file, untrusted
+     * @return its tensors and metadata
      * @throws SafetensorsException when the file is unreadable or breaks the format (see {@link Reason})
      */
     public static Contents read(Path file) throws SafetensorsException {

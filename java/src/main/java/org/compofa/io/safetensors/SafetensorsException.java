@@ -38,20 +38,38 @@ public final class SafetensorsException extends FileFormatException {
         }
     }
 
+    /** What is wrong, for callers that branch on it. */
     private final Reason reason;
 
-    /** An error about {@code file}. */
+    /**
+     * An error about {@code file}.
+     *
+     * @param file the file concerned
+     * @param reason what is wrong
+     * @param detail specifics, for the message
+     */
     public SafetensorsException(Path file, Reason reason, String detail) {
         this(file, reason, detail, null);
     }
 
-    /** An error with its cause. */
+    /**
+     * An error with its cause.
+     *
+     * @param file the file concerned
+     * @param reason what is wrong
+     * @param detail specifics, for the message
+     * @param cause the underlying error
+     */
     public SafetensorsException(Path file, Reason reason, String detail, Throwable cause) {
         super("safetensors file", file, reason, detail, cause);
         this.reason = reason;
     }
 
-    /** What is wrong. */
+    /**
+     * What is wrong.
+     *
+     * @return the reason
+     */
     public Reason reason() {
         return reason;
     }

@@ -41,6 +41,8 @@ public final class TorchCheckpoint {
      * {@code List} (lists and tuples), {@code Long} (or {@code BigInteger} past 64 bits),
      * {@code Double}, {@code Boolean}, {@code String}, {@code byte[]}, null, and {@link TorchTensor}.
      *
+     * @param file a PyTorch checkpoint, untrusted
+     * @return the object
      * @throws TorchCheckpointException when the file is unreadable, not a checkpoint, malformed, names
      *                                  a global outside the allowed set, or holds an unsupported tensor
      */
@@ -66,6 +68,8 @@ public final class TorchCheckpoint {
      * else the dict under {@code state_dict}, {@code model} or {@code net}. A {@code module.} prefix
      * that every key carries (DataParallel) is removed.
      *
+     * @param file a PyTorch checkpoint, untrusted
+     * @return tensors by name
      * @throws TorchCheckpointException as {@link #read}, or {@link Reason#NOT_A_STATE_DICT} when no
      *                                  dict of tensors with string keys is found
      */

@@ -49,6 +49,8 @@ public final class TorchCheckpointWriter {
      * Writes {@code stateDict} to {@code file} in torch's zip format, through a temporary sibling and
      * an atomic rename (mode as for any new file, normally 0644).
      *
+     * @param file the file to write
+     * @param stateDict tensors by name, in file order
      * @throws IllegalArgumentException when a name is empty or not valid UTF-16, or the archive would
      *                                  reach 4 GiB or 65535 entries
      * @throws IOException              when writing fails (the target is then left as it was)

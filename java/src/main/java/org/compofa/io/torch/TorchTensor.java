@@ -47,17 +47,29 @@ public record TorchTensor(ElementType sourceType, int[] shape, float[] floats, l
             this.floating = floating;
         }
 
-        /** The storage class name in module {@code torch}, e.g. {@code FloatStorage}. */
+        /**
+         * The storage class name in module {@code torch}, e.g. {@code FloatStorage}.
+         *
+         * @return e.g. FloatStorage
+         */
         public String storageName() {
             return storageName;
         }
 
-        /** Bytes per element in the file. */
+        /**
+         * Bytes per element in the file.
+         *
+         * @return bytes per element
+         */
         public int bytes() {
             return bytes;
         }
 
-        /** Whether tensors of this type are held as floats. */
+        /**
+         * Whether tensors of this type are held as floats.
+         *
+         * @return true when floating
+         */
         public boolean floating() {
             return floating;
         }
@@ -98,6 +110,10 @@ public record TorchTensor(ElementType sourceType, int[] shape, float[] floats, l
      * types become floats (float16 and bfloat16 exactly, float64 rounded to nearest), integer and bool
      * types longs (bool as 0/1, uint8 unsigned). The buffer's position and order are not changed.
      *
+     * @param type element type
+     * @param shape dimensions
+     * @param bytes little-endian values
+     * @return the tensor
      * @throws IllegalArgumentException when the remaining bytes do not hold exactly the shape's elements
      */
     public static TorchTensor fromLittleEndian(ElementType type, int[] shape, ByteBuffer bytes) {
@@ -158,12 +174,20 @@ public record TorchTensor(ElementType sourceType, int[] shape, float[] floats, l
         return new TorchTensor(type, shape, null, l);
     }
 
-    /** Number of elements. */
+    /**
+     * Number of elements.
+     *
+     * @return the element count
+     */
     public int numel() {
         return floats != null ? floats.length : longs.length;
     }
 
-    /** Whether the elements are held as floats. */
+    /**
+     * Whether the elements are held as floats.
+     *
+     * @return true when floating
+     */
     public boolean isFloating() {
         return floats != null;
     }
