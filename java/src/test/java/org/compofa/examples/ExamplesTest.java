@@ -52,6 +52,22 @@ class ExamplesTest {
     }
 
     @Test
+    void trainingExampleTrainsAndExportsAModelThePredictorReads(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(
+                org.compofa.data.FashionMnist.DEFAULT_DIRECTORY), "Fashion-MNIST not installed");
+        Path out = dir.resolve("run");
+        TrainingExample.main(new String[] {out.toString(), "512"});
+        try (Predictor p = Predictor.load(out.resolve("largest.cmpf"))) {
+            assertEquals(28, p.preprocessing().resolution());
+            assertEquals(org.compofa.data.FashionMnist.CLASS_NAMES, p.preprocessing().classNames());
+            BufferedImage shirt = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+            double total = p.predict(shirt).top(10).stream().mapToDouble(s -> s.probability()).sum();
+            assertEquals(1.0, total, 1e-9);
+        }
+        assertTrue(Files.exists(out.resolve("teacher")), "the recipe's checkpoints");
+    }
+
+    @Test
     void inferenceExampleClassifiesAnImage(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("model.cmpf");
         List<String> names = List.of("apple", "banana", "cherry");
