@@ -9,6 +9,8 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +20,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -33,8 +37,11 @@ import java.util.stream.Stream;
  *   <li>else the copy packaged in the bindings jar as {@code native/<os>-<arch>/libcompofa.so},
  *       extracted once to {@code ${java.io.tmpdir}/compofa-native-<sha256 prefix>/} (written to a
  *       temporary file and moved atomically, so concurrent JVMs are safe; an existing copy is reused
- *       only when its bytes hash the same).</li>
+ *       only when its bytes hash the same), together with the shared libraries it links that the jar
+ *       packages beside it ({@link #BUNDLED_DEPENDENCIES}; libcompofa finds them through its RUNPATH
+ *       {@code $ORIGIN}).</li>
  * </ol>
+ * OpenBLAS is linked into libcompofa statically, so a machine with only a JDK and the jar runs it.
  * Every attempt and its outcome is logged through {@link System.Logger} ({@code org.compofa.bindings});
  * a candidate counts only when it opens, exports every ABI symbol and reports
  * {@link #EXPECTED_ABI_VERSION}. When nothing works, {@link #get()} throws a
@@ -47,6 +54,12 @@ public final class NativeLibrary {
     public static final int EXPECTED_ABI_VERSION = 3;
     /** The file name of the library on this OS ({@code libcompofa.so} on Linux). */
     public static final String FILE_NAME = System.mapLibraryName("compofa");
+    /**
+     * Shared libraries libcompofa links that the jar may package beside it (the OpenMP runtime): each
+     * one present is extracted into the library's folder. One already in the process (same SONAME) is
+     * reused by the dynamic loader, so there is never a second OpenMP runtime.
+     */
+    public static final List<String> BUNDLED_DEPENDENCIES = List.of("libgomp.so.1");
 
     private static final System.Logger LOG = System.getLogger("org.compofa.bindings.NativeLibrary");
 
@@ -223,28 +236,54 @@ public final class NativeLibrary {
     }
 
     /**
-     * Copies the resource to {@code cacheRoot/compofa-native-<sha256 prefix>/FILE_NAME} unless an
-     * identical copy is there already. Safe against concurrent JVMs: the bytes go to a temporary file
-     * in the same folder that is then renamed atomically over the target.
+     * Copies the resource, and each of {@link #BUNDLED_DEPENDENCIES} packaged in the same resource
+     * folder, to {@code cacheRoot/compofa-native-<sha256 prefix>/} unless identical copies are there
+     * already; returns the library's path. The hash covers every file, so a folder only ever holds one
+     * build's set. Safe against concurrent JVMs: the bytes go to a temporary file in the same folder
+     * that is then renamed atomically over the target; the dependencies are written before the library.
      */
     static Path extract(String resource, ClassLoader resources, Path cacheRoot) throws IOException {
-        byte[] bytes;
-        try (InputStream in = resources == null ? null : resources.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IOException("not on the class path (this bindings jar has no library for " + platform() + ")");
-            }
-            bytes = in.readAllBytes();
+        byte[] bytes = readResource(resource, resources);
+        if (bytes == null) {
+            throw new IOException("not on the class path (this bindings jar has no library for " + platform() + ")");
         }
-        byte[] hash = sha256(bytes);
-        Path dir = cacheRoot.toAbsolutePath().resolve("compofa-native-" + HexFormat.of().formatHex(hash, 0, 8));
-        Path target = dir.resolve(FILE_NAME);
+        String folder = resource.substring(0, resource.lastIndexOf('/') + 1);
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (String dependency : BUNDLED_DEPENDENCIES) {
+            byte[] dep = readResource(folder + dependency, resources);
+            if (dep != null) {
+                files.put(dependency, dep);
+            }
+        }
+        files.put(FILE_NAME, bytes);
+        MessageDigest digest = sha256();
+        for (var e : files.entrySet()) {
+            digest.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+            digest.update(ByteBuffer.allocate(Long.BYTES).putLong(0, e.getValue().length));
+            digest.update(e.getValue());
+        }
+        Path dir = cacheRoot.toAbsolutePath().resolve("compofa-native-" + HexFormat.of().formatHex(digest.digest(), 0, 8));
+        for (var e : files.entrySet()) {
+            writeUnlessIdentical(dir, e.getKey(), e.getValue());
+        }
+        return dir.resolve(FILE_NAME);
+    }
+
+    private static byte[] readResource(String resource, ClassLoader resources) throws IOException {
+        try (InputStream in = resources == null ? null : resources.getResourceAsStream(resource)) {
+            return in == null ? null : in.readAllBytes();
+        }
+    }
+
+    private static void writeUnlessIdentical(Path dir, String name, byte[] bytes) throws IOException {
+        Path target = dir.resolve(name);
         if (Files.isRegularFile(target) && Files.size(target) == bytes.length
-                && Arrays.equals(sha256(Files.readAllBytes(target)), hash)) {
-            LOG.log(Level.DEBUG, "compofa: reusing the extracted library {0}", target);
-            return target;
+                && Arrays.equals(sha256().digest(Files.readAllBytes(target)), sha256().digest(bytes))) {
+            LOG.log(Level.DEBUG, "compofa: reusing the extracted {0}", target);
+            return;
         }
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, FILE_NAME + ".", ".tmp");
+        Path tmp = Files.createTempFile(dir, name + ".", ".tmp");
         try {
             Files.write(tmp, bytes);
             try {
@@ -255,13 +294,12 @@ public final class NativeLibrary {
         } finally {
             Files.deleteIfExists(tmp);
         }
-        LOG.log(Level.DEBUG, "compofa: extracted {0} ({1} bytes) to {2}", resource, bytes.length, target);
-        return target;
+        LOG.log(Level.DEBUG, "compofa: extracted {0} ({1} bytes) to {2}", name, bytes.length, target);
     }
 
-    private static byte[] sha256(byte[] bytes) {
+    private static MessageDigest sha256() {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JDK", e);
         }
