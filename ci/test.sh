@@ -8,4 +8,6 @@ bash "$COMPOFA_ROOT/ci/build-native.sh"
 (cd "$COMPOFA_ROOT/build" && ctest --output-on-failure)
 cd "$COMPOFA_ROOT"
 mvn -B -ntp verify
+# The jars on a machine without system OpenBLAS/libgfortran/libgomp (a mount namespace hides them).
+bash "$COMPOFA_ROOT/ci/check-no-system-blas.sh"
 bash "$COMPOFA_ROOT/ci/check-device-script.sh"

@@ -22,9 +22,19 @@ namespace compofa::cpu {
 #ifdef COMPOFA_HAVE_CBLAS
 namespace {
 
-// Runs when libcompofa is loaded (after OpenBLAS's own constructor), for every caller: Java, Python,
+#ifdef COMPOFA_BLAS_STATIC
+// OpenBLAS's own load-time initialiser (idempotent). Linked statically, its constructor sits in the
+// same library as ours and runs after it; openblas_set_num_threads before it crashes (measured), so
+// ours runs it first.
+extern "C" void gotoblas_init(void);
+#endif
+
+// Runs when libcompofa is loaded (after OpenBLAS is initialised), for every caller: Java, Python,
 // C. A user's explicit OPENBLAS_NUM_THREADS wins (the per-thread split then steps aside).
 __attribute__((constructor)) void blas_on_calling_thread() {
+#ifdef COMPOFA_BLAS_STATIC
+    gotoblas_init();
+#endif
     if (std::getenv("OPENBLAS_NUM_THREADS") == nullptr) openblas_set_num_threads(1);
 }
 

@@ -14,6 +14,7 @@ import java.nio.file.NotDirectoryException;
 import org.compofa.bindings.CompofaException;
 import org.compofa.bindings.NativeLibraryException;
 import org.compofa.data.DatasetException;
+import org.compofa.export.OnnxRuntimeMissingException;
 import org.compofa.search.NoSubnetWithinBudgetException;
 import org.compofa.space.InvalidSubnetException;
 import org.compofa.train.CheckpointException;
@@ -105,7 +106,8 @@ final class Failures implements IExecutionExceptionHandler {
                 || e instanceof NativeLibraryException || e instanceof DatasetException
                 || e instanceof CheckpointException || e instanceof TrainingDivergedException
                 || e instanceof NoSubnetWithinBudgetException || e instanceof InvalidSubnetException
-                || e instanceof CommandFailedException || e instanceof IllegalArgumentException;
+                || e instanceof CommandFailedException || e instanceof IllegalArgumentException
+                || e instanceof OnnxRuntimeMissingException;
     }
 
     private static boolean verbose(ParseResult parsed) {

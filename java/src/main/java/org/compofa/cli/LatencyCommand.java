@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.compofa.export.OnnxRuntime;
 import org.compofa.latency.BlockLatencyTable;
 import org.compofa.latency.BlockLatencyTableBuilder;
 import org.compofa.latency.LatencyMeasurer;
@@ -115,6 +116,9 @@ final class LatencyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (engine != Engine.COMPOFA) {
+            OnnxRuntime.require("compofa latency --engine " + engine);  // before any work: exit 1, what to add
+        }
         return OpenedRun.with(spec, runDir, recipe, backend, OpenedRun.DataNeed.NONE, (run, ctx, out) -> {
             List<Integer> resolutions = evalResolutions.resolve(spec, run);
             if (lut == Lut.ONLY) {

@@ -1,11 +1,5 @@
 package org.compofa.export;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import java.nio.FloatBuffer;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.compofa.nn.Network;
 import org.compofa.nn.Pass;
@@ -16,7 +10,9 @@ import org.compofa.space.Subnet;
 
 /**
  * Runs an exported ONNX model in ONNX Runtime (CPU) and compares its logits with ours (EVAL mode) on
- * the same seeded random images: the check that the export means what our network computes.
+ * the same seeded random images: the check that the export means what our network computes. Needs
+ * ONNX Runtime on the class path (an optional dependency, {@link OnnxRuntime}); without it both methods
+ * throw {@link OnnxRuntimeMissingException} before doing any work.
  */
 public final class OnnxVerifier {
     private OnnxVerifier() {
@@ -36,21 +32,26 @@ public final class OnnxVerifier {
         }
     }
 
-    /** Logits of {@code onnx} in ONNX Runtime for NCHW {@code images} [n][c][r][r]. */
+    /**
+     * Logits of {@code onnx} in ONNX Runtime for NCHW {@code images} [n][c][r][r].
+     *
+     * @throws OnnxRuntimeMissingException when ONNX Runtime is not on the class path
+     * @throws IllegalStateException       when ONNX Runtime rejects or fails to run the model
+     */
     public static float[][] runOnnx(byte[] onnx, float[] nchw, int n, int c, int r) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
-             OrtSession session = env.createSession(onnx, opts);
-             OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(nchw), new long[] {n, c, r, r});
-             OrtSession.Result out = session.run(Map.of(OnnxExporter.INPUT, input))) {
-            return (float[][]) out.get(0).getValue();
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime rejected the model: " + e.getMessage(), e);
+        OnnxRuntime.require("the ONNX export check");
+        try (OnnxRuntime.Session session = OnnxRuntime.open(onnx)) {
+            return session.run(nchw, n, c, r, r);
         }
     }
 
-    /** Exports nothing: compares {@code onnx} (an export of {@code subnet} of {@code net}) with {@code net}. */
+    /**
+     * Exports nothing: compares {@code onnx} (an export of {@code subnet} of {@code net}) with {@code net}.
+     *
+     * @throws OnnxRuntimeMissingException when ONNX Runtime is not on the class path
+     */
     public static Result compare(byte[] onnx, Network net, Subnet subnet, int batch, long seed) {
+        OnnxRuntime.require("the ONNX export check");
         int r = subnet.resolution();
         int c = net.spec().geometry().inputChannels();
         float[] nhwc = new float[batch * r * r * c];

@@ -1,13 +1,9 @@
 package org.compofa.latency;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import java.nio.FloatBuffer;
-import java.util.Map;
 import java.util.Objects;
 import org.compofa.export.OnnxExporter;
+import org.compofa.export.OnnxRuntime;
+import org.compofa.export.OnnxRuntimeMissingException;
 import org.compofa.nn.Network;
 import org.compofa.space.Subnet;
 
@@ -19,6 +15,9 @@ import org.compofa.space.Subnet;
  * timed ones, summarised by {@link LatencyStats} like {@link LatencyMeasurer}'s. Each timed run is
  * {@code session.run} plus freeing its output. The session of the last subnet is kept, so timing
  * one subnet again (e.g. alternating with our backend) does not rebuild it. Not thread-safe.
+ *
+ * <p>ONNX Runtime is an optional dependency ({@link OnnxRuntime}): without it on the class path the
+ * constructor, {@link #version()} and {@link #platform} throw {@link OnnxRuntimeMissingException}.
  */
 public final class OnnxRuntimeLatency implements SubnetTimer, AutoCloseable {
     private final Network net;
@@ -27,7 +26,7 @@ public final class OnnxRuntimeLatency implements SubnetTimer, AutoCloseable {
     private final int repeats;
     private final int threads;
     private Subnet sessionSubnet;
-    private OrtSession session;
+    private OnnxRuntime.Session session;
     private boolean closed;
 
     /**
@@ -36,8 +35,10 @@ public final class OnnxRuntimeLatency implements SubnetTimer, AutoCloseable {
      * @param warmup  untimed runs first, >= 0
      * @param repeats timed runs, >= 1
      * @param threads ONNX Runtime intra-op threads, >= 0 (0 = ONNX Runtime's default)
+     * @throws OnnxRuntimeMissingException when ONNX Runtime is not on the class path
      */
     public OnnxRuntimeLatency(Network net, int batch, int warmup, int repeats, int threads) {
+        OnnxRuntime.require("the ONNX Runtime latency timer");
         this.net = Objects.requireNonNull(net, "net");
         if (batch < 1 || warmup < 0 || repeats < 1 || threads < 0) {
             throw new IllegalArgumentException("batch " + batch + " >= 1, warm-up " + warmup + " >= 0, repeats "
@@ -49,12 +50,20 @@ public final class OnnxRuntimeLatency implements SubnetTimer, AutoCloseable {
         this.threads = threads;
     }
 
-    /** The ONNX Runtime version in use, e.g. {@code 1.23.2}. */
+    /**
+     * The ONNX Runtime version in use, e.g. {@code 1.23.2}.
+     *
+     * @throws OnnxRuntimeMissingException when ONNX Runtime is not on the class path
+     */
     public static String version() {
-        return OrtEnvironment.getEnvironment().getVersion();
+        return OnnxRuntime.version();
     }
 
-    /** The platform of ONNX Runtime's CPU provider at {@code batch}: name {@code ort-cpu-b<batch>}. */
+    /**
+     * The platform of ONNX Runtime's CPU provider at {@code batch}: name {@code ort-cpu-b<batch>}.
+     *
+     * @throws OnnxRuntimeMissingException when ONNX Runtime is not on the class path
+     */
     public static Platform platform(int batch, int threads) {
         return new Platform("ort-cpu-b" + batch, Platform.cpuModel(), "ONNX Runtime " + version()
                 + " CPU EP, threads " + (threads == 0 ? "default" : Integer.toString(threads)), batch, threads);
@@ -64,28 +73,18 @@ public final class OnnxRuntimeLatency implements SubnetTimer, AutoCloseable {
     @Override
     public LatencyStats measure(Subnet subnet) {
         Objects.requireNonNull(subnet, "subnet");
-        OrtSession s = session(subnet);
+        OnnxRuntime.Session s = session(subnet);
         int r = subnet.resolution();
         int c = net.spec().geometry().inputChannels();
         float[] data = SubnetTimer.input(batch * c * r * r, r);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        double[] ms = new double[repeats];
-        try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), new long[] {batch, c, r, r})) {
-            Map<String, OnnxTensor> in = Map.of(OnnxExporter.INPUT, x);
-            for (int i = 0; i < warmup + repeats; i++) {
-                long t0 = System.nanoTime();
-                s.run(in).close();
-                if (i >= warmup) {
-                    ms[i - warmup] = (System.nanoTime() - t0) / 1e6;
-                }
-            }
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed to run " + subnet.id() + ": " + e.getMessage(), e);
+        try {
+            return LatencyStats.of(s.timeRuns(data, new long[] {batch, c, r, r}, warmup, repeats));
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(subnet.id() + ": " + e.getMessage(), e);
         }
-        return LatencyStats.of(ms);
     }
 
-    private OrtSession session(Subnet subnet) {
+    private OnnxRuntime.Session session(Subnet subnet) {
         if (closed) {
             throw new IllegalStateException("ONNX Runtime timer is closed");
         }
@@ -94,27 +93,19 @@ public final class OnnxRuntimeLatency implements SubnetTimer, AutoCloseable {
         }
         closeSession();
         byte[] onnx = OnnxExporter.export(net, subnet);
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            if (threads > 0) {
-                opts.setIntraOpNumThreads(threads);
-            }
-            session = OrtEnvironment.getEnvironment().createSession(onnx, opts);
-            sessionSubnet = subnet;
-            return session;
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime rejected the export of " + subnet.id() + ": "
-                    + e.getMessage(), e);
+        try {
+            session = OnnxRuntime.openForTiming(onnx, threads);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("the export of " + subnet.id() + ": " + e.getMessage(), e);
         }
+        sessionSubnet = subnet;
+        return session;
     }
 
     private void closeSession() {
         if (session != null) {
             try {
                 session.close();
-            } catch (OrtException e) {
-                throw new IllegalStateException("ONNX Runtime failed to close a session: " + e.getMessage(), e);
             } finally {
                 session = null;
                 sessionSubnet = null;

@@ -269,6 +269,12 @@ public final class OrtComparison {
             System.err.println("OrtComparison: " + e.getMessage() + "\n" + usage());
             return 2;
         }
+        try {
+            org.compofa.export.OnnxRuntime.require("OrtComparison");
+        } catch (org.compofa.export.OnnxRuntimeMissingException e) {
+            System.err.println("OrtComparison: " + e.getMessage());
+            return 1;
+        }
         SearchSpace space = SearchSpaces.compOfa(width, ResolutionSet.of(resolution));
         NetworkSpec spec = NetworkSpec.supernet(MobileNetV3Geometry.smallInput(width, 1, 10), SearchSpaces.MBV3_SLOTS,
                 KernelTransform.NONE);
