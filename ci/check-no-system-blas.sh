@@ -41,13 +41,19 @@ unshare -m --propagation private bash -euo pipefail -c '
   for f in $HIDE; do mount --bind /dev/null "$f"; done
   for d in $FOLDERS; do mount -t tmpfs none "$d"; done
   echo "[no-system-blas] hidden: $(echo $HIDE | wc -w) files, folders: $(echo $FOLDERS)"
-  if ldd "$WORK/libneeds_openblas.so" | grep -q "libopenblas.so.0 => not found"; then
+  control="$(ldd "$WORK/libneeds_openblas.so" 2>&1 || true)"   # not piped into grep -q: SIGPIPE + pipefail
+  if grep -q "libopenblas.so.0 => not found" <<<"$control"; then
     echo "[no-system-blas] control: a library linking libopenblas.so.0 no longer resolves it (hiding works)"
   else
     echo "[no-system-blas] FAILED: the control still finds a system OpenBLAS:"; ldd "$WORK/libneeds_openblas.so"; exit 1
   fi
   "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Djava.io.tmpdir="$WORK/tmp" -cp "$JARS" \
     "$ROOT/ci/NoSystemBlasCheck.java" 2>&1 | grep -v "^WARNING\|org.compofa.bindings.NativeLibrary\|^INFO: compofa" | sed "s/^/[no-system-blas] /"
+  echo "[no-system-blas] the README inference example (java/src/test/.../examples/InferenceExample.java):"
+  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Djava.io.tmpdir="$WORK/tmp" \
+    -cp "$JARS:$ROOT/java/target/test-classes" "$ROOT/ci/ReadmeExampleCheck.java" "$WORK" 2>&1 \
+    | grep -v "^WARNING\|org.compofa\.\|^INFO: " | sed "s/^/[no-system-blas]   /" | tee "$WORK/example.out"
+  grep -q "%\$" "$WORK/example.out" || { echo "[no-system-blas] FAILED: the example printed no prediction"; exit 1; }
   echo "[no-system-blas] ldd of the extracted library:"
   ldd "$WORK"/tmp/compofa-native-*/libcompofa.so | sed "s/^/[no-system-blas]   /"
 '
