@@ -149,8 +149,7 @@ public record Preprocessing(int resolution, Resize resize, ColorMode color, Norm
      * Reads {@link #metadata}'s entries from {@code m} (other keys are ignored).
      *
      * @param m metadata key/value pairs
-     * @return null when {@code m} holds no preprocessing (a file written before it existed)
-     * @return the preprocessing
+     * @return the preprocessing, or null when {@code m} holds none (a file written before it existed)
      * @throws IllegalArgumentException naming the entry that is missing or malformed
      */
     public static Preprocessing fromMetadata(Map<String, String> m) {
