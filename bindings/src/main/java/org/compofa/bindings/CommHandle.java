@@ -27,6 +27,8 @@ public final class CommHandle extends NativeHandle {
     /**
      * The world of an MPI job ({@code compofa_comm_create_world}); every process of the job must call it.
      *
+     * @param context the context whose memory the collectives use
+     * @return the world communicator, to close after use
      * @throws NotSupportedException  in a build without MPI, or on CUDA without NCCL (with the reason)
      * @throws CommunicationException when MPI or NCCL fails
      */
@@ -34,7 +36,12 @@ public final class CommHandle extends NativeHandle {
         return create(context, true);
     }
 
-    /** This process alone ({@code compofa_comm_create_local}): rank 0 of 1. */
+    /**
+     * This process alone ({@code compofa_comm_create_local}): rank 0 of 1.
+     *
+     * @param context the context whose memory the collectives use
+     * @return the one-process communicator, to close after use
+     */
     public static CommHandle local(ContextHandle context) {
         return create(context, false);
     }
@@ -55,27 +62,47 @@ public final class CommHandle extends NativeHandle {
         }
     }
 
-    /** The context whose memory the collectives take. */
+    /**
+     * The context whose memory the collectives take.
+     *
+     * @return the context
+     */
     public ContextHandle context() {
         return context;
     }
 
-    /** This process's rank, 0 .. size-1. */
+    /**
+     * This process's rank, 0 .. size-1.
+     *
+     * @return the rank, 0 to size-1
+     */
     public int rank() {
         return rank;
     }
 
-    /** The number of processes. */
+    /**
+     * The number of processes.
+     *
+     * @return the process count, at least 1
+     */
     public int size() {
         return size;
     }
 
-    /** The rank among the processes of this node. */
+    /**
+     * The rank among the processes of this node.
+     *
+     * @return the node-local rank, from 0
+     */
     public int localRank() {
         return localRank;
     }
 
-    /** A {@code CompofaCommNative.TRANSPORT_*} code. */
+    /**
+     * A {@code CompofaCommNative.TRANSPORT_*} code.
+     *
+     * @return the transport code
+     */
     public int transport() {
         return transport;
     }
@@ -84,6 +111,9 @@ public final class CommHandle extends NativeHandle {
      * {@code compofa_comm_allreduce} of {@code len} floats at {@code address} (memory of the context).
      *
      * @param stream null for the context's default stream
+     * @param address device or host address of the floats, in the context's memory
+     * @param len number of floats, at least 0
+     * @param op a {@code CompofaCommNative.REDUCE_*} code
      */
     public void allReduce(StreamHandle stream, long address, long len, int op) {
         acquire();
@@ -100,7 +130,14 @@ public final class CommHandle extends NativeHandle {
         }
     }
 
-    /** {@code compofa_comm_broadcast} of {@code len} floats at {@code address} from {@code root}. */
+    /**
+     * {@code compofa_comm_broadcast} of {@code len} floats at {@code address} from {@code root}.
+     *
+     * @param stream null for the context's default stream
+     * @param address address of the floats, in the context's memory
+     * @param len number of floats, at least 0
+     * @param root rank whose values are sent, 0 to size-1
+     */
     public void broadcast(StreamHandle stream, long address, long len, int root) {
         acquire();
         try {
@@ -126,7 +163,11 @@ public final class CommHandle extends NativeHandle {
         }
     }
 
-    /** {@code compofa_comm_abort}: ends every process of the job with {@code code} (0..255). */
+    /**
+     * {@code compofa_comm_abort}: ends every process of the job with {@code code} (0..255).
+     *
+     * @param code exit status, 0 to 255
+     */
     public void abort(int code) {
         acquire();
         try {

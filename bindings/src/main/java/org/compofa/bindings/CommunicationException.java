@@ -4,7 +4,11 @@ package org.compofa.bindings;
 public final class CommunicationException extends CompofaException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what failed, with the library's own error text */
+    /**
+     * A communication failure described by {@code message}.
+     *
+     * @param message what failed, with the library's own error text
+     */
     public CommunicationException(String message) {
         super(message);
     }

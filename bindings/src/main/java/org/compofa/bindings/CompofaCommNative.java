@@ -60,7 +60,11 @@ public final class CompofaCommNative {
         static final MethodHandle ABORT_JOB = bind("compofa_comm_abort_job", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     }
 
-    /** {@code compofa_comm_available}: {MPI plugin (libcompofa_mpi.so) and libmpi loadable, NCCL loadable}. */
+    /**
+     * {@code compofa_comm_available}: {MPI plugin (libcompofa_mpi.so) and libmpi loadable, NCCL loadable}.
+     *
+     * @return two flags: MPI usable, NCCL usable
+     */
     public static boolean[] available() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment mpi = arena.allocate(JAVA_INT);
@@ -72,7 +76,11 @@ public final class CompofaCommNative {
         }
     }
 
-    /** {@code compofa_comm_describe}: which MPI and NCCL this library uses, or why none. */
+    /**
+     * {@code compofa_comm_describe}: which MPI and NCCL this library uses, or why none.
+     *
+     * @return the description
+     */
     public static String describe() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment text = arena.allocate(1024);
@@ -83,12 +91,22 @@ public final class CompofaCommNative {
         }
     }
 
-    /** {@code compofa_comm_create_world} (collective over the job). */
+    /**
+     * {@code compofa_comm_create_world} (collective over the job).
+     *
+     * @param ctx the context handle
+     * @return the communicator handle
+     */
     public static MemorySegment createWorld(MemorySegment ctx) {
         return create(H.CREATE_WORLD, ctx);
     }
 
-    /** {@code compofa_comm_create_local}. */
+    /**
+     * {@code compofa_comm_create_local}.
+     *
+     * @param ctx the context handle
+     * @return the communicator handle
+     */
     public static MemorySegment createLocal(MemorySegment ctx) {
         return create(H.CREATE_LOCAL, ctx);
     }
@@ -103,7 +121,11 @@ public final class CompofaCommNative {
         }
     }
 
-    /** {@code compofa_comm_destroy}. */
+    /**
+     * {@code compofa_comm_destroy}.
+     *
+     * @param comm the communicator handle
+     */
     public static void destroy(MemorySegment comm) {
         try {
             Status.check((int) H.DESTROY.invokeExact(comm));
@@ -112,22 +134,42 @@ public final class CompofaCommNative {
         }
     }
 
-    /** {@code compofa_comm_rank}. */
+    /**
+     * {@code compofa_comm_rank}.
+     *
+     * @param comm the communicator handle
+     * @return the rank
+     */
     public static int rank(MemorySegment comm) {
         return get(H.RANK, comm);
     }
 
-    /** {@code compofa_comm_size}. */
+    /**
+     * {@code compofa_comm_size}.
+     *
+     * @param comm the communicator handle
+     * @return the process count
+     */
     public static int size(MemorySegment comm) {
         return get(H.SIZE, comm);
     }
 
-    /** {@code compofa_comm_local_rank}. */
+    /**
+     * {@code compofa_comm_local_rank}.
+     *
+     * @param comm the communicator handle
+     * @return the node-local rank
+     */
     public static int localRank(MemorySegment comm) {
         return get(H.LOCAL_RANK, comm);
     }
 
-    /** {@code compofa_comm_transport}: a {@code TRANSPORT_*} code. */
+    /**
+     * {@code compofa_comm_transport}: a {@code TRANSPORT_*} code.
+     *
+     * @param comm the communicator handle
+     * @return the transport code
+     */
     public static int transport(MemorySegment comm) {
         return get(H.TRANSPORT, comm);
     }
@@ -142,7 +184,15 @@ public final class CompofaCommNative {
         }
     }
 
-    /** {@code compofa_comm_allreduce}: data[0..len) in place, op a {@code REDUCE_*} code. */
+    /**
+     * {@code compofa_comm_allreduce}: data[0..len) in place, op a {@code REDUCE_*} code.
+     *
+     * @param comm the communicator handle
+     * @param stream the stream handle, or NULL for the default stream
+     * @param data the floats, in the context's memory
+     * @param len number of floats
+     * @param op a {@code REDUCE_*} code
+     */
     public static void allreduce(MemorySegment comm, MemorySegment stream, MemorySegment data, long len, int op) {
         try {
             Status.check((int) H.ALLREDUCE.invokeExact(comm, stream, data, len, op));
@@ -151,7 +201,15 @@ public final class CompofaCommNative {
         }
     }
 
-    /** {@code compofa_comm_broadcast}: root's data[0..len) to every process. */
+    /**
+     * {@code compofa_comm_broadcast}: root's data[0..len) to every process.
+     *
+     * @param comm the communicator handle
+     * @param stream the stream handle, or NULL for the default stream
+     * @param data the floats, in the context's memory
+     * @param len number of floats
+     * @param root rank whose values are sent
+     */
     public static void broadcast(MemorySegment comm, MemorySegment stream, MemorySegment data, long len, int root) {
         try {
             Status.check((int) H.BROADCAST.invokeExact(comm, stream, data, len, root));
@@ -160,7 +218,11 @@ public final class CompofaCommNative {
         }
     }
 
-    /** {@code compofa_comm_barrier}. */
+    /**
+     * {@code compofa_comm_barrier}.
+     *
+     * @param comm the communicator handle
+     */
     public static void barrier(MemorySegment comm) {
         try {
             Status.check((int) H.BARRIER.invokeExact(comm));
@@ -169,7 +231,12 @@ public final class CompofaCommNative {
         }
     }
 
-    /** {@code compofa_comm_abort}: ends the job; returns only by throwing for bad arguments. */
+    /**
+     * {@code compofa_comm_abort}: ends the job; returns only by throwing for bad arguments.
+     *
+     * @param comm the communicator handle
+     * @param code exit status, 0 to 255
+     */
     public static void abort(MemorySegment comm, int code) {
         try {
             Status.check((int) H.ABORT.invokeExact(comm, code));
@@ -181,6 +248,8 @@ public final class CompofaCommNative {
     /**
      * {@code compofa_comm_abort_job}: ends the MPI job (MPI_COMM_WORLD) while MPI is initialised, else
      * this process; for failures after the communicator was closed. Returns only by throwing.
+     *
+     * @param code exit status, 0 to 255
      */
     public static void abortJob(int code) {
         try {

@@ -60,22 +60,38 @@ public final class NativeLibrary {
         this.abiVersion = abiVersion;
     }
 
-    /** The loaded file. */
+    /**
+     * The loaded file.
+     *
+     * @return the library file
+     */
     public Path path() {
         return path;
     }
 
-    /** Where it came from, in words (the property, or the jar resource and where it was extracted). */
+    /**
+     * Where it came from, in words (the property, or the jar resource and where it was extracted).
+     *
+     * @return the description of the source
+     */
     public String source() {
         return source;
     }
 
-    /** The symbols of the loaded library. */
+    /**
+     * The symbols of the loaded library.
+     *
+     * @return the symbol lookup
+     */
     public SymbolLookup lookup() {
         return lookup;
     }
 
-    /** {@code compofa_abi_version()} of the loaded library. */
+    /**
+     * {@code compofa_abi_version()} of the loaded library.
+     *
+     * @return the ABI version
+     */
     public int abiVersion() {
         return abiVersion;
     }
@@ -106,6 +122,7 @@ public final class NativeLibrary {
     /**
      * The library the bindings use, loaded on first call.
      *
+     * @return the loaded library
      * @throws NativeLibraryException when it could not be loaded (now or on the first call)
      */
     public static NativeLibrary get() {
@@ -123,7 +140,11 @@ public final class NativeLibrary {
         return Holder.OUTCOME.library;
     }
 
-    /** The {@code <os>-<arch>} folder name of this platform, e.g. {@code linux-x86_64}. */
+    /**
+     * The {@code <os>-<arch>} folder name of this platform, e.g. {@code linux-x86_64}.
+     *
+     * @return the platform folder name
+     */
     public static String platform() {
         String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
@@ -136,7 +157,11 @@ public final class NativeLibrary {
         return o + "-" + a;
     }
 
-    /** The resource name of the packaged library for this platform. */
+    /**
+     * The resource name of the packaged library for this platform.
+     *
+     * @return the resource name
+     */
     public static String resourceName() {
         return "native/" + platform() + "/" + FILE_NAME;
     }
@@ -149,6 +174,7 @@ public final class NativeLibrary {
      * @param resources where to find the packaged resource {@link #resourceName()}
      * @param cacheRoot where to extract the packaged resource (a subfolder per content hash)
      * @param arena     lifetime of the loaded library (closing it unloads the library)
+     * @return the loaded library
      * @throws NativeLibraryException listing every attempt when no candidate works
      */
     public static NativeLibrary load(String directory, ClassLoader resources, Path cacheRoot, Arena arena) {

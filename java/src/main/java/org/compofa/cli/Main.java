@@ -58,12 +58,21 @@ public final class Main implements Callable<Integer> {
         this.err = err;
     }
 
-    /** Runs the command line and exits with its status. */
+    /**
+     * Runs the command line and exits with its status.
+     *
+     * @param args command-line arguments
+     */
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
-    /** Runs one command on {@code System.out}/{@code System.err} and returns its exit status. */
+    /**
+     * Runs one command on {@code System.out}/{@code System.err} and returns its exit status.
+     *
+     * @param args command-line arguments
+     * @return the command's exit status, 0 on success
+     */
     public static int run(String... args) {
         return execute(System.out, System.err, args);
     }
@@ -71,6 +80,11 @@ public final class Main implements Callable<Integer> {
     /**
      * Runs one command with its output and messages on the given streams (in-process, for tests and
      * for the demo's steps) and returns its exit status.
+     *
+     * @param out where the command's output goes
+     * @param err where messages and errors go
+     * @param args command-line arguments
+     * @return the command's exit status, 0 on success
      */
     public static int execute(PrintStream out, PrintStream err, String... args) {
         return commandLine(out, err).execute(args);

@@ -40,22 +40,40 @@ public record Augmentation(int padding, boolean horizontalFlip, double minCropSc
         }
     }
 
-    /** A padded crop and/or flip (the small-image augmentation), no random-resized crop, no jitter. */
+    /**
+     * A padded crop and/or flip (the small-image augmentation), no random-resized crop, no jitter.
+     *
+     * @param padding zero pixels added on every side before the random crop, 0 for none
+     * @param horizontalFlip whether to flip with probability 1/2
+     */
     public Augmentation(int padding, boolean horizontalFlip) {
         this(padding, horizontalFlip, 0.0, false);
     }
 
-    /** The reference's ImageNet training augmentation: random-resized crop (0.08, 1), flip, jitter if asked. */
+    /**
+     * The reference's ImageNet training augmentation: random-resized crop (0.08, 1), flip, jitter if asked.
+     *
+     * @param colorJitter whether to add the colour jitter
+     * @return the augmentation
+     */
     public static Augmentation imagenetTraining(boolean colorJitter) {
         return new Augmentation(0, true, REFERENCE_MIN_CROP_SCALE, colorJitter);
     }
 
-    /** Whether this changes anything. */
+    /**
+     * Whether this changes anything.
+     *
+     * @return true when it changes no image
+     */
     public boolean isIdentity() {
         return padding == 0 && !horizontalFlip && minCropScale == 0 && !colorJitter;
     }
 
-    /** Whether the random-resized crop is on. */
+    /**
+     * Whether the random-resized crop is on.
+     *
+     * @return true when the random-resized crop is on
+     */
     public boolean randomResizedCrop() {
         return minCropScale > 0;
     }

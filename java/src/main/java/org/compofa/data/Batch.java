@@ -25,7 +25,11 @@ public record Batch(int epoch, int index, int size, int resolution, int channels
         }
     }
 
-    /** Values per image: {@code resolution * resolution * channels}. */
+    /**
+     * Values per image: {@code resolution * resolution * channels}.
+     *
+     * @return floats per image
+     */
     public int imageLength() {
         return resolution * resolution * channels;
     }

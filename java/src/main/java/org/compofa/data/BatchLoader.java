@@ -66,6 +66,8 @@ public final class BatchLoader {
     /**
      * As {@link #BatchLoader(Dataset, LoaderConfig)}, with the number of threads that fill a batch.
      *
+     * @param dataset the images and labels to batch
+     * @param config batch size, order, augmentation and normalisation
      * @param threads 1 (the calling thread only) to 256
      * @throws IllegalArgumentException also if {@code threads} is outside 1..256
      */
@@ -86,34 +88,59 @@ public final class BatchLoader {
         }
     }
 
-    /** The default thread count: the processors available to the JVM. */
+    /**
+     * The default thread count: the processors available to the JVM.
+     *
+     * @return the JVM's available processors
+     */
     public static int defaultThreads() {
         return Runtime.getRuntime().availableProcessors();
     }
 
-    /** Threads that fill a batch (the caller's included). */
+    /**
+     * Threads that fill a batch (the caller's included).
+     *
+     * @return the thread count, 1 to 256
+     */
     public int threads() {
         return threads;
     }
 
-    /** The data set batched. */
+    /**
+     * The data set batched.
+     *
+     * @return the data set
+     */
     public Dataset dataset() {
         return dataset;
     }
 
-    /** The configuration. */
+    /**
+     * The configuration.
+     *
+     * @return the loader configuration
+     */
     public LoaderConfig config() {
         return config;
     }
 
-    /** Batches per epoch (the last may be smaller unless {@link LoaderConfig#dropLast()}). */
+    /**
+     * Batches per epoch (the last may be smaller unless {@link LoaderConfig#dropLast()}).
+     *
+     * @return batches in one epoch
+     */
     public int batchesPerEpoch() {
         int n = dataset.size();
         int b = config.batchSize();
         return config.dropLast() ? n / b : (n + b - 1) / b;
     }
 
-    /** The data set indices in the order epoch {@code epoch} visits them (a copy). */
+    /**
+     * The data set indices in the order epoch {@code epoch} visits them (a copy).
+     *
+     * @param epoch epoch index from 0
+     * @return the indices in visiting order
+     */
     public int[] epochOrder(int epoch) {
         return order(epoch).clone();
     }
@@ -121,6 +148,10 @@ public final class BatchLoader {
     /**
      * Batch {@code batchIndex} of epoch {@code epoch}, every image resized to {@code resolution}.
      *
+     * @param epoch epoch index from 0
+     * @param batchIndex batch index within the epoch from 0
+     * @param resolution image side in pixels after resizing
+     * @return the batch
      * @throws IndexOutOfBoundsException if {@code batchIndex} is outside {@code 0 .. batchesPerEpoch()-1}
      * @throws DatasetException if an image cannot be read
      */
@@ -164,14 +195,22 @@ public final class BatchLoader {
      * Iterates over every batch of {@code epoch}, computing batch {@code i+1} on a background thread
      * while the caller uses batch {@code i}; the batches equal those of {@link #batch}.
      *
+     * @param epoch epoch index from 0
      * @param resolutionOfBatch resolution of each batch index; called on the caller's thread, in
      *     index order, one batch ahead of the one returned
+     * @return an iterator over the epoch's batches, to close after use
      */
     public PrefetchingIterator epoch(int epoch, IntUnaryOperator resolutionOfBatch) {
         return new PrefetchingIterator(this, epoch, resolutionOfBatch);
     }
 
-    /** {@link #epoch(int, IntUnaryOperator)} at one resolution for every batch. */
+    /**
+     * {@link #epoch(int, IntUnaryOperator)} at one resolution for every batch.
+     *
+     * @param epoch epoch index from 0
+     * @param resolution image side in pixels of every batch
+     * @return an iterator over the epoch's batches, to close after use
+     */
     public PrefetchingIterator epoch(int epoch, int resolution) {
         return epoch(epoch, batch -> resolution);
     }

@@ -8,18 +8,32 @@ package org.compofa.data;
  * height and width (an {@link ImageFolderDataset}); all have {@link #channels()} channels.
  */
 public interface Dataset {
-    /** Number of images. */
+    /**
+     * Number of images.
+     *
+     * @return the image count
+     */
     int size();
 
-    /** Channels of every image: 1 (grayscale) or 3 (RGB). */
+    /**
+     * Channels of every image: 1 (grayscale) or 3 (RGB).
+     *
+     * @return 1 or 3
+     */
     int channels();
 
-    /** Number of classes; every label is in {@code 0 .. numClasses()-1}. */
+    /**
+     * Number of classes; every label is in {@code 0 .. numClasses()-1}.
+     *
+     * @return the class count
+     */
     int numClasses();
 
     /**
      * The class of image {@code index}.
      *
+     * @param index image index
+     * @return the label, {@code 0 .. numClasses()-1}
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code 0 .. size()-1}
      */
     int label(int index);
@@ -27,6 +41,8 @@ public interface Dataset {
     /**
      * Image {@code index} as HWC floats in [0, 1] (a fresh array the caller may modify).
      *
+     * @param index image index
+     * @return the image
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code 0 .. size()-1}
      * @throws DatasetException if the image cannot be read or decoded
      */
@@ -38,8 +54,10 @@ public interface Dataset {
      * is smaller), aspect ratio kept up to rounding. For callers that resize afterwards anyway; the
      * default returns {@link #image(int)}.
      *
+     * @param index image index
      * @param minHeight rows needed, or 0 for the stored size
      * @param minWidth columns needed, or 0 for the stored size
+     * @return the image, at least the asked size where stored larger
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code 0 .. size()-1}
      * @throws DatasetException if the image cannot be read or decoded
      */
@@ -47,7 +65,13 @@ public interface Dataset {
         return image(index);
     }
 
-    /** Image {@code index} normalised with {@code normalization}. */
+    /**
+     * Image {@code index} normalised with {@code normalization}.
+     *
+     * @param index image index
+     * @param normalization per-channel mean and std to apply
+     * @return the normalised image
+     */
     default Image image(int index, Normalization normalization) {
         return normalization.apply(image(index));
     }

@@ -38,7 +38,11 @@ public class DatasetException extends RuntimeException {
         this.file = file;
     }
 
-    /** The file or directory the problem is about (absent after deserialisation). */
+    /**
+     * The file or directory the problem is about (absent after deserialisation).
+     *
+     * @return the file or directory, or empty
+     */
     public Optional<Path> file() {
         return Optional.ofNullable(file);
     }

@@ -38,12 +38,20 @@ public final class FashionMnist {
             this.filePrefix = filePrefix;
         }
 
-        /** Name of the image file without {@code .gz}. */
+        /**
+         * Name of the image file without {@code .gz}.
+         *
+         * @return the image file's name
+         */
         public String imagesFileName() {
             return filePrefix + "-images-idx3-ubyte";
         }
 
-        /** Name of the label file without {@code .gz}. */
+        /**
+         * Name of the label file without {@code .gz}.
+         *
+         * @return the label file's name
+         */
         public String labelsFileName() {
             return filePrefix + "-labels-idx1-ubyte";
         }
@@ -52,7 +60,12 @@ public final class FashionMnist {
     private FashionMnist() {
     }
 
-    /** Loads {@code split} from {@link #DEFAULT_DIRECTORY}. */
+    /**
+     * Loads {@code split} from {@link #DEFAULT_DIRECTORY}.
+     *
+     * @param split training or test
+     * @return the split in memory
+     */
     public static IdxDataset load(Split split) {
         return load(DEFAULT_DIRECTORY, split);
     }
@@ -60,6 +73,9 @@ public final class FashionMnist {
     /**
      * Loads {@code split} from {@code directory} into memory.
      *
+     * @param directory folder holding the IDX files
+     * @param split training or test
+     * @return the split in memory
      * @throws DatasetException naming the file when one is missing or malformed, or when the image
      *     and label files disagree on the number of images
      */
@@ -79,6 +95,9 @@ public final class FashionMnist {
     /**
      * The file {@code baseName} or {@code baseName.gz} in {@code directory}, uncompressed first.
      *
+     * @param directory folder to look in
+     * @param baseName file name without {@code .gz}
+     * @return the file found
      * @throws DatasetException if neither exists
      */
     public static Path locate(Path directory, String baseName) {

@@ -51,22 +51,41 @@ public final class IdxDataset implements Dataset {
         this.numClasses = numClasses;
     }
 
-    /** What the data is, e.g. {@code "fashion-mnist train"}. */
+    /**
+     * What the data is, e.g. {@code "fashion-mnist train"}.
+     *
+     * @return the data set's name
+     */
     public String name() {
         return name;
     }
 
-    /** Rows of every image. */
+    /**
+     * Rows of every image.
+     *
+     * @return image rows
+     */
     public int rows() {
         return rows;
     }
 
-    /** Columns of every image. */
+    /**
+     * Columns of every image.
+     *
+     * @return image columns
+     */
     public int columns() {
         return columns;
     }
 
-    /** The raw pixel value (0..255) of image {@code index} at row {@code y}, column {@code x}. */
+    /**
+     * The raw pixel value (0..255) of image {@code index} at row {@code y}, column {@code x}.
+     *
+     * @param index image index
+     * @param y row
+     * @param x column
+     * @return the raw pixel, 0 to 255
+     */
     public int pixel(int index, int y, int x) {
         Objects.checkIndex(index, labels.length);
         Objects.checkIndex(y, rows);

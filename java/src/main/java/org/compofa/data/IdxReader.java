@@ -44,6 +44,8 @@ public final class IdxReader {
      * Opens {@code file} and returns its decompressed bytes (gunzipped when it starts with the gzip
      * magic); the caller closes the stream.
      *
+     * @param file the file to open
+     * @return the decompressed stream
      * @throws DatasetException if the file is missing or unreadable
      */
     public static InputStream openDecompressed(Path file) {
@@ -70,7 +72,12 @@ public final class IdxReader {
         }
     }
 
-    /** Reads an {@code idx3-ubyte} image file. */
+    /**
+     * Reads an {@code idx3-ubyte} image file.
+     *
+     * @param file the image file, gzipped or not
+     * @return the images
+     */
     public static Images readImages(Path file) {
         try (InputStream in = openDecompressed(file)) {
             int[] dims = readHeader(in, file, IMAGES_MAGIC, 3);
@@ -88,6 +95,10 @@ public final class IdxReader {
 
     /**
      * Reads an {@code idx1-ubyte} label file whose labels must lie in {@code 0 .. numClasses-1}.
+     *
+     * @param file the label file, gzipped or not
+     * @param numClasses number of classes
+     * @return the labels
      */
     public static int[] readLabels(Path file, int numClasses) {
         try (InputStream in = openDecompressed(file)) {

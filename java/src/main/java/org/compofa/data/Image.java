@@ -28,7 +28,14 @@ public record Image(int height, int width, int channels, float[] pixels) {
         }
     }
 
-    /** The value at row {@code y}, column {@code x}, channel {@code c}. */
+    /**
+     * The value at row {@code y}, column {@code x}, channel {@code c}.
+     *
+     * @param y row
+     * @param x column
+     * @param c channel
+     * @return the value, in [0, 1] unless normalised
+     */
     public float at(int y, int x, int c) {
         return pixels[(y * width + x) * channels + c];
     }
@@ -36,6 +43,10 @@ public record Image(int height, int width, int channels, float[] pixels) {
     /**
      * A decoded image as floats in [0, 1] (8-bit samples / 255), converted to {@code mode}'s
      * channels (RGB, or grayscale with Pillow's {@code convert("L")} luma).
+     *
+     * @param image the decoded image
+     * @param mode grey or RGB output
+     * @return the image as floats
      */
     public static Image of(java.awt.image.BufferedImage image, ImageFolderDataset.ColorMode mode) {
         return PixelConversion.fromBufferedImage(image, mode);

@@ -26,7 +26,11 @@ public interface ImageDecoder {
     /** Bound on a file's size in bytes, checked before it is read. */
     long MAX_FILE_BYTES = 1L << 28;
 
-    /** A short name for logs and benchmarks, e.g. {@code "imageio"} or {@code "libjpeg-turbo 2.1 (scaled)"}. */
+    /**
+     * A short name for logs and benchmarks, e.g. {@code "imageio"} or {@code "libjpeg-turbo 2.1 (scaled)"}.
+     *
+     * @return the decoder's name
+     */
     String name();
 
     /**
@@ -37,12 +41,21 @@ public interface ImageDecoder {
      * (never below the stored size when that is smaller already); {@code 0, 0} asks for the stored size.
      *
      * @param file where the bytes came from (named in errors only)
+     * @param content the file's bytes
+     * @param mode grey or RGB output
+     * @param minHeight rows needed, or 0 for the stored size
+     * @param minWidth columns needed, or 0 for the stored size
+     * @return the image, HWC floats in [0, 1]
      * @throws DatasetException naming {@code file} if the content is not a decodable image, is truncated,
      *     or its header claims more than {@link #MAX_PIXELS} pixels
      */
     Image decode(Path file, byte[] content, ColorMode mode, int minHeight, int minWidth);
 
-    /** ImageIO with bulk pixel conversion; ignores size hints. */
+    /**
+     * ImageIO with bulk pixel conversion; ignores size hints.
+     *
+     * @return the ImageIO decoder
+     */
     static ImageDecoder imageIo() {
         return ImageIoDecoder.INSTANCE;
     }
@@ -62,6 +75,7 @@ public interface ImageDecoder {
      * The decoder chosen by {@value #PROPERTY} (see there), with DCT scaling on; decided once per JVM and
      * logged once at INFO, e.g. {@code "image decoder: libjpeg-turbo 2.1 (scaled) from libturbojpeg.so.0"}.
      *
+     * @return the chosen decoder
      * @throws IllegalStateException if the property names an unknown decoder, or {@code turbo} when it
      *     does not load
      */

@@ -46,7 +46,11 @@ public final class ImageFolderDataset implements Dataset {
             this.channels = channels;
         }
 
-        /** Channels produced. */
+        /**
+         * Channels produced.
+         *
+         * @return 1 for grey, 3 for RGB
+         */
         public int channels() {
             return channels;
         }
@@ -99,6 +103,9 @@ public final class ImageFolderDataset implements Dataset {
     /**
      * Scans {@code root} (decoding nothing yet); images will be decoded by {@link ImageDecoder#preferred()}.
      *
+     * @param root folder with one subfolder of images per class
+     * @param colorMode grey or RGB output
+     * @return the data set
      * @throws DatasetException if {@code root} is not a readable directory, has no class folders, or
      *     holds no image
      */
@@ -109,6 +116,10 @@ public final class ImageFolderDataset implements Dataset {
     /**
      * Scans {@code root} (decoding nothing yet); images will be decoded by {@code decoder}.
      *
+     * @param root folder with one subfolder of images per class
+     * @param colorMode grey or RGB output
+     * @param decoder decodes the image files
+     * @return the data set
      * @throws DatasetException if {@code root} is not a readable directory, has no class folders, or
      *     holds no image
      */
@@ -211,27 +222,48 @@ public final class ImageFolderDataset implements Dataset {
         return sb.substring(0, sb.length() - 2);
     }
 
-    /** The folder scanned. */
+    /**
+     * The folder scanned.
+     *
+     * @return the scanned folder
+     */
     public Path root() {
         return root;
     }
 
-    /** Class names, indexed by label. */
+    /**
+     * Class names, indexed by label.
+     *
+     * @return class names, label order
+     */
     public List<String> classNames() {
         return classNames;
     }
 
-    /** The file of image {@code index}. */
+    /**
+     * The file of image {@code index}.
+     *
+     * @param index image index
+     * @return the image's file
+     */
     public Path file(int index) {
         return files.get(index);
     }
 
-    /** How many entries of the class folders were not used (see {@link #skipped()}). */
+    /**
+     * How many entries of the class folders were not used (see {@link #skipped()}).
+     *
+     * @return the count of unused entries
+     */
     public int skippedFiles() {
         return skipped.size();
     }
 
-    /** Every entry of the class folders that is not used, sorted by path, each with the reason. */
+    /**
+     * Every entry of the class folders that is not used, sorted by path, each with the reason.
+     *
+     * @return the unused entries with reasons
+     */
     public List<SkippedFile> skipped() {
         return skipped;
     }
@@ -274,7 +306,11 @@ public final class ImageFolderDataset implements Dataset {
         return decoder.decode(file, read(file), colorMode, minHeight, minWidth);
     }
 
-    /** The decoder used by {@link #image}. */
+    /**
+     * The decoder used by {@link #image}.
+     *
+     * @return the image decoder
+     */
     public ImageDecoder decoder() {
         return decoder;
     }

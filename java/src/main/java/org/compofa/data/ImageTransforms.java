@@ -13,8 +13,11 @@ public final class ImageTransforms {
      * A crop of the input's own size out of the input padded by {@code padding} zeros on every side
      * (torchvision {@code RandomCrop(size, padding)} with fill 0, for a given offset).
      *
+     * @param image the input image
+     * @param padding zero pixels added on every side
      * @param top row of the crop in the padded image, {@code 0 .. 2*padding}
      * @param left column of the crop in the padded image, {@code 0 .. 2*padding}
+     * @return the cropped image, the input's size
      */
     public static Image paddedCrop(Image image, int padding, int top, int left) {
         if (padding < 0 || top < 0 || left < 0 || top > 2 * padding || left > 2 * padding) {
@@ -40,7 +43,12 @@ public final class ImageTransforms {
         return new Image(h, w, c, out);
     }
 
-    /** The mirror image: column {@code x} becomes column {@code width-1-x}. */
+    /**
+     * The mirror image: column {@code x} becomes column {@code width-1-x}.
+     *
+     * @param image the input image
+     * @return the mirrored image
+     */
     public static Image flipHorizontal(Image image) {
         int h = image.height();
         int w = image.width();
@@ -55,7 +63,14 @@ public final class ImageTransforms {
         return new Image(h, w, c, out);
     }
 
-    /** Bilinear resize to {@code outHeight x outWidth}; see {@link #resizeBilinearInto}. */
+    /**
+     * Bilinear resize to {@code outHeight x outWidth}; see {@link #resizeBilinearInto}.
+     *
+     * @param image the input image
+     * @param outHeight output rows
+     * @param outWidth output columns
+     * @return the resized image
+     */
     public static Image resizeBilinear(Image image, int outHeight, int outWidth) {
         float[] out = new float[Math.multiplyExact(Math.multiplyExact(outHeight, outWidth), image.channels())];
         resizeBilinearInto(image, outHeight, outWidth, out, 0);
@@ -68,6 +83,12 @@ public final class ImageTransforms {
      * {@code d} samples source coordinate {@code max(0, (d + 0.5) * in / out - 0.5)}, interpolating
      * between the two neighbouring pixels and repeating the last one at the far edge. A resize to the
      * same size is the identity.
+     *
+     * @param image the input image
+     * @param outHeight output rows
+     * @param outWidth output columns
+     * @param out destination array, HWC
+     * @param offset index in {@code out} of the first value written
      */
     public static void resizeBilinearInto(Image image, int outHeight, int outWidth, float[] out, int offset) {
         if (outHeight < 1 || outWidth < 1) {
@@ -98,7 +119,16 @@ public final class ImageTransforms {
         }
     }
 
-    /** The {@code height x width} window of {@code image} whose top-left pixel is {@code (top, left)}. */
+    /**
+     * The {@code height x width} window of {@code image} whose top-left pixel is {@code (top, left)}.
+     *
+     * @param image the input image
+     * @param top first row of the window
+     * @param left first column of the window
+     * @param height rows of the window
+     * @param width columns of the window
+     * @return the window as a new image
+     */
     public static Image crop(Image image, int top, int left, int height, int width) {
         if (top < 0 || left < 0 || height < 1 || width < 1 || top + height > image.height()
                 || left + width > image.width()) {
@@ -117,6 +147,11 @@ public final class ImageTransforms {
     /**
      * torchvision's {@code adjust_brightness} on {@code length} HWC values from {@code offset}, in place:
      * {@code clamp(v * factor, 0, 1)}.
+     *
+     * @param hwc the values, HWC order, in [0, 1]
+     * @param offset index of the first value
+     * @param length number of values
+     * @param factor brightness factor, 1 for no change
      */
     public static void adjustBrightness(float[] hwc, int offset, int length, float factor) {
         for (int i = offset; i < offset + length; i++) {
@@ -127,6 +162,11 @@ public final class ImageTransforms {
     /**
      * torchvision's {@code adjust_saturation} on {@code length} RGB HWC values from {@code offset}, in
      * place: each pixel blended with its ITU-R 601-2 luma, {@code clamp(factor * v + (1 - factor) * luma, 0, 1)}.
+     *
+     * @param hwc the RGB values, HWC order, in [0, 1]
+     * @param offset index of the first value
+     * @param length number of values (a multiple of 3)
+     * @param factor saturation factor, 1 for no change, 0 for grey
      */
     public static void adjustSaturation(float[] hwc, int offset, int length, float factor) {
         if (length % 3 != 0) {

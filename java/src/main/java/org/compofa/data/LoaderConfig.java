@@ -26,22 +26,41 @@ public record LoaderConfig(int batchSize, long seed, boolean shuffle, Augmentati
     /**
      * Training on Fashion-MNIST-sized images: shuffled, pad-4 crop and flip, Fashion-MNIST
      * normalisation, last partial batch dropped (as OFA's training loader).
+     *
+     * @param batchSize images per batch
+     * @param seed seed of the shuffle and augmentation
+     * @return the training configuration
      */
     public static LoaderConfig training(int batchSize, long seed) {
         return new LoaderConfig(batchSize, seed, true, Augmentation.SMALL_IMAGES, Normalization.FASHION_MNIST, true);
     }
 
-    /** Evaluation: index order, no augmentation, Fashion-MNIST normalisation, every image kept. */
+    /**
+     * Evaluation: index order, no augmentation, Fashion-MNIST normalisation, every image kept.
+     *
+     * @param batchSize images per batch
+     * @return the evaluation configuration
+     */
     public static LoaderConfig evaluation(int batchSize) {
         return new LoaderConfig(batchSize, 0L, false, Augmentation.NONE, Normalization.FASHION_MNIST, false);
     }
 
-    /** The same configuration with another normalisation (e.g. {@link Normalization#IMAGENET}). */
+    /**
+     * The same configuration with another normalisation (e.g. {@link Normalization#IMAGENET}).
+     *
+     * @param other the normalisation to use
+     * @return a copy with that normalisation
+     */
     public LoaderConfig withNormalization(Normalization other) {
         return new LoaderConfig(batchSize, seed, shuffle, augmentation, other, dropLast);
     }
 
-    /** The same configuration with another augmentation. */
+    /**
+     * The same configuration with another augmentation.
+     *
+     * @param other the augmentation to use
+     * @return a copy with that augmentation
+     */
     public LoaderConfig withAugmentation(Augmentation other) {
         return new LoaderConfig(batchSize, seed, shuffle, other, normalization, dropLast);
     }

@@ -19,6 +19,12 @@ public final class MeasuredNormalization {
      * {@link SubsetDataset#randomSample}{@code (data, n, seed)}, each resized by {@code resize} to
      * {@code resolution}; std is the population standard deviation over every pixel of the sample.
      *
+     * @param data the images to measure
+     * @param images how many images to sample, at least 1
+     * @param resolution side in pixels the images are resized to
+     * @param resize how they are resized
+     * @param seed seed of the sample
+     * @return per-channel mean and std
      * @throws IllegalArgumentException if the data set is empty, {@code images < 1} or a channel is constant
      */
     public static Normalization measure(Dataset data, int images, int resolution, Preprocessing.Resize resize,

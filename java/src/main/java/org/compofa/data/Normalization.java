@@ -32,12 +32,23 @@ public record Normalization(float[] mean, float[] std) {
         }
     }
 
-    /** Single-channel normalisation. */
+    /**
+     * Single-channel normalisation.
+     *
+     * @param mean the channel's mean
+     * @param std the channel's standard deviation, above 0
+     * @return the normalisation
+     */
     public static Normalization of(float mean, float std) {
         return new Normalization(new float[] {mean}, new float[] {std});
     }
 
-    /** The identity (mean 0, std 1) for {@code channels} channels: values stay in [0, 1]. */
+    /**
+     * The identity (mean 0, std 1) for {@code channels} channels: values stay in [0, 1].
+     *
+     * @param channels number of channels
+     * @return the identity normalisation
+     */
     public static Normalization identity(int channels) {
         float[] zeros = new float[channels];
         float[] ones = new float[channels];
@@ -45,18 +56,30 @@ public record Normalization(float[] mean, float[] std) {
         return new Normalization(zeros, ones);
     }
 
-    /** Number of channels this applies to. */
+    /**
+     * Number of channels this applies to.
+     *
+     * @return the channel count
+     */
     public int channels() {
         return mean.length;
     }
 
-    /** The per-channel means (a copy). */
+    /**
+     * The per-channel means (a copy).
+     *
+     * @return a copy of the means
+     */
     @Override
     public float[] mean() {
         return mean.clone();
     }
 
-    /** The per-channel standard deviations (a copy). */
+    /**
+     * The per-channel standard deviations (a copy).
+     *
+     * @return a copy of the standard deviations
+     */
     @Override
     public float[] std() {
         return std.clone();
@@ -64,6 +87,10 @@ public record Normalization(float[] mean, float[] std) {
 
     /**
      * Normalises {@code length} HWC values of {@code channels()} channels in place, from {@code offset}.
+     *
+     * @param hwc the values, HWC order
+     * @param offset index of the first value
+     * @param length number of values (a multiple of the channel count)
      */
     public void applyInPlace(float[] hwc, int offset, int length) {
         int channels = mean.length;
@@ -76,7 +103,12 @@ public record Normalization(float[] mean, float[] std) {
         }
     }
 
-    /** A normalised copy of {@code image}. */
+    /**
+     * A normalised copy of {@code image}.
+     *
+     * @param image the image to normalise
+     * @return the normalised copy
+     */
     public Image apply(Image image) {
         if (image.channels() != channels()) {
             throw new IllegalArgumentException("image has " + image.channels() + " channels, normalization "

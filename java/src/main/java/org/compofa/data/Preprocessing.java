@@ -61,19 +61,35 @@ public record Preprocessing(int resolution, Resize resize, ColorMode color, Norm
         }
     }
 
-    /** ImageNet-style input: the reference's eval transform, RGB, ImageNet mean and std. */
+    /**
+     * ImageNet-style input: the reference's eval transform, RGB, ImageNet mean and std.
+     *
+     * @param resolution model input side in pixels
+     * @param classNames output class names, by index
+     * @return the preprocessing
+     */
     public static Preprocessing imagenet(int resolution, List<String> classNames) {
         return new Preprocessing(resolution, Resize.SHORT_SIDE_CENTRE_CROP, ColorMode.RGB, Normalization.IMAGENET,
                 classNames);
     }
 
-    /** Fashion-MNIST input: grayscale stretched to the resolution, Fashion-MNIST's mean and std. */
+    /**
+     * Fashion-MNIST input: grayscale stretched to the resolution, Fashion-MNIST's mean and std.
+     *
+     * @param resolution model input side in pixels
+     * @return the preprocessing
+     */
     public static Preprocessing fashionMnist(int resolution) {
         return new Preprocessing(resolution, Resize.STRETCH, ColorMode.GRAYSCALE, Normalization.FASHION_MNIST,
                 FashionMnist.CLASS_NAMES);
     }
 
-    /** The model input for {@code image} (values in [0, 1], channels as {@link #color}): HWC floats. */
+    /**
+     * The model input for {@code image} (values in [0, 1], channels as {@link #color}): HWC floats.
+     *
+     * @param image the decoded image, values in [0, 1]
+     * @return the model input
+     */
     public Image apply(Image image) {
         if (image.channels() != color.channels()) {
             throw new IllegalArgumentException("image has " + image.channels() + " channel(s); this model reads "
@@ -87,17 +103,30 @@ public record Preprocessing(int resolution, Resize resize, ColorMode color, Norm
         return normalization.apply(sized);
     }
 
-    /** The smallest decoded size {@link #apply} needs (a decoder may downscale to it). */
+    /**
+     * The smallest decoded size {@link #apply} needs (a decoder may downscale to it).
+     *
+     * @return the smallest side in pixels
+     */
     public int minimumSide() {
         return resize == Resize.SHORT_SIDE_CENTRE_CROP ? ResizeCentreCropDataset.resizeSize(resolution) : resolution;
     }
 
-    /** The name of output {@code index}, or {@code "class <index>"} without names. */
+    /**
+     * The name of output {@code index}, or {@code "class <index>"} without names.
+     *
+     * @param index output index
+     * @return the class name
+     */
     public String className(int index) {
         return index >= 0 && index < classNames.size() ? classNames.get(index) : "class " + index;
     }
 
-    /** As {@code compofa.preprocessing.*} key/value pairs (floats written so they read back exactly). */
+    /**
+     * As {@code compofa.preprocessing.*} key/value pairs (floats written so they read back exactly).
+     *
+     * @return the metadata pairs
+     */
     public Map<String, String> metadata() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(PREFIX + "resolution", Integer.toString(resolution));
@@ -119,7 +148,8 @@ public record Preprocessing(int resolution, Resize resize, ColorMode color, Norm
     /**
      * Reads {@link #metadata}'s entries from {@code m} (other keys are ignored).
      *
-     * @return null when {@code m} holds no preprocessing (a file written before it existed)
+     * @param m metadata key/value pairs
+     * @return the preprocessing, or null when {@code m} holds none (a file written before it existed)
      * @throws IllegalArgumentException naming the entry that is missing or malformed
      */
     public static Preprocessing fromMetadata(Map<String, String> m) {

@@ -25,6 +25,8 @@ public final class ResizeCentreCropDataset implements Dataset {
     /**
      * The images of {@code parent} transformed for resolution {@code resolution}.
      *
+     * @param parent the source images
+     * @param resolution output side in pixels, at least 1
      * @throws IllegalArgumentException if {@code resolution < 1}
      */
     public ResizeCentreCropDataset(Dataset parent, int resolution) {
@@ -36,12 +38,21 @@ public final class ResizeCentreCropDataset implements Dataset {
         this.resizeTo = resizeSize(resolution);
     }
 
-    /** The short side before the crop: {@code ceil(r / 0.875)}, as OFA computes it. */
+    /**
+     * The short side before the crop: {@code ceil(r / 0.875)}, as OFA computes it.
+     *
+     * @param resolution output side in pixels
+     * @return the short side before the crop
+     */
     public static int resizeSize(int resolution) {
         return (int) Math.ceil(resolution / CROP_RATIO);
     }
 
-    /** The resolution every image comes out at. */
+    /**
+     * The resolution every image comes out at.
+     *
+     * @return the output side in pixels
+     */
     public int resolution() {
         return resolution;
     }
@@ -73,7 +84,13 @@ public final class ResizeCentreCropDataset implements Dataset {
         return transform(parent.image(index, s, s), resolution);
     }
 
-    /** The transform on one image (see the class comment). */
+    /**
+     * The transform on one image (see the class comment).
+     *
+     * @param image the input image
+     * @param resolution output side in pixels
+     * @return the transformed image
+     */
     public static Image transform(Image image, int resolution) {
         int size = resizeSize(resolution);
         int h = image.height();

@@ -15,7 +15,12 @@ public final class SeededOrder {
     private SeededOrder() {
     }
 
-    /** A well-mixed 64-bit key for the sequence {@code parts} (order matters). */
+    /**
+     * A well-mixed 64-bit key for the sequence {@code parts} (order matters).
+     *
+     * @param parts the key parts
+     * @return the mixed key
+     */
     public static long key(long... parts) {
         long h = 0x6a09e667f3bcc909L; // arbitrary non-zero start (sqrt(2) fraction)
         for (long part : parts) {
@@ -24,12 +29,23 @@ public final class SeededOrder {
         return h;
     }
 
-    /** A generator for the given key parts, e.g. {@code (seed, epoch, imageIndex)}. */
+    /**
+     * A generator for the given key parts, e.g. {@code (seed, epoch, imageIndex)}.
+     *
+     * @param parts the key parts
+     * @return a generator seeded with their key
+     */
     public static SplittableRandom random(long... parts) {
         return new SplittableRandom(key(parts));
     }
 
-    /** A uniformly random permutation of {@code 0 .. n-1} drawn from {@code random}. */
+    /**
+     * A uniformly random permutation of {@code 0 .. n-1} drawn from {@code random}.
+     *
+     * @param n length of the permutation
+     * @param random the generator to draw from
+     * @return the permutation
+     */
     public static int[] permutation(int n, SplittableRandom random) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {

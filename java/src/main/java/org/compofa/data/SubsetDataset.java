@@ -31,6 +31,11 @@ public final class SubsetDataset implements Dataset {
     /**
      * {@code count} distinct images of {@code parent} chosen uniformly at random from {@code seed}
      * (the first {@code count} positions of a seeded permutation, in that order).
+     *
+     * @param parent the data set to sample
+     * @param count images to choose
+     * @param seed seed of the permutation
+     * @return the sample
      */
     public static SubsetDataset randomSample(Dataset parent, int count, long seed) {
         if (count < 1 || count > parent.size()) {
@@ -43,7 +48,11 @@ public final class SubsetDataset implements Dataset {
         return new SubsetDataset(parent, chosen);
     }
 
-    /** The parent index of each image (a copy). */
+    /**
+     * The parent index of each image (a copy).
+     *
+     * @return the parent indices
+     */
     public int[] parentIndices() {
         return indices.clone();
     }

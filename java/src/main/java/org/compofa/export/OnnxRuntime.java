@@ -23,7 +23,11 @@ public final class OnnxRuntime {
     private OnnxRuntime() {
     }
 
-    /** Whether ONNX Runtime's Java API is on the class path (its native library is loaded on first use). */
+    /**
+     * Whether ONNX Runtime's Java API is on the class path (its native library is loaded on first use).
+     *
+     * @return true when the Java API is on the class path
+     */
     public static boolean isAvailable() {
         return probe() == null;
     }
@@ -46,6 +50,7 @@ public final class OnnxRuntime {
     /**
      * The version of the ONNX Runtime in use, e.g. {@code 1.23.2}.
      *
+     * @return the version string
      * @throws OnnxRuntimeMissingException when it is not on the class path
      */
     public static String version() {
@@ -58,12 +63,24 @@ public final class OnnxRuntime {
      * output. Not thread-safe; close it to free the native session.
      */
     public interface Session extends AutoCloseable {
-        /** The first output for one input of {@code shape} (NCHW), as {@code [n][classes]}. */
+        /**
+         * The first output for one input of {@code shape} (NCHW), as {@code [n][classes]}.
+         *
+         * @param input the input values, NCHW
+         * @param shape the input's shape, {n, c, h, w}
+         * @return the first output, one row per image
+         */
         float[][] run(float[] input, long... shape);
 
         /**
          * Times {@code warmup} untimed then {@code repeats} timed runs on one input tensor made once;
          * each timed run is the run plus freeing its output. Returns the timed runs' milliseconds.
+         *
+         * @param input the input values, NCHW
+         * @param shape the input's shape, {n, c, h, w}
+         * @param warmup untimed runs first
+         * @param repeats timed runs
+         * @return milliseconds of each timed run, in order
          */
         double[] timeRuns(float[] input, long[] shape, int warmup, int repeats);
 
@@ -75,6 +92,8 @@ public final class OnnxRuntime {
     /**
      * Loads {@code onnx} with ONNX Runtime's default session options.
      *
+     * @param onnx the model file's bytes
+     * @return the session, to close after use
      * @throws OnnxRuntimeMissingException when ONNX Runtime is not on the class path
      * @throws IllegalStateException       when ONNX Runtime rejects the model
      */
@@ -87,6 +106,9 @@ public final class OnnxRuntime {
      * Loads {@code onnx} as users deploy it for latency: CPU provider, graph optimisation ALL,
      * sequential execution, {@code threads} intra-op threads (0 = ONNX Runtime's default).
      *
+     * @param onnx the model file's bytes
+     * @param threads intra-op threads, 0 for ONNX Runtime's default
+     * @return the session, to close after use
      * @throws OnnxRuntimeMissingException when ONNX Runtime is not on the class path
      * @throws IllegalStateException       when ONNX Runtime rejects the model
      */

@@ -26,7 +26,11 @@ public final class OnnxVerifier {
      * @param batch        images compared
      */
     public record Result(double maxAbsDiff, double maxAbsLogit, int batch) {
-        /** Whether the difference is within {@code 1e-3 * (1 + max |logit|)}. */
+        /**
+         * Whether the difference is within {@code 1e-3 * (1 + max |logit|)}.
+         *
+         * @return true when the outputs agree within the tolerance
+         */
         public boolean agrees() {
             return maxAbsDiff <= 1e-3 * (1 + maxAbsLogit);
         }
@@ -35,6 +39,12 @@ public final class OnnxVerifier {
     /**
      * Logits of {@code onnx} in ONNX Runtime for NCHW {@code images} [n][c][r][r].
      *
+     * @param onnx the model file's bytes
+     * @param nchw the images, NCHW
+     * @param n images
+     * @param c channels
+     * @param r image side in pixels
+     * @return the logits, one row per image
      * @throws OnnxRuntimeMissingException when ONNX Runtime is not on the class path
      * @throws IllegalStateException       when ONNX Runtime rejects or fails to run the model
      */
@@ -48,6 +58,12 @@ public final class OnnxVerifier {
     /**
      * Exports nothing: compares {@code onnx} (an export of {@code subnet} of {@code net}) with {@code net}.
      *
+     * @param onnx the exported model's bytes
+     * @param net the network it was exported from
+     * @param subnet the exported subnet
+     * @param batch images compared
+     * @param seed seed of the random images
+     * @return the largest difference and logit
      * @throws OnnxRuntimeMissingException when ONNX Runtime is not on the class path
      */
     public static Result compare(byte[] onnx, Network net, Subnet subnet, int batch, long seed) {

@@ -30,6 +30,8 @@ public final class OnnxRuntimeLatency implements SubnetTimer, AutoCloseable {
     private boolean closed;
 
     /**
+     * A timer of {@code net}'s exported subnets in ONNX Runtime on the CPU.
+     *
      * @param net     the network whose subnets are exported and timed
      * @param batch   images per run, >= 1
      * @param warmup  untimed runs first, >= 0
@@ -53,6 +55,7 @@ public final class OnnxRuntimeLatency implements SubnetTimer, AutoCloseable {
     /**
      * The ONNX Runtime version in use, e.g. {@code 1.23.2}.
      *
+     * @return the version string
      * @throws OnnxRuntimeMissingException when ONNX Runtime is not on the class path
      */
     public static String version() {
@@ -62,6 +65,9 @@ public final class OnnxRuntimeLatency implements SubnetTimer, AutoCloseable {
     /**
      * The platform of ONNX Runtime's CPU provider at {@code batch}: name {@code ort-cpu-b<batch>}.
      *
+     * @param batch images per run
+     * @param threads ONNX Runtime intra-op threads, 0 for its default
+     * @return the platform description
      * @throws OnnxRuntimeMissingException when ONNX Runtime is not on the class path
      */
     public static Platform platform(int batch, int threads) {

@@ -62,7 +62,14 @@ public final class OrtComparison {
             }
         }
 
-        /** Settings with our fused inference ops. */
+        /**
+         * Settings with our fused inference ops.
+         *
+         * @param warmup untimed runs per engine per round, at least 0
+         * @param repeats timed runs per engine per round, at least 1
+         * @param rounds alternations per subnet and batch, at least 1
+         * @param threads CPU threads of both engines, at least 1
+         */
         public Settings(int warmup, int repeats, int rounds, int threads) {
             this(warmup, repeats, rounds, threads, true);
         }
@@ -87,17 +94,29 @@ public final class OrtComparison {
             }
         }
 
-        /** Our median of round medians. */
+        /**
+         * Our median of round medians.
+         *
+         * @return our time in milliseconds
+         */
         public double oursMs() {
             return medianOfMedians(ours);
         }
 
-        /** ONNX Runtime's median of round medians. */
+        /**
+         * ONNX Runtime's median of round medians.
+         *
+         * @return ONNX Runtime's time in milliseconds
+         */
         public double ortMs() {
             return medianOfMedians(ort);
         }
 
-        /** Ours / ONNX Runtime's: below 1 means we are faster. */
+        /**
+         * Ours / ONNX Runtime's: below 1 means we are faster.
+         *
+         * @return our time over ONNX Runtime's
+         */
         public double ratio() {
             return oursMs() / ortMs();
         }
@@ -111,7 +130,15 @@ public final class OrtComparison {
         }
     }
 
-    /** The largest, the smallest and {@code random} seeded random subnets of {@code space} at {@code resolution}. */
+    /**
+     * The largest, the smallest and {@code random} seeded random subnets of {@code space} at {@code resolution}.
+     *
+     * @param space the search space
+     * @param resolution image side in pixels
+     * @param random number of random subnets
+     * @param seed seed of the random subnets
+     * @return largest, smallest, then the random subnets
+     */
     public static List<Subnet> subnets(SearchSpace space, int resolution, int random, long seed) {
         List<Subnet> all = new ArrayList<>(List.of(space.largest(resolution), space.smallest(resolution)));
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -125,6 +152,12 @@ public final class OrtComparison {
      * Times every subnet at every batch on our backend (the network's context) and in ONNX Runtime,
      * alternating, after one untimed pass over all of them (JIT and memory pools warm). The caller
      * sets the context's threads.
+     *
+     * @param net the network, on our backend
+     * @param subnets subnets to time
+     * @param batches batch sizes to time
+     * @param s runs, rounds and threads
+     * @return one row per subnet and batch
      */
     public static List<Row> compare(Network net, List<Subnet> subnets, List<Integer> batches, Settings s) {
         List<LatencyMeasurer> ours = new ArrayList<>();
@@ -166,7 +199,12 @@ public final class OrtComparison {
         }
     }
 
-    /** The rows as an aligned text table with, per batch, the worst ratio against {@link #BAR}. */
+    /**
+     * The rows as an aligned text table with, per batch, the worst ratio against {@link #BAR}.
+     *
+     * @param rows the measured rows
+     * @return the table text
+     */
     public static String table(List<Row> rows) {
         int w = Math.max(6, rows.stream().mapToInt(r -> r.subnet().id().length()).max().orElse(0));
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-" + w + "s %5s %12s %12s %7s %9s %9s%n",
@@ -182,7 +220,13 @@ public final class OrtComparison {
         return sb.toString();
     }
 
-    /** The rows as CSV, after {@code # key=value} lines holding {@code meta} (machine, versions, settings). */
+    /**
+     * The rows as CSV, after {@code # key=value} lines holding {@code meta} (machine, versions, settings).
+     *
+     * @param rows the measured rows
+     * @param meta key/value lines written first
+     * @return the CSV text
+     */
     public static String csv(List<Row> rows, Map<String, String> meta) {
         StringBuilder sb = new StringBuilder("# compofa vs ONNX Runtime latency v1\n");
         meta.forEach((k, v) -> sb.append("# ").append(k).append('=').append(v.replace('\n', ' ')).append('\n'));
@@ -224,7 +268,11 @@ public final class OrtComparison {
                   --seed S         seed of weights and subnets (default 1)""";
     }
 
-    /** Entry point; exits with 2 on bad arguments and 1 on a failure. */
+    /**
+     * Entry point; exits with 2 on bad arguments and 1 on a failure.
+     *
+     * @param args command-line arguments
+     */
     public static void main(String[] args) {
         int rc = run(System.out, args);
         if (rc != 0) {

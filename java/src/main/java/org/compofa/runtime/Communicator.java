@@ -83,6 +83,8 @@ public final class Communicator implements AutoCloseable {
      * The communicator of this process: the MPI world when launched by an MPI launcher (or
      * {@value #MODE_PROPERTY}{@code =world}), else {@link #local(ComputeContext)}.
      *
+     * @param context the context whose tensors the collectives take
+     * @return the communicator, to close after use
      * @throws org.compofa.bindings.NotSupportedException  launched by MPI but the library was built
      *                                                      without MPI, or a CUDA context without NCCL
      * @throws org.compofa.bindings.CommunicationException when MPI or NCCL fails
@@ -99,7 +101,12 @@ public final class Communicator implements AutoCloseable {
         return c;
     }
 
-    /** This process alone (rank 0 of 1), in any build; on CUDA it runs one-rank NCCL where NCCL loads. */
+    /**
+     * This process alone (rank 0 of 1), in any build; on CUDA it runs one-rank NCCL where NCCL loads.
+     *
+     * @param context the context whose tensors the collectives take
+     * @return the one-process communicator, to close after use
+     */
     public static Communicator local(ComputeContext context) {
         return new Communicator(context, CommHandle.local(context.handle()));
     }
@@ -119,7 +126,12 @@ public final class Communicator implements AutoCloseable {
         };
     }
 
-    /** The first of {@link #LAUNCHER_VARIABLES} set in {@code environment}, if any. */
+    /**
+     * The first of {@link #LAUNCHER_VARIABLES} set in {@code environment}, if any.
+     *
+     * @param environment environment variables, name to value
+     * @return the launcher variable found, or empty
+     */
     public static Optional<String> launcher(Map<String, String> environment) {
         return LAUNCHER_VARIABLES.stream().filter(v -> {
             String value = environment.get(v);
@@ -127,32 +139,56 @@ public final class Communicator implements AutoCloseable {
         }).findFirst();
     }
 
-    /** Which MPI and NCCL the library uses, or why none ({@code compofa_comm_describe}). */
+    /**
+     * Which MPI and NCCL the library uses, or why none ({@code compofa_comm_describe}).
+     *
+     * @return the description
+     */
     public static String describeLibraries() {
         return CompofaCommNative.describe();
     }
 
-    /** The context whose tensors the collectives take. */
+    /**
+     * The context whose tensors the collectives take.
+     *
+     * @return the context
+     */
     public ComputeContext context() {
         return context;
     }
 
-    /** This process's rank, 0 .. size-1. */
+    /**
+     * This process's rank, 0 .. size-1.
+     *
+     * @return the rank, 0 to size-1
+     */
     public int rank() {
         return handle.rank();
     }
 
-    /** The number of processes. */
+    /**
+     * The number of processes.
+     *
+     * @return the process count, at least 1
+     */
     public int size() {
         return handle.size();
     }
 
-    /** The rank among the processes of this node (the usual CUDA device of a rank). */
+    /**
+     * The rank among the processes of this node (the usual CUDA device of a rank).
+     *
+     * @return the node-local rank, from 0
+     */
     public int localRank() {
         return handle.localRank();
     }
 
-    /** What moves this communicator's bytes. */
+    /**
+     * What moves this communicator's bytes.
+     *
+     * @return the transport
+     */
     public Transport transport() {
         return Transport.values()[handle.transport()];
     }
@@ -161,6 +197,8 @@ public final class Communicator implements AutoCloseable {
      * {@code tensor} = op over every process's {@code tensor}, in place (on CUDA, queued on the context's
      * default stream).
      *
+     * @param tensor float tensor of this communicator's context, replaced by the result
+     * @param op the reduction
      * @throws WrongBackendException    for a tensor of another context
      * @throws InvalidArgumentException for a tensor of int32 labels
      */
@@ -175,6 +213,8 @@ public final class Communicator implements AutoCloseable {
      * {@code data} = op over every process's {@code data}, for host contexts (REFERENCE, CPU); the array
      * goes through a native copy.
      *
+     * @param data the values, replaced by the result; not empty
+     * @param op the reduction
      * @throws WrongBackendException    on a CUDA context (use a {@link Tensor})
      * @throws InvalidArgumentException for an empty array
      */
@@ -196,6 +236,8 @@ public final class Communicator implements AutoCloseable {
     /**
      * Copies {@code tensor} of process {@code root} into every process's {@code tensor}.
      *
+     * @param tensor float tensor of this communicator's context, overwritten except on the root
+     * @param root rank whose tensor is sent, 0 to size-1
      * @throws InvalidArgumentException for a root outside 0 .. size-1 or a tensor of labels
      */
     public void broadcast(Tensor tensor, int root) {
@@ -218,6 +260,8 @@ public final class Communicator implements AutoCloseable {
      * launcher shows it). Does not return. Also works after {@link #close()}: an exception that reaches
      * the uncaught-exception handler has usually closed the communicator on its way out.
      *
+     * @param code exit status, 0 to 255
+     * @param message text printed to stderr first
      * @throws InvalidArgumentException for a code outside 0..255 (then nothing ends)
      */
     public void abort(int code, String message) {
@@ -260,7 +304,11 @@ public final class Communicator implements AutoCloseable {
         });
     }
 
-    /** Whether {@link #close()} was called. */
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return true once closed
+     */
     public boolean isClosed() {
         return handle.isClosed();
     }

@@ -51,12 +51,21 @@ public record Checkpoint(String runId, String spaceId, RunState state, TrainingC
         }
     }
 
-    /** The array with this name, if present. */
+    /**
+     * The array with this name, if present.
+     *
+     * @param name the array's name
+     * @return the array, or empty when there is none
+     */
     public Optional<NamedArray> find(String name) {
         return arrays.stream().filter(a -> a.name().equals(name)).findFirst();
     }
 
-    /** Total number of float values over all arrays. */
+    /**
+     * Total number of float values over all arrays.
+     *
+     * @return the float count over all arrays
+     */
     public long valueCount() {
         return arrays.stream().mapToLong(a -> a.values().length).sum();
     }

@@ -45,20 +45,38 @@ public final class CheckpointException extends FileFormatException {
         }
     }
 
+    /** What is wrong with the checkpoint. */
     private final Reason reason;
 
-    /** An error about {@code file} (or a directory for {@link Reason#NO_VALID_CHECKPOINT}). */
+    /**
+     * An error about {@code file} (or a directory for {@link Reason#NO_VALID_CHECKPOINT}).
+     *
+     * @param file the checkpoint file, or the store's directory
+     * @param reason what is wrong
+     * @param detail specifics for the message
+     */
     public CheckpointException(Path file, Reason reason, String detail) {
         this(file, reason, detail, null);
     }
 
-    /** An error with its cause. */
+    /**
+     * An error with its cause.
+     *
+     * @param file the checkpoint file, or the store's directory
+     * @param reason what is wrong
+     * @param detail specifics for the message
+     * @param cause the underlying failure
+     */
     public CheckpointException(Path file, Reason reason, String detail, Throwable cause) {
         super("checkpoint", file, reason, detail, cause);
         this.reason = reason;
     }
 
-    /** What is wrong. */
+    /**
+     * What is wrong.
+     *
+     * @return the reason
+     */
     public Reason reason() {
         return reason;
     }

@@ -54,7 +54,13 @@ public final class CheckpointFile {
     private CheckpointFile() {
     }
 
-    /** Writes {@code checkpoint} to {@code target} atomically, replacing any file there. */
+    /**
+     * Writes {@code checkpoint} to {@code target} atomically, replacing any file there.
+     *
+     * @param target the file to write
+     * @param checkpoint the checkpoint to write
+     * @throws CheckpointException if the file cannot be written
+     */
     public static void write(Path target, Checkpoint checkpoint) throws CheckpointException {
         write(target, checkpoint, UnaryOperator.identity());
     }
@@ -157,6 +163,8 @@ public final class CheckpointFile {
     /**
      * Reads and verifies a checkpoint.
      *
+     * @param file the checkpoint file
+     * @return the verified checkpoint
      * @throws CheckpointException naming {@code file} and the {@link Reason}
      */
     public static LoadedCheckpoint read(Path file) throws CheckpointException {

@@ -44,6 +44,7 @@ public final class CheckpointStore {
      * @param directory where the checkpoints live
      * @param prefix file-name prefix ({@code [A-Za-z0-9._-]+}, e.g. the phase name)
      * @param keep how many of the newest checkpoints rotation keeps, at least 1
+     * @throws CheckpointException if the directory cannot be created or the prefix or keep is invalid
      */
     public CheckpointStore(Path directory, String prefix, int keep) throws CheckpointException {
         if (prefix == null || !prefix.matches("[A-Za-z0-9._-]+")) {
@@ -64,17 +65,30 @@ public final class CheckpointStore {
         removeStaleTemporaries();
     }
 
-    /** The directory of this store. */
+    /**
+     * The directory of this store.
+     *
+     * @return the store's directory
+     */
     public Path directory() {
         return directory;
     }
 
-    /** How many checkpoints rotation keeps. */
+    /**
+     * How many checkpoints rotation keeps.
+     *
+     * @return how many newest checkpoints are kept, at least 1
+     */
     public int keep() {
         return keep;
     }
 
-    /** The file a checkpoint at {@code globalStep} is saved to. */
+    /**
+     * The file a checkpoint at {@code globalStep} is saved to.
+     *
+     * @param globalStep the checkpoint's global step
+     * @return the checkpoint's file path
+     */
     public Path pathFor(long globalStep) {
         if (globalStep < 0) {
             throw new IllegalArgumentException("global step " + globalStep + " must be >= 0");
@@ -82,7 +96,13 @@ public final class CheckpointStore {
         return directory.resolve(String.format("%s-%012d%s", prefix, globalStep, EXTENSION));
     }
 
-    /** Writes {@code checkpoint} atomically under its global step, then rotates; returns the file. */
+    /**
+     * Writes {@code checkpoint} atomically under its global step, then rotates; returns the file.
+     *
+     * @param checkpoint the checkpoint to write
+     * @return the written file
+     * @throws CheckpointException if the file cannot be written
+     */
     public Path save(Checkpoint checkpoint) throws CheckpointException {
         Path file = pathFor(checkpoint.state().globalStep());
         CheckpointFile.write(file, checkpoint);
@@ -97,7 +117,12 @@ public final class CheckpointStore {
         return file;
     }
 
-    /** The checkpoint files of this store, newest (highest step) first. */
+    /**
+     * The checkpoint files of this store, newest (highest step) first.
+     *
+     * @return the checkpoint files, newest first
+     * @throws CheckpointException if the directory cannot be listed
+     */
     public List<Path> list() throws CheckpointException {
         record Entry(Path path, long step) {
         }
@@ -120,6 +145,7 @@ public final class CheckpointStore {
      * The newest checkpoint that verifies, falling back past corrupt ones (see the class comment);
      * empty when the store holds no checkpoint.
      *
+     * @return the newest valid checkpoint, or empty when there is none
      * @throws CheckpointException {@link Reason#NO_VALID_CHECKPOINT} when there are checkpoints but none
      *     verifies (the first failure is the cause, the others suppressed)
      */

@@ -41,6 +41,9 @@ public final class CsvLog implements AutoCloseable {
      * Opens {@code file} for appending rows of {@code columns}, creating it with the header if it is
      * absent or empty.
      *
+     * @param file the CSV file
+     * @param columns column names, in order
+     * @return the open log
      * @throws IOException if the file exists with another header, or on I/O failure
      */
     public static CsvLog open(Path file, List<String> columns) throws IOException {
@@ -86,6 +89,11 @@ public final class CsvLog implements AutoCloseable {
      * again, so they are dropped first (the file is rewritten atomically) and no row appears twice.
      * Otherwise as {@link #open}.
      *
+     * @param file the CSV file
+     * @param columns column names, in order
+     * @param stepColumn name of the column holding the global step
+     * @param lastStep global step of the checkpoint the run resumes from
+     * @return the open log
      * @throws IOException if the file has another header or a row whose step is not a whole number
      */
     public static CsvLog openResumed(Path file, List<String> columns, String stepColumn, long lastStep)
@@ -160,12 +168,22 @@ public final class CsvLog implements AutoCloseable {
         }
     }
 
-    /** Appends one row of exactly {@link #columns()}.size() values and flushes it. */
+    /**
+     * Appends one row of exactly {@link #columns()}.size() values and flushes it.
+     *
+     * @param values one value per column, in column order
+     * @throws IOException on I/O failure
+     */
     public void append(Object... values) throws IOException {
         append(Arrays.asList(values));
     }
 
-    /** Appends one row of exactly {@link #columns()}.size() values and flushes it. */
+    /**
+     * Appends one row of exactly {@link #columns()}.size() values and flushes it.
+     *
+     * @param values one value per column, in column order
+     * @throws IOException on I/O failure
+     */
     public void append(List<?> values) throws IOException {
         if (values.size() != columns.size()) {
             throw new IllegalArgumentException("CSV row has " + values.size() + " values, the log has "
@@ -192,12 +210,20 @@ public final class CsvLog implements AutoCloseable {
         return '"' + field.replace("\"", "\"\"") + '"';
     }
 
-    /** The log's file. */
+    /**
+     * The log's file.
+     *
+     * @return the log's file
+     */
     public Path file() {
         return file;
     }
 
-    /** The column names. */
+    /**
+     * The column names.
+     *
+     * @return the column names, in order
+     */
     public List<String> columns() {
         return columns;
     }

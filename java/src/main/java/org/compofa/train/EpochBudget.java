@@ -16,12 +16,23 @@ public final class EpochBudget {
     private EpochBudget() {
     }
 
-    /** Total epochs of a recipe, warm-up included. */
+    /**
+     * Total epochs of a recipe, warm-up included.
+     *
+     * @param phases the recipe's phases
+     * @return the sum of their epochs, warm-up included
+     */
     public static int totalEpochs(List<TrainingConfig> phases) {
         return phases.stream().mapToInt(TrainingConfig::totalEpochs).sum();
     }
 
-    /** The phases scaled to {@code budget} total epochs (at least one per phase). */
+    /**
+     * The phases scaled to {@code budget} total epochs (at least one per phase).
+     *
+     * @param phases the recipe's phases
+     * @param budget total epochs wanted
+     * @return the scaled phases, in order
+     */
     public static List<TrainingConfig> scale(List<TrainingConfig> phases, int budget) {
         int n = phases.size();
         if (n == 0) {

@@ -30,7 +30,11 @@ public final class Evaluator {
 
     private final Workspace workspace;
 
-    /** An evaluator borrowing activation memory from {@code workspace}. */
+    /**
+     * An evaluator borrowing activation memory from {@code workspace}.
+     *
+     * @param workspace activation memory the passes borrow
+     */
     public Evaluator(Workspace workspace) {
         this.workspace = Objects.requireNonNull(workspace, "workspace");
     }
@@ -38,6 +42,12 @@ public final class Evaluator {
     /**
      * Recalibrates the running statistics of the layers {@code subnet} uses (their first c entries)
      * from {@code images} random training images.
+     *
+     * @param net the network whose statistics are updated
+     * @param subnet the subnet whose layers are recalibrated
+     * @param train training images to draw from
+     * @param trainLoader loader settings for the recalibration batches
+     * @param images how many training images to use
      */
     public void recalibrate(Network net, Subnet subnet, Dataset train, LoaderConfig trainLoader, int images) {
         SubsetDataset subset = SubsetDataset.randomSample(train, Math.min(images, train.size()), RECALIBRATION_SEED);
@@ -53,7 +63,15 @@ public final class Evaluator {
         stats.apply();
     }
 
-    /** Top-1 accuracy (%) of {@code subnet} on {@code test} with the current running statistics. */
+    /**
+     * Top-1 accuracy (%) of {@code subnet} on {@code test} with the current running statistics.
+     *
+     * @param net the network
+     * @param subnet the subnet evaluated
+     * @param test evaluation images
+     * @param evalLoader loader settings for the evaluation batches
+     * @return top-1 accuracy in percent
+     */
     public double top1(Network net, Subnet subnet, Dataset test, LoaderConfig evalLoader) {
         BatchLoader loader = new BatchLoader(test, evalLoader);
         int classes = net.spec().geometry().numClasses();
@@ -68,7 +86,17 @@ public final class Evaluator {
         return 100.0 * hits / test.size();
     }
 
-    /** {@link #recalibrate} then {@link #top1}. */
+    /**
+     * {@link #recalibrate} then {@link #top1}.
+     *
+     * @param net the network
+     * @param subnet the subnet evaluated
+     * @param train training images for the recalibration
+     * @param trainLoader loader settings for the recalibration batches
+     * @param test evaluation images
+     * @param evalLoader loader settings for the evaluation batches
+     * @return top-1 accuracy in percent after recalibration
+     */
     public double top1Recalibrated(Network net, Subnet subnet, Dataset train, LoaderConfig trainLoader, Dataset test,
                                    LoaderConfig evalLoader) {
         recalibrate(net, subnet, train, trainLoader, RECALIBRATION_IMAGES);

@@ -54,6 +54,8 @@ public final class FashionRecipe {
     public static final int DEFAULT_COMPOUND_EPOCHS = 4;
 
     /**
+     * Settings of a recipe run: where it writes, the supernet width, batch, epoch budgets and resolutions.
+     *
      * @param out            run directory (teacher/ and compound/ inside)
      * @param width          width multiplier of the supernet
      * @param batch          images per step
@@ -66,7 +68,18 @@ public final class FashionRecipe {
      */
     public record Settings(Path out, double width, int batch, int teacherEpochs, int compoundEpochs,
                            double compoundLrScale, ResolutionSet resolutions, long seed, RecipeInput input) {
-        /** Fashion-MNIST settings ({@link RecipeInput#FASHION}). */
+        /**
+         * Fashion-MNIST settings ({@link RecipeInput#FASHION}).
+         *
+         * @param out run directory (teacher/ and compound/ inside)
+         * @param width width multiplier of the supernet
+         * @param batch images per step
+         * @param teacherEpochs teacher epochs (warm-up included)
+         * @param compoundEpochs CompOFA epochs over both phases
+         * @param compoundLrScale factor on the compound phases' linearly batch-scaled learning rates
+         * @param resolutions training and evaluation resolutions
+         * @param seed seed of the initial weights, data order and subnet sampling
+         */
         public Settings(Path out, double width, int batch, int teacherEpochs, int compoundEpochs,
                         double compoundLrScale, ResolutionSet resolutions, long seed) {
             this(out, width, batch, teacherEpochs, compoundEpochs, compoundLrScale, resolutions, seed,
@@ -94,7 +107,15 @@ public final class FashionRecipe {
     private final PrintStream out;
     private final MobileNetV3Geometry geometry;
 
-    /** A recipe on {@code ctx} over the given data. */
+    /**
+     * A recipe on {@code ctx} over the given data.
+     *
+     * @param settings run directory, width, batch, epochs, resolutions and seed
+     * @param ctx compute context the networks and steps run on
+     * @param train training images
+     * @param test test images
+     * @param out where progress lines are printed
+     */
     public FashionRecipe(Settings settings, ComputeContext ctx, Dataset train, Dataset test, PrintStream out) {
         this.settings = settings;
         this.ctx = ctx;
@@ -108,12 +129,20 @@ public final class FashionRecipe {
         this.geometry = settings.input().geometry(settings.width(), train.numClasses());
     }
 
-    /** The compound search space of the recipe. */
+    /**
+     * The compound search space of the recipe.
+     *
+     * @return the compound (CompOFA) search space
+     */
     public SearchSpace space() {
         return SearchSpaces.compOfa(settings.width(), settings.resolutions());
     }
 
-    /** The supernet spec (4 slots, kernel 7 stored, centre crop). */
+    /**
+     * The supernet spec (4 slots, kernel 7 stored, centre crop).
+     *
+     * @return the supernet spec
+     */
     public NetworkSpec spec() {
         return NetworkSpec.supernet(geometry, SearchSpaces.MBV3_SLOTS, KernelTransform.NONE);
     }
@@ -122,19 +151,30 @@ public final class FashionRecipe {
      * Training batches: random crop from the image padded by 2 (not 4) and horizontal flip.
      * Decision: on 28 px images a 4 px shift is strong for a few epochs; the measured pad-4 run
      * underfit (teacher train top-1 ~ test top-1 ~ 90%, benchmarks/RESULTS.md).
+     *
+     * @return the training loader configuration
      */
     public LoaderConfig trainLoader() {
         return LoaderConfig.training(settings.batch(), settings.seed()).withAugmentation(settings.input().augmentation())
                 .withNormalization(settings.input().preprocessing().normalization());
     }
 
-    /** Evaluation batches: index order, no augmentation, the run's normalisation. */
+    /**
+     * Evaluation batches: index order, no augmentation, the run's normalisation.
+     *
+     * @return the evaluation loader configuration
+     */
     public LoaderConfig evalLoader() {
         return LoaderConfig.evaluation(settings.input().evaluationBatch())
                 .withNormalization(settings.input().preprocessing().normalization());
     }
 
-    /** The test images at {@code resolution} (the eval crop applied for ImageNet-style input). */
+    /**
+     * The test images at {@code resolution} (the eval crop applied for ImageNet-style input).
+     *
+     * @param resolution image side in pixels
+     * @return the test set at that resolution
+     */
     public Dataset testAt(int resolution) {
         return settings.input().evaluationImages(test, resolution);
     }
@@ -142,7 +182,11 @@ public final class FashionRecipe {
     /** The recipe's augmentation. */
     public static final org.compofa.data.Augmentation AUGMENTATION = new org.compofa.data.Augmentation(2, true);
 
-    /** The teacher phase config. */
+    /**
+     * The teacher phase config.
+     *
+     * @return the teacher phase's training configuration
+     */
     public TrainingConfig teacherConfig() {
         int warmup = settings.teacherEpochs() > 2 ? 1 : 0;
         double lr = TrainingPreset.OFA_TEACHER.config().withBatchSize(settings.batch()).initLr();
@@ -151,7 +195,11 @@ public final class FashionRecipe {
                 0.0, settings.batch(), 1, 0.0, settings.seed(), settings.resolutions().values());
     }
 
-    /** CompOFA's two phases scaled to the budget and the batch. */
+    /**
+     * CompOFA's two phases scaled to the budget and the batch.
+     *
+     * @return the two compound phases' configurations, in run order
+     */
     public List<TrainingConfig> compoundConfigs() {
         return EpochBudget.scale(TrainingPreset.compOfa(), settings.compoundEpochs()).stream()
                 .map(c -> c.withBatchSize(settings.batch()).withLrScale(settings.compoundLrScale())
@@ -159,7 +207,13 @@ public final class FashionRecipe {
                 .toList();
     }
 
-    /** Trains (or resumes, or finds finished) the teacher; returns it with its result. */
+    /**
+     * Trains (or resumes, or finds finished) the teacher; returns it with its result.
+     *
+     * @param teacher the full network to train, in place
+     * @return the teacher phase's result
+     * @throws IOException if a checkpoint or log cannot be read or written
+     */
     public PhaseResult trainTeacher(Network teacher) throws IOException {
         BatchLoader loader = new BatchLoader(train, trainLoader());
         SupernetTrainer trainer = new SupernetTrainer(teacher, null, loader, settings.out().resolve("teacher"), out)
@@ -171,6 +225,11 @@ public final class FashionRecipe {
     /**
      * CompOFA compound training of {@code student} from the teacher's weights (copied in and channel
      * sorted at the start of each phase, as {@code supporting_compound} does; §3.3, §10.3 kept).
+     *
+     * @param student the supernet to train, in place
+     * @param teacher the trained teacher (weight source and distillation target)
+     * @return one result per compound phase, in run order
+     * @throws IOException if a checkpoint or log cannot be read or written
      */
     public List<PhaseResult> trainCompound(Network student, Network teacher) throws IOException {
         List<PlannedPhase> plan = compoundConfigs().stream()
@@ -178,7 +237,11 @@ public final class FashionRecipe {
         return trainChain(student, teacher, "compound", plan);
     }
 
-    /** The OFA space of the recipe (elastic kernel, depth and expand; transform matrices). */
+    /**
+     * The OFA space of the recipe (elastic kernel, depth and expand; transform matrices).
+     *
+     * @return the OFA search space
+     */
     public SearchSpace ofaSpace() {
         return ofaSpace(List.of(2, 3, 4), List.of(3, 4, 6), List.of(3, 5, 7));
     }
@@ -187,7 +250,11 @@ public final class FashionRecipe {
         return SearchSpaces.ofaMbv3(depths, expands, kernels, settings.width(), settings.resolutions());
     }
 
-    /** The OFA student's spec: as {@link #spec()} plus the 7->5->3 kernel-transform matrices. */
+    /**
+     * The OFA student's spec: as {@link #spec()} plus the 7->5->3 kernel-transform matrices.
+     *
+     * @return the OFA student's spec
+     */
     public NetworkSpec ofaSpec() {
         return NetworkSpec.supernet(geometry, SearchSpaces.MBV3_SLOTS, KernelTransform.OFA);
     }
@@ -196,6 +263,12 @@ public final class FashionRecipe {
      * OFA progressive shrinking (§5.2) on the same engine: kernel {3,5,7}, depth {3,4} then {2,3,4},
      * expand {4,6} (full channel sort first) then {3,4,6} (sort protecting the top 4x channels),
      * with the reference's subnets per step, epochs scaled to {@code epochs} in total (at least 5).
+     *
+     * @param student the supernet to train, in place
+     * @param teacher the trained teacher (weight source and distillation target)
+     * @param epochs total epochs over the five phases
+     * @return one result per phase, in run order
+     * @throws IOException if a checkpoint or log cannot be read or written
      */
     public List<PhaseResult> trainOfaProgressiveShrinking(Network student, Network teacher, int epochs)
             throws IOException {
@@ -206,6 +279,10 @@ public final class FashionRecipe {
      * OFA's five phases scaled to {@code epochs} and the batch, both learning rates of each phase
      * multiplied by {@code lrScale} (1 in {@code compofa train ofa-ps}; a comparison with CompOFA
      * passes the compound scale so the two schedules keep the reference's lr proportions).
+     *
+     * @param epochs total epochs over the five phases
+     * @param lrScale factor on both learning rates of every phase (positive)
+     * @return the five phases' configurations, in run order
      */
     public List<TrainingConfig> ofaConfigs(int epochs, double lrScale) {
         return EpochBudget.scale(TrainingPreset.ofaProgressiveShrinking(), epochs).stream()
@@ -214,7 +291,16 @@ public final class FashionRecipe {
                 .toList();
     }
 
-    /** {@link #trainOfaProgressiveShrinking(Network, Network, int)} with the phases of {@link #ofaConfigs}. */
+    /**
+     * {@link #trainOfaProgressiveShrinking(Network, Network, int)} with the phases of {@link #ofaConfigs}.
+     *
+     * @param student the supernet to train, in place
+     * @param teacher the trained teacher (weight source and distillation target)
+     * @param epochs total epochs over the five phases
+     * @param lrScale factor on both learning rates of every phase
+     * @return one result per phase, in run order
+     * @throws IOException if a checkpoint or log cannot be read or written
+     */
     public List<PhaseResult> trainOfaProgressiveShrinking(Network student, Network teacher, int epochs,
                                                          double lrScale) throws IOException {
         List<TrainingConfig> c = ofaConfigs(epochs, lrScale);
@@ -265,12 +351,23 @@ public final class FashionRecipe {
         return settings.input().equals(RecipeInput.FASHION) ? Map.of() : settings.input().attributes();
     }
 
-    /** BN-recalibrated top-1 of the largest and smallest compound subnet at every resolution. */
+    /**
+     * BN-recalibrated top-1 of the largest and smallest compound subnet at every resolution.
+     *
+     * @param student the trained supernet
+     * @return top-1 accuracy keyed by subnet id
+     */
     public Map<String, Double> evaluateExtremes(Network student) {
         return evaluateExtremes(student, space());
     }
 
-    /** BN-recalibrated top-1 of the largest and smallest subnet of {@code space} at every resolution. */
+    /**
+     * BN-recalibrated top-1 of the largest and smallest subnet of {@code space} at every resolution.
+     *
+     * @param student the trained supernet
+     * @param space the space whose largest and smallest subnets are evaluated
+     * @return top-1 accuracy keyed by subnet id
+     */
     public Map<String, Double> evaluateExtremes(Network student, SearchSpace space) {
         Map<String, Double> acc = new LinkedHashMap<>();
         try (Workspace ws = new Workspace(ctx)) {
@@ -284,7 +381,12 @@ public final class FashionRecipe {
         return acc;
     }
 
-    /** Top-1 of the teacher (its own running statistics) at every resolution. */
+    /**
+     * Top-1 of the teacher (its own running statistics) at every resolution.
+     *
+     * @param teacher the trained teacher
+     * @return top-1 accuracy keyed by resolution in pixels
+     */
     public Map<Integer, Double> evaluateTeacher(Network teacher) {
         Map<Integer, Double> acc = new LinkedHashMap<>();
         try (Workspace ws = new Workspace(ctx)) {
@@ -296,7 +398,15 @@ public final class FashionRecipe {
         return acc;
     }
 
-    /** Loads the newest checkpoint of a finished phase into {@code net}, if there is one. */
+    /**
+     * Loads the newest checkpoint of a finished phase into {@code net}, if there is one.
+     *
+     * @param phaseDir directory of the phase's checkpoints
+     * @param phase phase name recorded in the checkpoints
+     * @param net network the weights are loaded into
+     * @return the loaded checkpoint, or empty when the phase has none
+     * @throws IOException if a checkpoint cannot be read
+     */
     public static Optional<LoadedCheckpoint> loadLatest(Path phaseDir, String phase, Network net) throws IOException {
         if (!Files.isDirectory(phaseDir)) {
             return Optional.empty();

@@ -37,23 +37,43 @@ public record LearningRateSchedule(int epochs, int warmupEpochs, double initLr, 
         }
     }
 
-    /** The schedule of {@code config} at {@code batchesPerEpoch} iterations per epoch. */
+    /**
+     * The schedule of {@code config} at {@code batchesPerEpoch} iterations per epoch.
+     *
+     * @param config the phase's config (learning rates, epochs)
+     * @param batchesPerEpoch iterations per epoch
+     * @return the schedule
+     */
     public static LearningRateSchedule of(TrainingConfig config, int batchesPerEpoch) {
         return new LearningRateSchedule(config.epochs(), config.warmupEpochs(), config.initLr(), config.warmupLr(),
                 batchesPerEpoch);
     }
 
-    /** Epochs of the phase, warm-up included. */
+    /**
+     * Epochs of the phase, warm-up included.
+     *
+     * @return warm-up plus cosine epochs
+     */
     public int totalEpochs() {
         return warmupEpochs + epochs;
     }
 
-    /** Iterations of the phase, warm-up included. */
+    /**
+     * Iterations of the phase, warm-up included.
+     *
+     * @return total iterations
+     */
     public long totalSteps() {
         return (long) totalEpochs() * batchesPerEpoch;
     }
 
-    /** Learning rate of batch {@code batch} of epoch {@code epoch} (both from 0, warm-up included). */
+    /**
+     * Learning rate of batch {@code batch} of epoch {@code epoch} (both from 0, warm-up included).
+     *
+     * @param epoch epoch index from 0
+     * @param batch batch index within the epoch from 0
+     * @return the learning rate
+     */
     public double lr(int epoch, int batch) {
         if (epoch < 0 || epoch >= totalEpochs() || batch < 0 || batch >= batchesPerEpoch) {
             throw new IllegalArgumentException("epoch " + epoch + ", batch " + batch + " is outside the schedule: "
@@ -70,7 +90,12 @@ public record LearningRateSchedule(int epochs, int warmupEpochs, double initLr, 
         return 0.5 * initLr * (1 + Math.cos(Math.PI * t / total));
     }
 
-    /** Learning rate of global iteration {@code step} of the phase (from 0). */
+    /**
+     * Learning rate of global iteration {@code step} of the phase (from 0).
+     *
+     * @param step global iteration from 0
+     * @return the learning rate
+     */
     public double lr(long step) {
         if (step < 0 || step >= totalSteps()) {
             throw new IllegalArgumentException("step " + step + " is outside the schedule [0, " + totalSteps() + ")");

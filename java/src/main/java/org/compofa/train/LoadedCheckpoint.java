@@ -21,6 +21,9 @@ public record LoadedCheckpoint(Path file, Checkpoint checkpoint) {
     /**
      * The array named {@code name}, which must have shape {@code shape}.
      *
+     * @param name the array's name
+     * @param shape the shape it must have
+     * @return the array
      * @throws CheckpointException {@link CheckpointException.Reason#MISSING_TENSOR} or
      *     {@link CheckpointException.Reason#SHAPE_MISMATCH}, naming the file
      */

@@ -63,13 +63,22 @@ public record NamedArray(String name, int[] shape, float[] values) {
         return count;
     }
 
-    /** A copy of the shape. */
+    /**
+     * A copy of the shape.
+     *
+     * @return a copy of the shape
+     */
     @Override
     public int[] shape() {
         return shape.clone();
     }
 
-    /** Whether the shape equals {@code expected}. */
+    /**
+     * Whether the shape equals {@code expected}.
+     *
+     * @param expected the shape to compare with
+     * @return true when the shapes are equal
+     */
     public boolean hasShape(int... expected) {
         return Arrays.equals(shape, expected);
     }

@@ -29,7 +29,13 @@ public record ParameterGroups(List<String> decayed, List<String> notDecayed, Wei
         }
     }
 
-    /** Splits {@code names} by {@code policy}, keeping their order within each group. */
+    /**
+     * Splits {@code names} by {@code policy}, keeping their order within each group.
+     *
+     * @param names parameter names
+     * @param policy which names are decayed
+     * @return the decayed and non-decayed groups
+     */
     public static ParameterGroups split(Iterable<String> names, WeightDecayPolicy policy) {
         List<String> decayed = new ArrayList<>();
         List<String> notDecayed = new ArrayList<>();
@@ -39,7 +45,12 @@ public record ParameterGroups(List<String> decayed, List<String> notDecayed, Wei
         return new ParameterGroups(decayed, notDecayed, policy);
     }
 
-    /** The decay coefficient of the group holding {@code name}; unknown names are an error. */
+    /**
+     * The decay coefficient of the group holding {@code name}; unknown names are an error.
+     *
+     * @param name a parameter name
+     * @return the weight decay coefficient
+     */
     public double decayFor(String name) {
         if (decayed.contains(name)) {
             return policy.weightDecay();
@@ -50,7 +61,11 @@ public record ParameterGroups(List<String> decayed, List<String> notDecayed, Wei
         throw new IllegalArgumentException("parameter '" + name + "' is in neither group");
     }
 
-    /** Number of parameters in both groups. */
+    /**
+     * Number of parameters in both groups.
+     *
+     * @return the total parameter count
+     */
     public int size() {
         return decayed.size() + notDecayed.size();
     }

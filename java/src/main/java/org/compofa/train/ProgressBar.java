@@ -72,7 +72,14 @@ public final class ProgressBar implements AutoCloseable {
         this.startNanos = nanoClock.getAsLong();
     }
 
-    /** A bar on {@code System.out}, redrawing in place only when it is a terminal. */
+    /**
+     * A bar on {@code System.out}, redrawing in place only when it is a terminal.
+     *
+     * @param label text shown before the bar
+     * @param total items in the whole task
+     * @param unit name of an item, shown with the rate
+     * @return the new bar
+     */
     public static ProgressBar onStdout(String label, long total, String unit) {
         return new ProgressBar(label, total, unit, System.out, isTerminal(), System::nanoTime, DEFAULT_PERCENT_STEP);
     }
@@ -80,19 +87,33 @@ public final class ProgressBar implements AutoCloseable {
     /**
      * Whether the JVM is attached to a terminal. Since JDK 22 {@code System.console()} may be non-null
      * with redirected output, so {@link Console#isTerminal()} is asked as well.
+     *
+     * @return true when stdout is a terminal
      */
     public static boolean isTerminal() {
         Console c = System.console();
         return c != null && c.isTerminal();
     }
 
-    /** Sets a metric shown after the ETA, in first-set order (e.g. {@code loss}, {@code top1}). */
+    /**
+     * Sets a metric shown after the ETA, in first-set order (e.g. {@code loss}, {@code top1}).
+     *
+     * @param name metric name
+     * @param value metric value
+     * @return this bar
+     */
     public ProgressBar metric(String name, double value) {
         metrics.put(name, String.format(Locale.ROOT, "%.4g", value));
         return this;
     }
 
-    /** Sets a whole-number metric (a count such as {@code noisy}), shown without decimals. */
+    /**
+     * Sets a whole-number metric (a count such as {@code noisy}), shown without decimals.
+     *
+     * @param name metric name
+     * @param value the count
+     * @return this bar
+     */
     public ProgressBar count(String name, long value) {
         metrics.put(name, Long.toString(value));
         return this;
@@ -104,6 +125,8 @@ public final class ProgressBar implements AutoCloseable {
      * process's time (otherwise a resumed run shows millions of steps per second). Call before any
      * other progress.
      *
+     * @param alreadyDone items done before this process started
+     * @return this bar
      * @throws IllegalStateException when progress was already reported
      * @throws IllegalArgumentException when {@code alreadyDone} is outside [0, total]
      */
@@ -119,17 +142,31 @@ public final class ProgressBar implements AutoCloseable {
         return update(alreadyDone);
     }
 
-    /** One more item done. */
+    /**
+     * One more item done.
+     *
+     * @return this bar
+     */
     public ProgressBar step() {
         return advance(1);
     }
 
-    /** {@code n} more items done. */
+    /**
+     * {@code n} more items done.
+     *
+     * @param n items just done
+     * @return this bar
+     */
     public ProgressBar advance(long n) {
         return update(done + n);
     }
 
-    /** Sets the number of items done (0 to total, never decreasing) and reports if due. */
+    /**
+     * Sets the number of items done (0 to total, never decreasing) and reports if due.
+     *
+     * @param newDone items done in total
+     * @return this bar
+     */
     public ProgressBar update(long newDone) {
         if (newDone < done || newDone > total) {
             throw new IllegalArgumentException("progress " + newDone + " must be in [" + done + ", " + total + "]");
@@ -163,12 +200,20 @@ public final class ProgressBar implements AutoCloseable {
         drawnOnce = true;
     }
 
-    /** Items done so far. */
+    /**
+     * Items done so far.
+     *
+     * @return items done, 0 to total
+     */
     public long done() {
         return done;
     }
 
-    /** The current line, without {@code \r} or newline. */
+    /**
+     * The current line, without {@code \r} or newline.
+     *
+     * @return the rendered line
+     */
     public String render() {
         double elapsed = (nanoClock.getAsLong() - startNanos) / 1e9;
         long doneHere = done - doneBefore;

@@ -41,7 +41,13 @@ public record RecipeInput(String preset, Preprocessing preprocessing, Augmentati
         }
     }
 
-    /** The network geometry for this input at {@code width} with {@code classes} outputs. */
+    /**
+     * The network geometry for this input at {@code width} with {@code classes} outputs.
+     *
+     * @param width width multiplier
+     * @param classes number of output classes
+     * @return the geometry
+     */
     public MobileNetV3Geometry geometry(double width, int classes) {
         int channels = preprocessing.color().channels();
         return IMAGENET_PRESET.equals(preset)
@@ -49,24 +55,43 @@ public record RecipeInput(String preset, Preprocessing preprocessing, Augmentati
                 : MobileNetV3Geometry.smallInput(width, channels, classes);
     }
 
-    /** The preprocessing at {@code resolution}. */
+    /**
+     * The preprocessing at {@code resolution}.
+     *
+     * @param resolution image side in pixels
+     * @return the preprocessing
+     */
     public Preprocessing at(int resolution) {
         Preprocessing p = preprocessing;
         return new Preprocessing(resolution, p.resize(), p.color(), p.normalization(), p.classNames());
     }
 
-    /** The evaluation images at {@code resolution}: the eval crop applied, or the data set itself (stretched by the loader). */
+    /**
+     * The evaluation images at {@code resolution}: the eval crop applied, or the data set itself (stretched by the loader).
+     *
+     * @param test the evaluation data set
+     * @param resolution image side in pixels
+     * @return the evaluation images
+     */
     public Dataset evaluationImages(Dataset test, int resolution) {
         return preprocessing.resize() == Preprocessing.Resize.SHORT_SIDE_CENTRE_CROP
                 ? new ResizeCentreCropDataset(test, resolution) : test;
     }
 
-    /** Evaluation batch: 100 for images cropped ImageNet-style (500 at 224 px RGB would be 300 MB), else 500. */
+    /**
+     * Evaluation batch: 100 for images cropped ImageNet-style (500 at 224 px RGB would be 300 MB), else 500.
+     *
+     * @return images per evaluation batch
+     */
     public int evaluationBatch() {
         return preprocessing.resize() == Preprocessing.Resize.SHORT_SIDE_CENTRE_CROP ? 100 : 500;
     }
 
-    /** As checkpoint attributes: {@code input.preset}, {@code input.augmentation} and the preprocessing's metadata. */
+    /**
+     * As checkpoint attributes: {@code input.preset}, {@code input.augmentation} and the preprocessing's metadata.
+     *
+     * @return the attributes, key to value
+     */
     public Map<String, String> attributes() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(ATTRIBUTE_PREFIX + "preset", preset);
@@ -75,7 +100,12 @@ public record RecipeInput(String preset, Preprocessing preprocessing, Augmentati
         return m;
     }
 
-    /** The preprocessing stored by {@link #attributes} in a checkpoint's attributes, or null when none is. */
+    /**
+     * The preprocessing stored by {@link #attributes} in a checkpoint's attributes, or null when none is.
+     *
+     * @param attributes a checkpoint's attributes
+     * @return the stored preprocessing, or null
+     */
     public static Preprocessing preprocessingOf(Map<String, String> attributes) {
         Map<String, String> m = new LinkedHashMap<>();
         attributes.forEach((k, v) -> {

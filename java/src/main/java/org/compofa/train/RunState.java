@@ -29,18 +29,32 @@ public record RunState(int epoch, int batchIndex, long globalStep, long seed, lo
         rngState = rngState == null ? new long[0] : rngState.clone();
     }
 
-    /** The state before the first batch of a run with this seed. */
+    /**
+     * The state before the first batch of a run with this seed.
+     *
+     * @param seed the run's seed
+     * @return the initial state
+     */
     public static RunState start(long seed) {
         return new RunState(0, 0, 0, seed, new long[0]);
     }
 
-    /** A copy of the saved generator words. */
+    /**
+     * A copy of the saved generator words.
+     *
+     * @return a copy of the generator words
+     */
     @Override
     public long[] rngState() {
         return rngState.clone();
     }
 
-    /** The state after one more optimizer step, wrapping to the next epoch after {@code batchesPerEpoch}. */
+    /**
+     * The state after one more optimizer step, wrapping to the next epoch after {@code batchesPerEpoch}.
+     *
+     * @param batchesPerEpoch iterations per epoch
+     * @return the advanced state
+     */
     public RunState advance(int batchesPerEpoch) {
         if (batchesPerEpoch < 1 || batchIndex >= batchesPerEpoch) {
             throw new IllegalArgumentException("cannot advance batch " + batchIndex + " with " + batchesPerEpoch
@@ -50,12 +64,22 @@ public record RunState(int epoch, int batchIndex, long globalStep, long seed, lo
         return new RunState(wrap ? epoch + 1 : epoch, wrap ? 0 : batchIndex + 1, globalStep + 1, seed, rngState);
     }
 
-    /** This state with other saved generator words. */
+    /**
+     * This state with other saved generator words.
+     *
+     * @param words saved generator words
+     * @return a copy with those words
+     */
     public RunState withRngState(long[] words) {
         return new RunState(epoch, batchIndex, globalStep, seed, words);
     }
 
-    /** Seed for sampling the {@code k}-th subnet of the current step (a function of seed, step and k). */
+    /**
+     * Seed for sampling the {@code k}-th subnet of the current step (a function of seed, step and k).
+     *
+     * @param k index of the subnet within the step, from 0
+     * @return the subnet's sampling seed
+     */
     public long subnetSeed(int k) {
         if (k < 0) {
             throw new IllegalArgumentException("subnet index " + k + " must be >= 0");

@@ -47,12 +47,21 @@ public final class StepThroughput {
             this.width = width;
         }
 
-        /** The supernet's geometry (4 slots per stage). */
+        /**
+         * The supernet's geometry (4 slots per stage).
+         *
+         * @return the supernet's geometry
+         */
         public MobileNetV3Geometry geometry() {
             return geometry;
         }
 
-        /** Parses {@code fashion} or {@code imagenet}. */
+        /**
+         * Parses {@code fashion} or {@code imagenet}.
+         *
+         * @param s {@code fashion} or {@code imagenet}
+         * @return the named network
+         */
         public static Net parse(String s) {
             for (Net n : values()) {
                 if (n.name().equalsIgnoreCase(s)) {
@@ -74,6 +83,10 @@ public final class StepThroughput {
      * @param stateMib student weights, gradients and momentum plus the teacher's weights (BN buffers
      *                 not counted)
      * @param subnetIds the subnets of every step
+     * @param net the measured network
+     * @param resolution image side in pixels
+     * @param batch images per step
+     * @param steps timed steps
      */
     public record Result(Net net, int resolution, int batch, int steps, double msPerStep, double msMin, double msMax,
                          double imagesPerSecond, double activationMib, double stateMib, List<String> subnetIds) {
@@ -81,7 +94,13 @@ public final class StepThroughput {
 
     private StepThroughput() {}
 
-    /** The subnets every step trains at {@code resolution} (fixed seeds). */
+    /**
+     * The subnets every step trains at {@code resolution} (fixed seeds).
+     *
+     * @param net the network
+     * @param resolution image side in pixels
+     * @return the subnets, one per step in turn
+     */
     public static List<Subnet> subnets(Net net, int resolution) {
         SearchSpace space = SearchSpaces.compOfa(net.width, ResolutionSet.of(resolution));
         return IntStream.range(0, SUBNETS)
@@ -101,12 +120,27 @@ public final class StepThroughput {
         private final Batch data;
         private final List<Subnet> subnets;
 
-        /** Allocates the seeded student and teacher supernets of {@code net} on {@code ctx}. */
+        /**
+         * Allocates the seeded student and teacher supernets of {@code net} on {@code ctx}.
+         *
+         * @param ctx compute context the nets are allocated on
+         * @param net the network to allocate
+         * @param resolution image side in pixels
+         * @param batch images per step
+         */
         public Session(ComputeContext ctx, Net net, int resolution, int batch) {
             this(ctx, net, resolution, batch, true);
         }
 
-        /** As above; {@code fused} false: the students' passes through the separate ops (a comparison). */
+        /**
+         * As above; {@code fused} false: the students' passes through the separate ops (a comparison).
+         *
+         * @param ctx compute context the nets are allocated on
+         * @param net the network to allocate
+         * @param resolution image side in pixels
+         * @param batch images per step
+         * @param fused true for the fused student passes, false for the separate ops
+         */
         public Session(ComputeContext ctx, Net net, int resolution, int batch, boolean fused) {
             NetworkSpec spec = NetworkSpec.supernet(net.geometry, 4, KernelTransform.NONE);
             try {
@@ -125,7 +159,11 @@ public final class StepThroughput {
             subnets = subnets(net, resolution);
         }
 
-        /** One compound step; returns its loss (read back to the host, so device work is finished). */
+        /**
+         * One compound step; returns its loss (read back to the host, so device work is finished).
+         *
+         * @return the step's loss
+         */
         public double step() {
             return step.run(RunState.start(0), data, subnets, 1e-4).loss();
         }
@@ -154,6 +192,13 @@ public final class StepThroughput {
      * Runs {@code warmup} untimed and {@code steps} timed compound steps of {@code net} at
      * {@code resolution} and {@code batch} on {@code ctx}.
      *
+     * @param ctx compute context to run on
+     * @param net the network to train
+     * @param resolution image side in pixels
+     * @param batch images per step
+     * @param warmup untimed steps run first
+     * @param steps timed steps
+     * @return the timings and memory of the case
      * @throws IllegalArgumentException for a resolution, batch or step count out of range
      */
     public static Result measure(ComputeContext ctx, Net net, int resolution, int batch, int warmup, int steps) {
@@ -182,6 +227,10 @@ public final class StepThroughput {
     /**
      * Checks one case's sizes (what {@link #measure} accepts).
      *
+     * @param resolution image side in pixels
+     * @param batch images per step
+     * @param warmup untimed steps
+     * @param steps timed steps
      * @throws IllegalArgumentException naming the value and the allowed range
      */
     public static void checkCase(int resolution, int batch, int warmup, int steps) {
@@ -196,7 +245,14 @@ public final class StepThroughput {
         }
     }
 
-    /** The synthetic batch every step trains on: seeded Gaussian images and uniform labels. */
+    /**
+     * The synthetic batch every step trains on: seeded Gaussian images and uniform labels.
+     *
+     * @param net the network (fixes channels and classes)
+     * @param r image side in pixels
+     * @param n images in the batch
+     * @return the seeded synthetic batch
+     */
     public static Batch syntheticBatch(Net net, int r, int n) {
         SplittableRandom rnd = new SplittableRandom(3);
         int channels = net.geometry.inputChannels();

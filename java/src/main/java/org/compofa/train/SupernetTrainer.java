@@ -55,6 +55,8 @@ public final class SupernetTrainer {
     private Map<String, String> extraAttributes = Map.of();
 
     /**
+     * A trainer running the phases of one supernet, with checkpoints, resume and a CSV log per phase.
+     *
      * @param student      the network being trained (weights updated in place)
      * @param teacher      the frozen teacher, or null (no distillation; phases then need kd 0)
      * @param loader       training batches (batch size must equal every phase's)
@@ -72,25 +74,45 @@ public final class SupernetTrainer {
         }
     }
 
-    /** Attributes written into every checkpoint of this trainer (e.g. the run's input, {@link RecipeInput}). */
+    /**
+     * Attributes written into every checkpoint of this trainer (e.g. the run's input, {@link RecipeInput}).
+     *
+     * @param extra attribute keys and values
+     * @return this trainer
+     */
     public SupernetTrainer withAttributes(Map<String, String> extra) {
         this.extraAttributes = Map.copyOf(extra);
         return this;
     }
 
-    /** Seconds between periodic checkpoints (one is also written at every epoch end). */
+    /**
+     * Seconds between periodic checkpoints (one is also written at every epoch end).
+     *
+     * @param seconds wall-clock seconds between checkpoints
+     * @return this trainer
+     */
     public SupernetTrainer checkpointEvery(double seconds) {
         this.checkpointEverySeconds = seconds;
         return this;
     }
 
-    /** Steps between CSV log rows. */
+    /**
+     * Steps between CSV log rows.
+     *
+     * @param steps steps between rows
+     * @return this trainer
+     */
     public SupernetTrainer logEvery(int steps) {
         this.logEverySteps = Math.max(1, steps);
         return this;
     }
 
-    /** Stops (after checkpointing) once the phase's global step reaches this: simulates a kill in tests. */
+    /**
+     * Stops (after checkpointing) once the phase's global step reaches this: simulates a kill in tests.
+     *
+     * @param step global step to stop at
+     * @return this trainer
+     */
     public SupernetTrainer stopAfterStep(long step) {
         this.stopAfterSteps = step;
         return this;
@@ -105,6 +127,8 @@ public final class SupernetTrainer {
     /**
      * Runs (or resumes, or confirms finished) one phase.
      *
+     * @param phase the phase's config and subnet source
+     * @return the phase's result
      * @throws IOException when checkpoints or the log cannot be written or a checkpoint is unusable
      */
     public PhaseResult run(Phase phase) throws IOException {
@@ -280,7 +304,14 @@ public final class SupernetTrainer {
         }
     }
 
-    /** Top-1 accuracy in percent of logits [n][classes] against labels. */
+    /**
+     * Top-1 accuracy in percent of logits [n][classes] against labels.
+     *
+     * @param logits row-major scores, n rows of {@code classes}
+     * @param labels the true class of each row
+     * @param classes number of classes
+     * @return top-1 accuracy in percent
+     */
     public static double top1(float[] logits, int[] labels, int classes) {
         int hits = 0;
         for (int b = 0; b < labels.length; b++) {

@@ -89,40 +89,74 @@ public record TrainingConfig(String name, int epochs, int warmupEpochs, double i
         }
     }
 
-    /** Epochs the phase runs: warm-up plus cosine. */
+    /**
+     * Epochs the phase runs: warm-up plus cosine.
+     *
+     * @return warm-up plus cosine epochs
+     */
     public int totalEpochs() {
         return warmupEpochs + epochs;
     }
 
-    /** Subnet-epochs: {@link #totalEpochs()} x {@link #subnetsPerStep()} (a cost proxy, §5.3). */
+    /**
+     * Subnet-epochs: {@link #totalEpochs()} x {@link #subnetsPerStep()} (a cost proxy, §5.3).
+     *
+     * @return total epochs times subnets per step
+     */
     public long subnetEpochs() {
         return (long) totalEpochs() * subnetsPerStep;
     }
 
-    /** The per-iteration schedule of this phase for {@code batchesPerEpoch} batches an epoch. */
+    /**
+     * The per-iteration schedule of this phase for {@code batchesPerEpoch} batches an epoch.
+     *
+     * @param batchesPerEpoch batches in one epoch
+     * @return the phase's learning rate schedule
+     */
     public LearningRateSchedule schedule(int batchesPerEpoch) {
         return LearningRateSchedule.of(this, batchesPerEpoch);
     }
 
-    /** This config with another name. */
+    /**
+     * This config with another name.
+     *
+     * @param newName the phase name
+     * @return a copy with that name
+     */
     public TrainingConfig withName(String newName) {
         return new TrainingConfig(newName, epochs, warmupEpochs, initLr, warmupLr, sgd, labelSmoothing, kdRatio,
                 batchSize, subnetsPerStep, dropout, seed, resolutions);
     }
 
-    /** This config with other epoch counts (learning rates unchanged). */
+    /**
+     * This config with other epoch counts (learning rates unchanged).
+     *
+     * @param newEpochs cosine epochs
+     * @param newWarmupEpochs warm-up epochs
+     * @return a copy with those epoch counts
+     */
     public TrainingConfig withEpochs(int newEpochs, int newWarmupEpochs) {
         return new TrainingConfig(name, newEpochs, newWarmupEpochs, initLr, warmupLr, sgd, labelSmoothing, kdRatio,
                 batchSize, subnetsPerStep, dropout, seed, resolutions);
     }
 
-    /** This config with another seed. */
+    /**
+     * This config with another seed.
+     *
+     * @param newSeed seed of the data order and subnet sampling
+     * @return a copy with that seed
+     */
     public TrainingConfig withSeed(long newSeed) {
         return new TrainingConfig(name, epochs, warmupEpochs, initLr, warmupLr, sgd, labelSmoothing, kdRatio,
                 batchSize, subnetsPerStep, dropout, newSeed, resolutions);
     }
 
-    /** This config with other input sizes. */
+    /**
+     * This config with other input sizes.
+     *
+     * @param newResolutions image sides in pixels
+     * @return a copy with those resolutions
+     */
     public TrainingConfig withResolutions(List<Integer> newResolutions) {
         return new TrainingConfig(name, epochs, warmupEpochs, initLr, warmupLr, sgd, labelSmoothing, kdRatio,
                 batchSize, subnetsPerStep, dropout, seed, newResolutions);
@@ -131,6 +165,9 @@ public record TrainingConfig(String name, int epochs, int warmupEpochs, double i
     /**
      * This config at another global batch size with both learning rates scaled linearly, the rule
      * the reference applies when it multiplies the per-GPU lr by the number of GPUs.
+     *
+     * @param newBatchSize global images per step
+     * @return a copy with that batch size and scaled learning rates
      */
     public TrainingConfig withBatchSize(int newBatchSize) {
         if (newBatchSize < 1) {
@@ -141,7 +178,12 @@ public record TrainingConfig(String name, int epochs, int warmupEpochs, double i
                 newBatchSize, subnetsPerStep, dropout, seed, resolutions);
     }
 
-    /** This config with both learning rates multiplied by {@code factor} (> 0). */
+    /**
+     * This config with both learning rates multiplied by {@code factor} (> 0).
+     *
+     * @param factor multiplier on both learning rates
+     * @return a copy with scaled learning rates
+     */
     public TrainingConfig withLrScale(double factor) {
         if (!(factor > 0) || Double.isInfinite(factor)) {
             throw new IllegalArgumentException("learning-rate scale " + factor + " must be finite and > 0");
@@ -150,12 +192,21 @@ public record TrainingConfig(String name, int epochs, int warmupEpochs, double i
                 labelSmoothing, kdRatio, batchSize, subnetsPerStep, dropout, seed, resolutions);
     }
 
-    /** This phase alone scaled to {@code totalEpochs} epochs, keeping warm-up/cosine proportions. */
+    /**
+     * This phase alone scaled to {@code totalEpochs} epochs, keeping warm-up/cosine proportions.
+     *
+     * @param totalEpochs epochs of the scaled phase, warm-up included
+     * @return a copy with scaled epoch counts
+     */
     public TrainingConfig scaledTo(int totalEpochs) {
         return EpochBudget.scale(List.of(this), totalEpochs).get(0);
     }
 
-    /** Flat key/value form (checkpoint metadata); doubles in their exact shortest decimal form. */
+    /**
+     * Flat key/value form (checkpoint metadata); doubles in their exact shortest decimal form.
+     *
+     * @return the config as key/value strings
+     */
     public Map<String, String> toProperties() {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("name", name);
@@ -177,7 +228,12 @@ public record TrainingConfig(String name, int epochs, int warmupEpochs, double i
         return p;
     }
 
-    /** Reads {@link #toProperties()}; a missing or malformed key is an {@link IllegalArgumentException}. */
+    /**
+     * Reads {@link #toProperties()}; a missing or malformed key is an {@link IllegalArgumentException}.
+     *
+     * @param p key/value strings from {@link #toProperties()}
+     * @return the config they describe
+     */
     public static TrainingConfig fromProperties(Map<String, String> p) {
         Props r = new Props(p);
         List<Integer> res = new ArrayList<>();

@@ -8,10 +8,19 @@ package org.compofa.train;
 public final class TrainingDivergedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The phase that diverged. */
     private final String phase;
+    /** The 0-based step whose loss was not finite. */
     private final long step;
 
-    /** The phase, the 0-based step whose loss was {@code loss}, at learning rate {@code lr}. */
+    /**
+     * The phase, the 0-based step whose loss was {@code loss}, at learning rate {@code lr}.
+     *
+     * @param phase the phase name
+     * @param step the 0-based step whose loss was not finite
+     * @param loss the step's loss
+     * @param lr the learning rate of the step
+     */
     public TrainingDivergedException(String phase, long step, double loss, double lr) {
         super("phase " + phase + " diverged at step " + step + ": loss " + loss + " at lr " + lr
                 + "; nothing after the last checkpoint was saved. Lower the learning rate (for the"
@@ -20,12 +29,20 @@ public final class TrainingDivergedException extends RuntimeException {
         this.step = step;
     }
 
-    /** The phase that diverged. */
+    /**
+     * The phase that diverged.
+     *
+     * @return the phase name
+     */
     public String phase() {
         return phase;
     }
 
-    /** The 0-based step whose loss was not finite. */
+    /**
+     * The 0-based step whose loss was not finite.
+     *
+     * @return the 0-based step
+     */
     public long step() {
         return step;
     }

@@ -55,24 +55,40 @@ public enum TrainingPreset {
         this.kdRatio = kdRatio;
     }
 
-    /** Number of GPUs of the reference launch; warm-up starts at {@code initLr / gpus}. */
+    /**
+     * Number of GPUs of the reference launch; warm-up starts at {@code initLr / gpus}.
+     *
+     * @return the reference launch's GPU count
+     */
     public int referenceGpus() {
         return gpus;
     }
 
-    /** The recipe as a config at batch 2048. */
+    /**
+     * The recipe as a config at batch 2048.
+     *
+     * @return the config at batch 2048
+     */
     public TrainingConfig config() {
         return new TrainingConfig(phaseName, epochs, warmupEpochs, lr, lr / gpus, SgdConfig.REFERENCE,
                 LABEL_SMOOTHING, kdRatio, TrainingConfig.REFERENCE_BATCH, subnetsPerStep, DROPOUT, 0L,
                 TrainingConfig.REFERENCE_RESOLUTIONS);
     }
 
-    /** CompOFA's two phases, in order (the teacher is trained, or loaded, before). */
+    /**
+     * CompOFA's two phases, in order (the teacher is trained, or loaded, before).
+     *
+     * @return the two CompOFA phases
+     */
     public static List<TrainingConfig> compOfa() {
         return configs(COMPOFA_PHASE1, COMPOFA_PHASE2);
     }
 
-    /** OFA's progressive shrinking after the teacher: kernel, depth 1/2, expand 1/2. */
+    /**
+     * OFA's progressive shrinking after the teacher: kernel, depth 1/2, expand 1/2.
+     *
+     * @return the OFA phases, in run order
+     */
     public static List<TrainingConfig> ofaProgressiveShrinking() {
         return configs(OFA_KERNEL, OFA_DEPTH1, OFA_DEPTH2, OFA_EXPAND1, OFA_EXPAND2);
     }

@@ -38,11 +38,18 @@ public final class TrainingStep implements AutoCloseable {
     private final boolean fused;
     private Tensor labels;
 
-    /** The loss and training top-1 (%) of a step, averaged over its subnets. */
+    /**
+     * The loss and training top-1 (%) of a step, averaged over its subnets.
+     *
+     * @param loss mean training loss over the step's subnets
+     * @param top1 mean training top-1 in percent
+     */
     public record Stats(double loss, double top1) {
     }
 
     /**
+     * A training step of {@code student}, distilled from {@code teacher} when the config's kd ratio is above 0.
+     *
      * @param student  trained network
      * @param teacher  frozen teacher, or null (then the config's kd must be 0)
      * @param config   smoothing, kd ratio, dropout, momentum, weight decay, seed
@@ -57,6 +64,13 @@ public final class TrainingStep implements AutoCloseable {
     /**
      * As above; {@code fused} false runs the students' passes through the separate ops
      * ({@code Mode.TRAIN_UNFUSED}), for the benchmark that measures what the training fusion gains.
+     *
+     * @param student trained network
+     * @param teacher frozen teacher, or null (then the config's kd must be 0)
+     * @param config smoothing, kd ratio, dropout, momentum, weight decay, seed
+     * @param momentum one buffer per student parameter name (zeros at a phase start)
+     * @param ws activation memory
+     * @param fused true for the fused training passes, false for the separate ops
      */
     public TrainingStep(Network student, Network teacher, TrainingConfig config, Map<String, Tensor> momentum,
                         Workspace ws, boolean fused) {
@@ -73,8 +87,13 @@ public final class TrainingStep implements AutoCloseable {
                 config.sgd().weightDecay());
     }
 
-    /** Zeroed momentum buffers, one per parameter of {@code student} by name (a phase's start); the caller
-     * closes them. */
+    /**
+     * Zeroed momentum buffers, one per parameter of {@code student} by name (a phase's start); the caller
+     * closes them.
+     *
+     * @param student the network whose parameters get buffers
+     * @return zeroed buffers keyed by parameter name
+     */
     public static Map<String, Tensor> zeroMomentum(Network student) {
         Map<String, Tensor> momentum = new LinkedHashMap<>();
         ComputeContext ctx = student.context();
@@ -89,7 +108,15 @@ public final class TrainingStep implements AutoCloseable {
         }
     }
 
-    /** Runs the step on {@code batch} for {@code subnets} at learning rate {@code lr}. */
+    /**
+     * Runs the step on {@code batch} for {@code subnets} at learning rate {@code lr}.
+     *
+     * @param state the phase's progress (global step, epoch)
+     * @param batch the training images and labels
+     * @param subnets the subnets trained on this batch, their gradients summed
+     * @param lr learning rate of the update
+     * @return the step's mean loss and top-1
+     */
     public Stats run(RunState state, Batch batch, List<Subnet> subnets, double lr) {
         ComputeContext ctx = student.context();
         int n = batch.size();

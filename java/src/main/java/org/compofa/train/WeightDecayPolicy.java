@@ -39,6 +39,10 @@ public record WeightDecayPolicy(double weightDecay, List<String> noDecayKeys) {
     /**
      * Reads the reference's {@code '#'}-separated key string ({@code "bn#bias"}); an empty string
      * means every parameter is decayed.
+     *
+     * @param weightDecay decay coefficient of decayed parameters
+     * @param noDecayKeys {@code '#'}-separated name fragments that exempt a parameter
+     * @return the policy
      */
     public static WeightDecayPolicy parse(double weightDecay, String noDecayKeys) {
         if (noDecayKeys.isEmpty()) {
@@ -47,12 +51,21 @@ public record WeightDecayPolicy(double weightDecay, List<String> noDecayKeys) {
         return new WeightDecayPolicy(weightDecay, Arrays.asList(noDecayKeys.split("#", -1)));
     }
 
-    /** The keys in the reference's {@code '#'}-separated form; {@link #parse} reads it back. */
+    /**
+     * The keys in the reference's {@code '#'}-separated form; {@link #parse} reads it back.
+     *
+     * @return the {@code '#'}-separated keys
+     */
     public String keyString() {
         return String.join("#", noDecayKeys);
     }
 
-    /** Whether the parameter with this name is decayed (it contains none of the no-decay keys). */
+    /**
+     * Whether the parameter with this name is decayed (it contains none of the no-decay keys).
+     *
+     * @param parameterName the parameter's name
+     * @return true when it is decayed
+     */
     public boolean decays(String parameterName) {
         if (parameterName == null || parameterName.isEmpty()) {
             throw new IllegalArgumentException("parameter name must be non-empty");
@@ -65,7 +78,12 @@ public record WeightDecayPolicy(double weightDecay, List<String> noDecayKeys) {
         return true;
     }
 
-    /** The decay coefficient for this parameter: {@link #weightDecay()} or 0. */
+    /**
+     * The decay coefficient for this parameter: {@link #weightDecay()} or 0.
+     *
+     * @param parameterName the parameter's name
+     * @return the decay coefficient
+     */
     public double decayFor(String parameterName) {
         return decays(parameterName) ? weightDecay : 0.0;
     }
