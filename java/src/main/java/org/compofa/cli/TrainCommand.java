@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.compofa.compare.ComparisonSettings;
 import org.compofa.nn.Network;
+import org.compofa.report.JsonText;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.train.FashionRecipe;
 import org.compofa.train.PhaseResult;
@@ -26,7 +27,8 @@ import picocli.CommandLine.TypeConversionException;
  * ImageNet-style image folder in {@code --data}; {@code --preset imagenet} for the reference's ImageNet
  * schedule), resuming any run found in {@code --out}. {@code recipe} = teacher, compound,
  * then the BN-recalibrated accuracy of the largest and smallest compound subnets, written to
- * {@code summary.json} and {@code summary.csv} in the run directory.
+ * {@code summary.json} (numbers as JSON numbers, a NaN as null) and {@code summary.csv} in the run
+ * directory.
  */
 @Command(name = "train", description = {"Train on Fashion-MNIST or your own images (resumable: rerunning a command continues it).",
     "--data DIR/train/<class>/*, DIR/val/<class>/*: your images; --preset imagenet: the reference's ImageNet "
@@ -137,20 +139,14 @@ final class TrainCommand implements Callable<Integer> {
         return writeSummary(out, s.out(), summary, t0);
     }
 
-    private static int writeSummary(PrintStream out, Path dir, Map<String, Object> summary, long t0)
+    /** Writes summary.json and summary.csv into {@code dir} (package-private for the JSON test). */
+    static int writeSummary(PrintStream out, Path dir, Map<String, Object> summary, long t0)
             throws IOException {
         summary.put("command_seconds", (System.nanoTime() - t0) / 1e9);
         Files.createDirectories(dir);
-        StringBuilder json = new StringBuilder("{\n");
         StringBuilder csv = new StringBuilder("key,value\n");
-        int i = 0;
-        for (var e : summary.entrySet()) {
-            json.append("  \"").append(e.getKey()).append("\": ").append(e.getValue())
-                    .append(++i < summary.size() ? ",\n" : "\n");
-            csv.append(e.getKey()).append(',').append(e.getValue()).append('\n');
-        }
-        json.append("}\n");
-        Files.writeString(dir.resolve("summary.json"), json);
+        summary.forEach((k, v) -> csv.append(k).append(',').append(v).append('\n'));
+        Files.writeString(dir.resolve("summary.json"), JsonText.pretty(summary));
         Files.writeString(dir.resolve("summary.csv"), csv);
         out.println("summary written to " + dir.resolve("summary.json"));
         return 0;

@@ -8,13 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.compofa.report.AtomicFiles;
+import org.compofa.report.JsonText;
 import org.compofa.search.Candidate;
 
 /**
  * The comparison's report, made from its artifacts alone ({@link ComparisonArtifacts}): a Markdown
  * page that answers the paper's four claims with our numbers, the paper's and a plain verdict, then
  * the tables behind them and where our setting differs from the paper's; PNG plots; and every
- * number again as {@code summary.csv} / {@code summary.json}, with the fronts ({@code fronts.csv})
+ * number again as {@code summary.csv} / {@code summary.json} (numbers as JSON numbers, NaN as null), with the fronts ({@code fronts.csv})
  * and the CDFs ({@code cdf.csv}). All files are written atomically.
  */
 public final class ComparisonReport {
@@ -57,17 +58,12 @@ public final class ComparisonReport {
         ComparisonPlots.write(dir, artifacts, numbers);
         Map<String, String> summary = summary();
         StringBuilder csv = new StringBuilder("key,value\n");
-        StringBuilder json = new StringBuilder("{\n");
-        int i = 0;
         for (var e : summary.entrySet()) {
             String value = e.getValue().contains(",") ? '"' + e.getValue().replace("\"", "\"\"") + '"' : e.getValue();
             csv.append(e.getKey()).append(',').append(value).append('\n');
-            boolean number = e.getValue().matches("-?[0-9.]+(E-?[0-9]+)?|NaN");
-            String v = number && !e.getValue().equals("NaN") ? e.getValue() : '"' + e.getValue() + '"';
-            json.append("  \"").append(e.getKey()).append("\": ").append(v).append(++i < summary.size() ? ",\n" : "\n");
         }
         AtomicFiles.write(dir.resolve(ArtifactNames.SUMMARY_CSV), csv);
-        AtomicFiles.write(dir.resolve(ArtifactNames.SUMMARY_JSON), json.append("}\n"));
+        AtomicFiles.write(dir.resolve(ArtifactNames.SUMMARY_JSON), summaryJson(summary));
         AtomicFiles.write(dir.resolve("fronts.csv"), frontsCsv());
         StringBuilder cdf = new StringBuilder("population,top1,fraction\n");
         for (String row : cdfRows()) {
@@ -75,6 +71,32 @@ public final class ComparisonReport {
         }
         AtomicFiles.write(dir.resolve("cdf.csv"), cdf);
         AtomicFiles.write(dir.resolve(ArtifactNames.REPORT), markdown());
+    }
+
+    /** The summary as JSON text, values through {@link #jsonValue}, keys in order. */
+    static String summaryJson(Map<String, String> summary) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        summary.forEach((k, v) -> json.put(k, jsonValue(v)));
+        return JsonText.pretty(json);
+    }
+
+    /**
+     * A summary value as JSON: a decimal number (as {@code Long.toString} or {@code Double.toString}
+     * write them) becomes a JSON number, NaN and infinities null (JSON has neither), anything else
+     * stays a string.
+     */
+    static Object jsonValue(String text) {
+        if (text.matches("-?[0-9]+")) {
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException tooLong) {
+                return text;
+            }
+        }
+        if (text.matches("-?[0-9]+\\.[0-9]+(E-?[0-9]+)?")) {
+            return Double.parseDouble(text);
+        }
+        return text.matches("-?Infinity|NaN") ? null : text;
     }
 
     private List<String> cdfRows() {

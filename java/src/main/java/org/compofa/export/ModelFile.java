@@ -14,6 +14,7 @@ import org.compofa.data.Preprocessing;
 import org.compofa.nn.Network;
 import org.compofa.nn.SubnetExtractor;
 import org.compofa.report.AtomicFiles;
+import org.compofa.report.JsonText;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.space.MobileNetV3Geometry;
 import org.compofa.space.StageSpec;
@@ -113,8 +114,12 @@ public final class ModelFile {
             crc.update(bytes.toByteArray());
             out.writeInt((int) crc.getValue());
             AtomicFiles.write(file, bytes.toByteArray());
-            String json = "{\"space\":\"" + spaceId + "\",\"subnet\":" + SubnetJson.write(subnet) + ",\"id\":\""
-                    + subnet.id() + "\",\"parameters\":" + sub.parameters().parameterCount() + "}\n";
+            Map<String, Object> side = new LinkedHashMap<>();
+            side.put("space", spaceId);
+            side.put("subnet", SubnetJson.fields(subnet));
+            side.put("id", subnet.id());
+            side.put("parameters", sub.parameters().parameterCount());
+            String json = JsonText.compact(side) + "\n";
             AtomicFiles.write(Path.of(file + ".json"), json.getBytes(StandardCharsets.UTF_8));
         }
     }

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.compofa.report.AtomicFiles;
+import org.compofa.report.JsonText;
 import org.compofa.space.InvalidSubnetException;
 import org.compofa.space.SearchSpace;
 import org.compofa.space.SpaceCoverage;
@@ -20,8 +21,9 @@ import org.compofa.space.TableLayout;
  * Measured latency of subnets (each at its resolution) on one platform, for one search space.
  *
  * <p>Saved as CSV with the metadata in leading {@code # key=value} lines (the form {@link #read}
- * loads and checks) plus a JSON twin for other tools; both are written to a temporary file and
- * moved into place, so a crash never leaves half a table.
+ * loads and checks) plus a JSON twin for other tools (written by {@link JsonText}: counts and
+ * times as JSON numbers, text escaped); both are written to a temporary file and moved into place, so
+ * a crash never leaves half a table.
  */
 public final class LatencyTable {
     /** First line of the CSV form. */
@@ -116,19 +118,27 @@ public final class LatencyTable {
     public void write(Path base) throws IOException {
         List<String> rows = entries.entrySet().stream().map(e -> row(e.getKey(), e.getValue())).toList();
         AtomicFiles.write(Path.of(base + ".csv"), TableFile.text(MAGIC, metadata(), COLUMNS, rows));
-        StringBuilder json = new StringBuilder("{\n  \"format\": \"compofa-latency-table\", \"version\": 1,\n");
-        metadata().forEach((k, v) -> json.append("  \"").append(k).append("\": \"").append(v.replace("\"", "'"))
-                .append("\",\n"));
-        json.append("  \"entries\": [\n");
-        int i = 0;
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("format", "compofa-latency-table");
+        json.put("version", 1);
+        metadata().forEach(json::put);
+        json.put("batch", platform.batch());
+        json.put("threads", platform.threads());
+        json.put(SUBNETS, entries.size());
+        List<Map<String, Object>> rowsJson = new ArrayList<>();
         for (var e : entries.entrySet()) {
             LatencyStats st = e.getValue();
-            json.append(String.format(Locale.ROOT, "    {\"subnet\": \"%s\", \"median_ms\": %s, \"p10_ms\": %s, "
-                            + "\"p90_ms\": %s, \"samples\": %d, \"outliers\": %d}%s%n", e.getKey().id(), st.medianMs(),
-                    st.p10Ms(), st.p90Ms(), st.samples(), st.outliers(), ++i < entries.size() ? "," : ""));
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("subnet", e.getKey().id());
+            r.put("median_ms", st.medianMs());
+            r.put("p10_ms", st.p10Ms());
+            r.put("p90_ms", st.p90Ms());
+            r.put("samples", st.samples());
+            r.put("outliers", st.outliers());
+            rowsJson.add(r);
         }
-        json.append("  ]\n}\n");
-        AtomicFiles.write(Path.of(base + ".json"), json.toString());
+        json.put("entries", rowsJson);
+        AtomicFiles.write(Path.of(base + ".json"), JsonText.pretty(json));
     }
 
     /** The shared metadata plus what the table covers: its resolutions and its row count. */

@@ -1,5 +1,6 @@
 /**
- * Charts and atomic artifact files.
+ * Charts, atomic artifact files and the JSON text of artifacts ({@link org.compofa.report.JsonText}:
+ * jackson-jr, numbers as JSON numbers, NaN and infinities as null).
  *
  * <p>{@link org.compofa.report.LineChart} (training curves, Pareto fronts, accuracy CDFs) and
  * {@link org.compofa.report.BarChart} (training cost, search time on a log axis) are drawn with

@@ -18,4 +18,14 @@ public class InvalidSubnetException extends IllegalArgumentException {
     public InvalidSubnetException(String message) {
         super(message);
     }
+
+    /**
+     * Creates the exception with the error that revealed it.
+     *
+     * @param message what is wrong and what is allowed
+     * @param cause the parser's error, or null
+     */
+    public InvalidSubnetException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

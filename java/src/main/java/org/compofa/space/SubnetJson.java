@@ -1,11 +1,14 @@
 package org.compofa.space;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * The flat JSON form of a {@link Subnet}, with OFA's key names:
@@ -14,9 +17,13 @@ import java.util.stream.Collectors;
  * <p>{@link #write} emits exactly that (inactive slots as 0). {@link #parse} also accepts what OFA's
  * Python tools write: {@code "r"} as a one-element list, a {@code "wid": null} entry, and any value
  * in inactive slots (normalised away). Other keys, fractions and nesting are rejected with an
- * {@link InvalidSubnetException}. A hand-written reader keeps the package free of dependencies.
+ * {@link InvalidSubnetException}, as are duplicate keys and anything after the object. Written and
+ * read with jackson-jr.
  */
 public final class SubnetJson {
+    /** jackson-jr, refusing duplicate keys (the stricter reading of RFC 8259's "SHOULD be unique"). */
+    private static final JSON STRICT = JSON.std.with(JSON.Feature.FAIL_ON_DUPLICATE_MAP_KEYS);
+
     private SubnetJson() {
     }
 
@@ -27,12 +34,27 @@ public final class SubnetJson {
      * @return one line of JSON
      */
     public static String write(Subnet subnet) {
-        return "{\"d\":" + list(subnet.depths()) + ",\"ks\":" + list(subnet.kernels())
-                + ",\"e\":" + list(subnet.expands()) + ",\"r\":" + subnet.resolution() + "}";
+        try {
+            return JSON.std.asString(fields(subnet));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write subnet " + subnet.id() + " as JSON", e);
+        }
     }
 
-    private static String list(int[] values) {
-        return Arrays.stream(values).mapToObj(Integer::toString).collect(Collectors.joining(",", "[", "]"));
+    /**
+     * The JSON object of {@link #write} as a map (keys d, ks, e, r in that order), to nest in a bigger
+     * document.
+     *
+     * @param subnet the subnet
+     * @return a new ordered map of int lists and the resolution
+     */
+    public static Map<String, Object> fields(Subnet subnet) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("d", IntStream.of(subnet.depths()).boxed().toList());
+        m.put("ks", IntStream.of(subnet.kernels()).boxed().toList());
+        m.put("e", IntStream.of(subnet.expands()).boxed().toList());
+        m.put("r", subnet.resolution());
+        return m;
     }
 
     /**
@@ -45,7 +67,7 @@ public final class SubnetJson {
         if (json == null) {
             throw new InvalidSubnetException("subnet JSON is null");
         }
-        Map<String, Object> fields = new Reader(json).object();
+        Map<String, Object> fields = readObject(json);
         for (String key : fields.keySet()) {
             if (!List.of("d", "ks", "e", "r", "wid").contains(key)) {
                 throw new InvalidSubnetException("subnet JSON key '" + key + "' is unknown: allowed d, ks, e, r (and wid: null)");
@@ -84,114 +106,39 @@ public final class SubnetJson {
         return list.stream().mapToInt(v -> (Integer) v).toArray();
     }
 
-    /** A reader for one object whose values are integers, null, or lists of integers. */
-    private static final class Reader {
-        private final String text;
-        private int pos;
-
-        Reader(String text) {
-            this.text = text;
+    /** Reads one JSON object and nothing after it; duplicate keys rejected. */
+    private static Map<String, Object> readObject(String json) {
+        if (json.isBlank()) {
+            throw new InvalidSubnetException("subnet JSON is empty: need an object with d, ks, e and r");
         }
-
-        Map<String, Object> object() {
-            Map<String, Object> out = new HashMap<>();
-            expect('{');
-            if (peek() == '}') {
-                pos++;
-            } else {
-                do {
-                    String key = string();
-                    expect(':');
-                    if (out.containsKey(key)) {
-                        throw fail("duplicate key '" + key + "'");
-                    }
-                    out.put(key, value());
-                } while (consumeComma());
-                expect('}');
-            }
-            if (peek() != 0) {
-                throw fail("trailing characters");
-            }
-            return out;
-        }
-
-        private Object value() {
-            char c = peek();
-            if (c == '[') {
-                pos++;
-                List<Object> items = new ArrayList<>();
-                if (peek() == ']') {
-                    pos++;
-                    return items;
-                }
-                do {
-                    items.add(number());
-                } while (consumeComma());
-                expect(']');
-                return items;
-            }
-            if (text.startsWith("null", pos)) {
-                pos += 4;
-                return null;
-            }
-            return number();
-        }
-
-        private Integer number() {
-            peek();
-            int start = pos;
-            if (pos < text.length() && text.charAt(pos) == '-') {
-                pos++;
-            }
-            while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
-                pos++;
-            }
-            if (pos == start || pos < text.length() && ".eE".indexOf(text.charAt(pos)) >= 0) {
-                throw fail("expected an integer");
+        Map<String, Object> fields;
+        try (JsonParser p = STRICT.getStreamingFactory().createParser(json)) {
+            try {
+                fields = STRICT.mapFrom(p);
+            } catch (JacksonException e) {
+                throw malformed(e, e.getOriginalMessage());
             }
             try {
-                return Integer.valueOf(text.substring(start, pos));
-            } catch (NumberFormatException ex) {
-                throw fail("integer out of range");
+                if (p.nextToken() != null) {
+                    throw malformed(null, "trailing characters after the object");
+                }
+            } catch (JacksonException e) {
+                throw malformed(e, "trailing characters after the object");
             }
+        } catch (IOException e) {
+            throw new InvalidSubnetException("subnet JSON is unreadable: " + e.getMessage(), e);
         }
+        if (fields == null) {
+            throw new InvalidSubnetException("subnet JSON is empty: need an object with d, ks, e and r");
+        }
+        return fields;
+    }
 
-        private String string() {
-            expect('"');
-            int end = text.indexOf('"', pos);
-            if (end < 0 || text.substring(pos, end).indexOf('\\') >= 0) {
-                throw fail("expected a plain key string");
-            }
-            String s = text.substring(pos, end);
-            pos = end + 1;
-            return s;
-        }
-
-        private boolean consumeComma() {
-            if (peek() == ',') {
-                pos++;
-                return true;
-            }
-            return false;
-        }
-
-        private void expect(char c) {
-            if (peek() != c) {
-                throw fail("expected '" + c + "'");
-            }
-            pos++;
-        }
-
-        /** Skips whitespace; returns the next character or 0 at the end. */
-        private char peek() {
-            while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
-                pos++;
-            }
-            return pos < text.length() ? text.charAt(pos) : 0;
-        }
-
-        private InvalidSubnetException fail(String what) {
-            return new InvalidSubnetException("subnet JSON is malformed at character " + pos + ": " + what);
-        }
+    private static InvalidSubnetException malformed(JacksonException e, String what) {
+        long offset = e == null || e.getLocation() == null ? -1 : e.getLocation().getCharOffset();
+        String at = offset < 0 ? "" : " at character " + offset;
+        String reason = what.startsWith("Duplicate key") ? "duplicate key" + what.substring("Duplicate key".length())
+                : what;
+        return new InvalidSubnetException("subnet JSON is malformed" + at + ": " + reason, e);
     }
 }

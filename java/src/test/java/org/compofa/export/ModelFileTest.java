@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.compofa.nn.Network;
 import org.compofa.nn.NetworkSpec;
@@ -19,6 +22,7 @@ import org.compofa.runtime.ComputeContext;
 import org.compofa.runtime.Layout;
 import org.compofa.runtime.Tensor;
 import org.compofa.space.Subnet;
+import org.compofa.space.SubnetJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +55,24 @@ class ModelFileTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void sideJsonEscapesTheSpaceIdAndWritesTheParameterCountAsANumber(@TempDir Path dir) throws IOException {
+        String spaceId = "space \"q\" C:\\dir \u00e9\u4e2d";
+        try (ComputeContext ctx = ComputeContext.open(Backend.CPU);
+             Network net = new Network(ctx, NetworkSpec.supernet(OnnxExportTest.geometry(), 3, KernelTransform.NONE), 2)) {
+            Subnet s = net.largestSubnet(9);
+            Path file = dir.resolve("q.cmpf");
+            ModelFile.write(file, net, s, spaceId);
+            Map<String, Object> side = JSON.std.mapFrom(Files.readString(Path.of(file + ".json")));
+            assertEquals(List.of("space", "subnet", "id", "parameters"), List.copyOf(side.keySet()));
+            assertEquals(spaceId, side.get("space"));
+            assertEquals(s.id(), side.get("id"));
+            assertEquals(s, SubnetJson.parse(JSON.std.asString(side.get("subnet"))));
+            assertTrue(side.get("parameters") instanceof Number n && n.longValue() > 0, "" + side.get("parameters"));
+            assertEquals(spaceId, ModelFile.read(file, ctx).spaceId());
         }
     }
 

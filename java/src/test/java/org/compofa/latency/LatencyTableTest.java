@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -73,6 +74,27 @@ class LatencyTableTest {
         assertTrue(Files.readString(dir.resolve("cpu.json")).contains("\"median_ms\""));
         Subnet first = t.subnets().getFirst();
         assertEquals(t.entries().get(first).medianMs(), back.medianMs(first));
+    }
+
+    @Test
+    void jsonTwinKeepsQuotesBackslashesAndUnicodeAndWritesNumbersAsNumbers(@TempDir Path dir) throws IOException {
+        String device = "CPU \"Xeon\" C:\\path \u00e9\u4e2d\u0001";
+        Platform p = new Platform("cpu-q", device, "soft 'x' \\ \"y\"", 2, 3);
+        LatencyTable t = new LatencyTable(SPACE.id(), p, syntheticTable().entries());
+        t.write(dir.resolve("q"));
+        Map<String, Object> json = JSON.std.mapFrom(Files.readString(dir.resolve("q.json")));
+        assertEquals(device, json.get("device"));
+        assertEquals(p.software(), json.get("software"));
+        assertEquals(2, json.get("batch"));
+        assertEquals(3, json.get("threads"));
+        assertEquals(t.entries().size(), json.get("subnets"));
+        List<?> rows = (List<?>) json.get("entries");
+        assertEquals(t.entries().size(), rows.size());
+        Subnet first = t.subnets().getFirst();
+        Map<?, ?> row = (Map<?, ?>) rows.getFirst();
+        assertEquals(first.id(), row.get("subnet"));
+        assertEquals(t.entries().get(first).medianMs(), ((Number) row.get("median_ms")).doubleValue());
+        assertEquals(t.entries().get(first).samples(), row.get("samples"));
     }
 
     @Test

@@ -92,6 +92,14 @@ class SubnetRoundTripTest {
         assertMessage(() -> SubnetJson.parse(good + "x"), "trailing");
         assertMessage(() -> SubnetJson.parse(good.replace("\"r\":224", "\"d\":[2]")), "duplicate");
         assertMessage(() -> SubnetJson.parse("{\"d\":[2],\"ks\":[3],\"e\":[3],\"r\":224,\"wid\":1}"), "wid");
+        assertMessage(() -> SubnetJson.parse(good + good), "trailing");
+        assertMessage(() -> SubnetJson.parse(good.substring(0, good.length() - 1)), "malformed");
+        assertMessage(() -> SubnetJson.parse("[" + good + "]"), "malformed");
+        assertMessage(() -> SubnetJson.parse(" "), "empty");
+        assertMessage(() -> SubnetJson.parse(good.replace("\"r\":224", "\"r\":99999999999")), "integer");
+        assertMessage(() -> SubnetJson.parse(good.replace("\"r\":224", "\"r\":\"224\"")), "integer");
+        assertMessage(() -> SubnetJson.parse(good.replace("\"d\":[", "\"d\":[[2],")), "list of integers");
+        assertMessage(() -> SubnetJson.parse(good.replace("\"r\":224", "\"r\":224,\"\\u00e9\\\"\":1")), "unknown");
         assertMessage(() -> Subnet.parse("d23423-k33.555.3333.33.555-e33.444.6666.33.444"), "malformed");
         assertMessage(() -> Subnet.parse("d2-k3330-e3300-r224"), "exactly its first 2");
         assertMessage(() -> Subnet.parse("d22-k3300.330-e3300.330-r224"), "4 digits");

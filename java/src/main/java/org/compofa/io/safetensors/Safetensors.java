@@ -82,35 +82,25 @@ public final class Safetensors {
             offsets.put(name, new long[] {cursor, cursor + bytes});
             cursor += bytes;
         }
-        StringBuilder h = new StringBuilder("{");
+        Map<String, Object> h = new LinkedHashMap<>();
         if (!metadata.isEmpty()) {
-            h.append(Json.quote(METADATA)).append(":{");
-            String sep = "";
             for (Map.Entry<String, String> m : metadata.entrySet()) {
                 if (!validUtf16(m.getKey()) || m.getValue() == null || !validUtf16(m.getValue())) {
                     throw new IllegalArgumentException("metadata entry '" + m.getKey() + "' is not valid text");
                 }
-                h.append(sep).append(Json.quote(m.getKey())).append(':').append(Json.quote(m.getValue()));
-                sep = ",";
             }
-            h.append("},");
+            h.put(METADATA, metadata);
         }
         for (Map.Entry<String, TorchTensor> e : tensors.entrySet()) {
             TorchTensor t = e.getValue();
             long[] o = offsets.get(e.getKey());
-            h.append(Json.quote(e.getKey())).append(":{\"dtype\":\"").append(t.isFloating() ? "F32" : "I64")
-                    .append("\",\"shape\":[");
-            int[] shape = t.shape();
-            for (int d = 0; d < shape.length; d++) {
-                h.append(d > 0 ? "," : "").append(shape[d]);
-            }
-            h.append("],\"data_offsets\":[").append(o[0]).append(',').append(o[1]).append("]},");
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("dtype", t.isFloating() ? "F32" : "I64");
+            entry.put("shape", Arrays.stream(t.shape()).boxed().toList());
+            entry.put("data_offsets", List.of(o[0], o[1]));
+            h.put(e.getKey(), entry);
         }
-        if (h.length() > 1) {
-            h.setLength(h.length() - 1); // the last comma
-        }
-        h.append('}');
-        byte[] json = h.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] json = Json.write(h);
         int padded = (json.length + 7) / 8 * 8;
         byte[] header = Arrays.copyOf(json, padded);
         Arrays.fill(header, json.length, padded, (byte) ' ');
@@ -296,11 +286,11 @@ public final class Safetensors {
             if (v instanceof BigInteger b && b.signum() > 0) {
                 throw new SafetensorsException(file, Reason.TOO_LARGE, "tensor \"" + name + "\" " + field + " " + v);
             }
-            if (!(v instanceof Long l) || l < 0) {
+            if (!(v instanceof Long || v instanceof Integer) || ((Number) v).longValue() < 0) {
                 throw new SafetensorsException(file, Reason.MALFORMED_HEADER, "tensor \"" + name + "\" " + field
                         + " holds " + v + " (non-negative integers only)");
             }
-            out[i] = l;
+            out[i] = ((Number) v).longValue();
         }
         return out;
     }

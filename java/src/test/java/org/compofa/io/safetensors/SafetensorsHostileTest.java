@@ -117,6 +117,27 @@ class SafetensorsHostileTest {
     }
 
     @Test
+    void theJsonLayerItselfRefusesWhatTheStructureChecksWouldLetThrough() throws IOException {
+        String a = tensor("a", "F32", "[1]", 0, 4);
+        // each header is well-formed for safetensors but for the one JSON fault named beside it
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("{\"__metadata__\":{\"k\":\"x\",\"k\":\"y\"}," + a + "}", "uplicate");
+        cases.put("{\"__metadata__\":{\"k\":\"x\\ud800\"}," + a + "}", "surrogate");
+        cases.put("{\"__metadata__\":{\"k\\udc00\":\"x\"}," + a + "}", "surrogate");
+        cases.put("{" + a + "} {}", "after the value");
+        cases.put("{" + a + "}]", "after the value");
+        cases.put("{\"__metadata__\":{\"k\":\"x\"}," + a + ",/* c */\"b\":1}", "comment");
+        cases.put("{\"__metadata__\":{\"k\":" + "[".repeat(40) + "]".repeat(40) + "}," + a + "}", "nesting depth");
+        for (var c : cases.entrySet()) {
+            SafetensorsException e = refused(header(c.getKey(), 4), Reason.MALFORMED_HEADER);
+            assertTrue(e.getMessage().contains(c.getValue()), c.getKey() + " -> " + e.getMessage());
+        }
+        // a 64-bit value is read exactly; one past it is too large, not wrapped
+        refused(header("{" + tensor("a", "U8", "[9223372036854775808]", 0, 1) + "}", 1), Reason.TOO_LARGE);
+        refused(header("{" + tensor("a", "U8", "[9223372036854775807]", 0, 1) + "}", 1), Reason.BAD_OFFSETS);
+    }
+
+    @Test
     void unsupportedDtypesAreRefused() throws IOException {
         for (String dtype : new String[] {"I8", "U16", "F8_E4M3", "c64", ""}) {
             SafetensorsException e = refused(header("{" + tensor("a", dtype, "[1]", 0, 1) + "}", 1),
