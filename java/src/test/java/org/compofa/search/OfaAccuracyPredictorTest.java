@@ -12,7 +12,6 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -41,16 +40,7 @@ class OfaAccuracyPredictorTest {
 
     /** The shared fixture directory, or the test is skipped. */
     private static Path fixtures() {
-        String env = System.getenv("COMPOFA_OFA_FIXTURES");
-        List<Path> candidates = env != null ? List.of(Path.of(env))
-                : List.of(Path.of("..", "..", "shared", "fixtures", "ofa"), Path.of("..", "shared", "fixtures", "ofa"));
-        for (Path p : candidates) {
-            if (Files.isRegularFile(p.resolve("manifest.json"))) {
-                return p;
-            }
-        }
-        assumeTrue(false, "OFA fixtures not found at " + candidates);
-        return null;
+        return org.compofa.testing.SharedFixtures.ofa();
     }
 
     /** The released predictor, after checking its sha256 against the manifest. */

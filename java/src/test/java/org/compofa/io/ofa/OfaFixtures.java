@@ -1,7 +1,6 @@
 package org.compofa.io.ofa;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
@@ -27,16 +26,7 @@ final class OfaFixtures {
 
     /** The fixture directory, or a skipped test. */
     static Path dir() {
-        String env = System.getenv("COMPOFA_OFA_FIXTURES");
-        List<Path> candidates = env != null ? List.of(Path.of(env))
-                : List.of(Path.of("..", "..", "shared", "fixtures", "ofa"), Path.of("..", "shared", "fixtures", "ofa"));
-        for (Path p : candidates) {
-            if (Files.isRegularFile(p.resolve("manifest.json"))) {
-                return p;
-            }
-        }
-        assumeTrue(false, "OFA fixtures not found at " + candidates);
-        return null;
+        return org.compofa.testing.SharedFixtures.ofa();
     }
 
     static Map<String, Object> manifest(Path dir) throws IOException {

@@ -27,16 +27,7 @@ class TorchOfaFixturesTest {
     static final String PREDICTOR = "acc_predictor.pth";
 
     static Path fixtures() {
-        String env = System.getenv("COMPOFA_OFA_FIXTURES");
-        List<Path> candidates = env != null ? List.of(Path.of(env))
-                : List.of(Path.of("..", "..", "shared", "fixtures", "ofa"), Path.of("..", "shared", "fixtures", "ofa"));
-        for (Path p : candidates) {
-            if (Files.isRegularFile(p.resolve("manifest.json"))) {
-                return p;
-            }
-        }
-        assumeTrue(false, "OFA fixtures not found at " + candidates);
-        return null;
+        return org.compofa.testing.SharedFixtures.ofa();
     }
 
     /** The file, after checking that the manifest lists its sha256. */
