@@ -12,6 +12,11 @@ public final class BnStatistics {
     private final Map<BatchNormWeights, double[][]> sums = new LinkedHashMap<>();
     private final Map<BatchNormWeights, Double> weights = new LinkedHashMap<>();
 
+    /** An empty collector: pass it to {@link Pass#recalibrate}, run the batches, then {@link #apply}. */
+    public BnStatistics() {
+        // nothing collected yet
+    }
+
     /** Adds one batch's mean and biased variance of the first {@code mean.length} channels. */
     void add(BatchNormWeights bn, float[] mean, float[] var, int batchSize) {
         double[][] s = sums.computeIfAbsent(bn, k -> new double[][] {new double[mean.length], new double[mean.length]});
