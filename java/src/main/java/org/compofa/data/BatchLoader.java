@@ -157,12 +157,55 @@ public final class BatchLoader {
      */
     public Batch batch(int epoch, int batchIndex, int resolution) {
         Objects.checkIndex(batchIndex, batchesPerEpoch());
+        checkResolution(resolution);
+        int start = batchIndex * config.batchSize();
+        return fill(epoch, batchIndex, resolution, start, Math.min(config.batchSize(), dataset.size() - start));
+    }
+
+    /**
+     * Rank {@code rank}'s shard of batch {@code batchIndex} for a data-parallel job of {@code ranks}
+     * processes: the contiguous slice {@code rank * s .. (rank + 1) * s - 1} of the images of
+     * {@link #batch(int, int, int)} (same order, augmentation and resolution), where {@code s} is that
+     * batch's size divided by {@code ranks}. Only the shard's images are read. Together the ranks' shards
+     * are the unsharded batch, so every image is seen once per epoch across the ranks.
+     *
+     * @param epoch epoch index from 0
+     * @param batchIndex batch index within the epoch from 0
+     * @param resolution image side in pixels after resizing
+     * @param rank this process's rank, 0 .. ranks-1
+     * @param ranks the number of processes, at least 1
+     * @return the shard, its {@link Batch#index()} the global batch index
+     * @throws IllegalArgumentException if the batch's size is not a multiple of {@code ranks} or
+     *     rank/ranks are out of range
+     * @throws IndexOutOfBoundsException if {@code batchIndex} is outside {@code 0 .. batchesPerEpoch()-1}
+     */
+    public Batch batch(int epoch, int batchIndex, int resolution, int rank, int ranks) {
+        Objects.checkIndex(batchIndex, batchesPerEpoch());
+        checkResolution(resolution);
+        if (ranks < 1 || rank < 0 || rank >= ranks) {
+            throw new IllegalArgumentException("rank " + rank + " of " + ranks + ": allowed ranks >= 1 and rank 0.."
+                    + (ranks - 1));
+        }
+        int start = batchIndex * config.batchSize();
+        int size = Math.min(config.batchSize(), dataset.size() - start);
+        if (size % ranks != 0) {
+            throw new IllegalArgumentException("batch " + batchIndex + " of epoch " + epoch + " has " + size
+                    + " images, not a multiple of " + ranks + " ranks: use a batch size divisible by the number of"
+                    + " ranks, and a data set whose last batch is too (or drop the last batch)");
+        }
+        int shard = size / ranks;
+        return fill(epoch, batchIndex, resolution, start + rank * shard, shard);
+    }
+
+    private static void checkResolution(int resolution) {
         if (resolution < 1) {
             throw new IllegalArgumentException("resolution " + resolution + ": must be at least 1");
         }
+    }
+
+    /** The batch of the epoch-order positions {@code start .. start + size - 1}. */
+    private Batch fill(int epoch, int batchIndex, int resolution, int start, int size) {
         int[] order = order(epoch);
-        int start = batchIndex * config.batchSize();
-        int size = Math.min(config.batchSize(), order.length - start);
         int channels = dataset.channels();
         int imageLength = resolution * resolution * channels;
         float[] images = new float[Math.multiplyExact(size, imageLength)];

@@ -1,6 +1,7 @@
 package org.compofa.train;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import org.compofa.data.BatchLoader;
 import org.compofa.data.SeededOrder;
 import org.compofa.nn.Network;
 import org.compofa.nn.Workspace;
+import org.compofa.runtime.Communicator;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.runtime.Tensor;
 
@@ -37,6 +39,20 @@ import org.compofa.runtime.Tensor;
  * averaging window of the log (loss and top-1 sums since the last row) is saved in the checkpoint,
  * so the resumed log equals an uninterrupted run's in every column but the timing ones
  * ({@code images_per_s}, {@code elapsed_s}).
+ *
+ * <p>Data-parallel training ({@link #withCommunicator}, a communicator of N > 1 ranks), as the
+ * reference's Horovod run: every rank draws the same resolution and subnets at each step (they are
+ * keyed by seed and position, not by rank) and trains on its contiguous shard of the unsharded run's
+ * global batch ({@link BatchLoader#batch(int, int, int, int, int)}: the global batch size must be a
+ * multiple of N), so every image is seen once per epoch across the ranks; gradients are averaged
+ * across ranks before SGD ({@link TrainingStep}). The learning rate stays as configured: the
+ * reference scales it with the global batch, and the global batch is the configured batch here,
+ * whatever N is. Rank 0's weights and momentum are broadcast to every rank before the first step
+ * (fresh or resumed), so the ranks start equal and stay bit-identical. BN batch statistics are per
+ * rank (the reference's default), and so are the running statistics: the checkpoint holds rank 0's.
+ * The loss and top-1 logged are averaged over the ranks. Only rank 0 writes checkpoints, the log,
+ * the progress bar and the curves; every rank resumes from the same checkpoint files, so the run
+ * directory must be shared by the ranks (one file system).
  */
 public final class SupernetTrainer {
     private static final long RESOLUTION_STREAM = 0x5245534fL; // "RESO"
@@ -53,6 +69,7 @@ public final class SupernetTrainer {
     private int logEverySteps = 20;
     private long stopAfterSteps = Long.MAX_VALUE;
     private Map<String, String> extraAttributes = Map.of();
+    private Communicator comm; // null: this process alone
 
     /**
      * A trainer running the phases of one supernet, with checkpoints, resume and a CSV log per phase.
@@ -83,6 +100,31 @@ public final class SupernetTrainer {
     public SupernetTrainer withAttributes(Map<String, String> extra) {
         this.extraAttributes = Map.copyOf(extra);
         return this;
+    }
+
+    /**
+     * Trains data-parallel over {@code communicator}'s ranks (see the class comment); every rank must
+     * run the same phases with the same configuration and data set. A one-rank communicator trains
+     * exactly as without one.
+     *
+     * @param communicator the ranks, of the student's compute context
+     * @return this trainer
+     * @throws IllegalArgumentException for a communicator of another context
+     */
+    public SupernetTrainer withCommunicator(Communicator communicator) {
+        if (communicator.context() != student.context()) {
+            throw new IllegalArgumentException("the communicator belongs to another compute context than the student");
+        }
+        this.comm = communicator;
+        return this;
+    }
+
+    private int rank() {
+        return comm == null ? 0 : comm.rank();
+    }
+
+    private int ranks() {
+        return comm == null ? 1 : comm.size();
     }
 
     /**
@@ -137,12 +179,22 @@ public final class SupernetTrainer {
             throw new IllegalArgumentException("phase " + config.name() + " has batch " + config.batchSize()
                     + " but the loader makes batches of " + loader.config().batchSize());
         }
+        checkShardable(config.batchSize());
         if (config.kdRatio() > 0 && teacher == null) {
             throw new IllegalArgumentException("phase " + config.name() + " distils (kd " + config.kdRatio()
                     + ") but no teacher was given");
         }
         Path dir = runDirectory.resolve(config.name());
+        // Rank 0 opens the store first (it removes stale temporaries and moves corrupt files aside);
+        // the others read it after, and no rank writes before every rank has read (the broadcast below).
+        if (rank() != 0) {
+            comm.barrier();
+        }
         CheckpointStore store = new CheckpointStore(dir, config.name(), 2);
+        Optional<LoadedCheckpoint> latest = store.latest();
+        if (rank() == 0 && ranks() > 1) {
+            comm.barrier();
+        }
         ComputeContext ctx = student.context();
         Map<String, Tensor> momentum = new LinkedHashMap<>();
         try (Workspace ws = new Workspace(ctx)) {
@@ -150,7 +202,6 @@ public final class SupernetTrainer {
             RunState state = RunState.start(config.seed());
             double elapsed = 0;
             LogWindow window = LogWindow.EMPTY;
-            Optional<LoadedCheckpoint> latest = store.latest();
             if (latest.isPresent()) {
                 Checkpoint c = latest.get().checkpoint();
                 if (!c.config().equals(config)) {
@@ -166,13 +217,50 @@ public final class SupernetTrainer {
                 state = c.state();
                 elapsed = Double.parseDouble(c.attributes().getOrDefault("elapsed_seconds", "0"));
                 window = LogWindow.of(c.attributes());
-                out.println("compofa: resuming " + config.name() + " at epoch " + state.epoch() + " batch "
+                if (rank() == 0) {
+                    out.println("compofa: resuming " + config.name() + " at epoch " + state.epoch() + " batch "
                         + state.batchIndex() + " (step " + state.globalStep() + ") from " + latest.get().file());
+                }
             }
-            return loop(phase, store, momentum, ws, state, elapsed, window, dir);
+            broadcastFromRankZero(momentum);
+            PhaseResult result = loop(phase, store, momentum, ws, state, elapsed, window, dir);
+            if (ranks() > 1) {
+                comm.barrier(); // rank 0's last checkpoint is on disk before any rank reads it
+            }
+            return result;
         } finally {
             momentum.values().forEach(Tensor::close);
         }
+    }
+
+    /** Every batch of an epoch must split into equal shards, else the averaged gradient is not the global mean. */
+    private void checkShardable(int batch) {
+        int n = ranks();
+        if (n == 1) {
+            return;
+        }
+        int last = loader.config().dropLast() ? 0 : loader.dataset().size() % batch;
+        if (batch % n != 0 || last % n != 0) {
+            throw new IllegalArgumentException("data-parallel training on " + n + " ranks needs every batch to split"
+                    + " evenly: batch " + batch + (last == 0 ? "" : " and the epoch's last batch of " + last)
+                    + " must be multiples of " + n + "; use a batch size divisible by the number of ranks"
+                    + (last == 0 ? "" : " and by which the data set size leaves a divisible remainder (or drop the"
+                    + " last batch)"));
+        }
+    }
+
+    /**
+     * Rank 0's parameters, running statistics and momentum into every rank (one broadcast per tensor:
+     * this happens once per phase). Every rank then starts the phase from the same state, whatever its
+     * own initialisation or the checkpoint it read.
+     */
+    private void broadcastFromRankZero(Map<String, Tensor> momentum) {
+        if (ranks() == 1) {
+            return;
+        }
+        student.parameters().parameters().forEach(p -> comm.broadcast(p.value(), 0));
+        student.parameters().buffers().values().forEach(t -> comm.broadcast(t, 0));
+        momentum.values().forEach(t -> comm.broadcast(t, 0));
     }
 
     private PhaseResult loop(Phase phase, CheckpointStore store, Map<String, Tensor> momentum, Workspace ws,
@@ -182,7 +270,8 @@ public final class SupernetTrainer {
         int perEpoch = loader.batchesPerEpoch();
         LearningRateSchedule schedule = config.schedule(perEpoch);
         long totalSteps = schedule.totalSteps();
-        TrainingStep stepper = new TrainingStep(student, teacher, config, momentum, ws);
+        TrainingStep stepper = new TrainingStep(student, teacher, config, momentum, ws, comm);
+        boolean writer = rank() == 0;
         RunState state = start;
         double elapsed = elapsedBefore;
         long t0 = System.nanoTime();
@@ -200,8 +289,9 @@ public final class SupernetTrainer {
             t.setDaemon(true);
             return t;
         });
-        try (CsvLog log = CsvLog.openResumed(dir.resolve("log.csv"), LOG_COLUMNS, "step", state.globalStep());
-             ProgressBar bar = ProgressBar.onStdout(config.name(), totalSteps, "step")) {
+        try (CsvLog log = writer ? CsvLog.openResumed(dir.resolve("log.csv"), LOG_COLUMNS, "step", state.globalStep())
+                : null;
+             ProgressBar bar = progressBar(writer, config.name(), totalSteps)) {
             bar.resumeAt(state.globalStep());
             CompletableFuture<Batch> next = state.globalStep() < totalSteps ? fetch(prefetch, config, state) : null;
             while (state.globalStep() < totalSteps && state.globalStep() < stopAfterSteps) {
@@ -218,7 +308,7 @@ public final class SupernetTrainer {
                 windowLoss += s.loss();
                 windowTop1 += s.top1();
                 windowCount++;
-                windowImages += batch.size();
+                windowImages += (long) batch.size() * ranks(); // the global batch
                 bar.metric("loss", s.loss()).metric("top1", s.top1()).metric("lr", lr);
                 long now = System.nanoTime();
                 double rate = windowImages / Math.max(1e-9, (now - windowStart) / 1e9);
@@ -228,8 +318,10 @@ public final class SupernetTrainer {
                 if (windowCount >= logEverySteps || epochEnd || state.globalStep() == totalSteps) {
                     lastLoss = windowLoss / windowCount;
                     lastTop1 = windowTop1 / windowCount;
-                    log.append(state.globalStep(), batch.epoch(), batch.index(), lr, lastLoss, lastTop1, rate,
+                    if (log != null) {
+                        log.append(state.globalStep(), batch.epoch(), batch.index(), lr, lastLoss, lastTop1, rate,
                             elapsed + (now - t0) / 1e9);
+                    }
                     windowLoss = windowTop1 = 0;
                     windowCount = 0;
                     windowStart = now;
@@ -237,8 +329,10 @@ public final class SupernetTrainer {
                 }
                 if (epochEnd || (now - lastCheckpoint) / 1e9 >= checkpointEverySeconds
                         || state.globalStep() == totalSteps || state.globalStep() >= stopAfterSteps) {
-                    save(store, phase, state, momentum, elapsed + (now - t0) / 1e9,
+                    if (writer) {
+                        save(store, phase, state, momentum, elapsed + (now - t0) / 1e9,
                             new LogWindow(windowLoss, windowTop1, windowCount));
+                    }
                     lastCheckpoint = now;
                 }
             }
@@ -247,16 +341,26 @@ public final class SupernetTrainer {
             prefetch.shutdownNow();
         }
         elapsed += (System.nanoTime() - t0) / 1e9;
-        if (state.globalStep() == totalSteps) {
+        if (state.globalStep() == totalSteps && writer) {
             org.compofa.report.TrainingCurves.plot(dir, config.name());
         }
         return new PhaseResult(config.name(), state, elapsed, state.globalStep() * config.subnetsPerStep(), lastLoss,
                 lastTop1);
     }
 
+    /** The progress bar on stdout for the writing rank, a silent one for the others. */
+    private static ProgressBar progressBar(boolean writer, String label, long totalSteps) {
+        return writer ? ProgressBar.onStdout(label, totalSteps, "step")
+                : new ProgressBar(label, totalSteps, "step", new PrintStream(OutputStream.nullOutputStream()), false,
+                        System::nanoTime, ProgressBar.DEFAULT_PERCENT_STEP);
+    }
+
     private CompletableFuture<Batch> fetch(ExecutorService pool, TrainingConfig config, RunState at) {
         int r = resolutionOf(config, at.epoch(), at.batchIndex());
-        return CompletableFuture.supplyAsync(() -> loader.batch(at.epoch(), at.batchIndex(), r), pool);
+        int rank = rank();
+        int ranks = ranks();
+        return CompletableFuture.supplyAsync(() -> ranks == 1 ? loader.batch(at.epoch(), at.batchIndex(), r)
+                : loader.batch(at.epoch(), at.batchIndex(), r, rank, ranks), pool);
     }
 
     private void save(CheckpointStore store, Phase phase, RunState state, Map<String, Tensor> momentum,

@@ -14,6 +14,7 @@ import org.compofa.nn.Workspace;
 import org.compofa.ops.CrossEntropy;
 import org.compofa.ops.Elementwise;
 import org.compofa.ops.Sgd;
+import org.compofa.runtime.Communicator;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.runtime.Layout;
 import org.compofa.runtime.Tensor;
@@ -25,6 +26,15 @@ import org.compofa.space.Subnet;
  * smoothing + kd * soft-CE to the teacher) * 2 / (kd + 1) (plain CE without a teacher), and a
  * backward whose gradients add up in the shared weights; then one SGD step (Nesterov, weight decay
  * except on names containing bn or bias) on every parameter.
+ *
+ * <p>Data-parallel (a {@link Communicator} of more than one rank): each rank runs the step on its
+ * shard of the global batch, then, after every subnet's backward and before SGD, the gradients are
+ * averaged across ranks in a few flat buckets ({@link GradientAverager}). Each rank's loss is a mean
+ * over its n/N images, so the average of the ranks' gradients is the gradient of the mean over the
+ * global batch: the one-process step on the global batch, except that BN batch statistics are per
+ * rank (the reference's default under Horovod). The returned loss and top-1 are averaged over the
+ * ranks too (they ride in the last gradient bucket), so every rank logs and checks the same numbers.
+ * With one rank nothing extra happens.
  */
 public final class TrainingStep implements AutoCloseable {
     private static final long DROPOUT_STREAM = 0x44524f50L; // "DROP"
@@ -36,6 +46,7 @@ public final class TrainingStep implements AutoCloseable {
     private final Workspace ws;
     private final ParameterGroups groups;
     private final boolean fused;
+    private final GradientAverager averager; // null with one rank
     private Tensor labels;
 
     /**
@@ -58,7 +69,23 @@ public final class TrainingStep implements AutoCloseable {
      */
     public TrainingStep(Network student, Network teacher, TrainingConfig config, Map<String, Tensor> momentum,
                         Workspace ws) {
-        this(student, teacher, config, momentum, ws, true);
+        this(student, teacher, config, momentum, ws, true, null);
+    }
+
+    /**
+     * A data-parallel step: as {@link #TrainingStep(Network, Network, TrainingConfig, Map, Workspace)},
+     * with gradients averaged across {@code comm}'s ranks before SGD (see the class comment).
+     *
+     * @param student  trained network (the same weights on every rank)
+     * @param teacher  frozen teacher, or null (then the config's kd must be 0)
+     * @param config   smoothing, kd ratio, dropout, momentum, weight decay, seed
+     * @param momentum one buffer per student parameter name
+     * @param ws       activation memory
+     * @param comm     the ranks, of the student's context; null or one rank: a one-process step
+     */
+    public TrainingStep(Network student, Network teacher, TrainingConfig config, Map<String, Tensor> momentum,
+                        Workspace ws, Communicator comm) {
+        this(student, teacher, config, momentum, ws, true, comm);
     }
 
     /**
@@ -74,6 +101,11 @@ public final class TrainingStep implements AutoCloseable {
      */
     public TrainingStep(Network student, Network teacher, TrainingConfig config, Map<String, Tensor> momentum,
                         Workspace ws, boolean fused) {
+        this(student, teacher, config, momentum, ws, fused, null);
+    }
+
+    private TrainingStep(Network student, Network teacher, TrainingConfig config, Map<String, Tensor> momentum,
+                         Workspace ws, boolean fused, Communicator comm) {
         this.fused = fused;
         this.student = Objects.requireNonNull(student, "student");
         this.teacher = teacher;
@@ -85,6 +117,16 @@ public final class TrainingStep implements AutoCloseable {
         }
         this.groups = ParameterGroups.split(student.parameters().parameters().stream().map(Parameter::name).toList(),
                 config.sgd().weightDecay());
+        if (comm != null && comm.size() > 1) {
+            if (comm.context() != student.context()) {
+                throw new IllegalArgumentException("the communicator belongs to another compute context than the"
+                        + " student");
+            }
+            this.averager = new GradientAverager(comm, student.parameters().parameters(),
+                    GradientAverager.DEFAULT_BUCKET_FLOATS);
+        } else {
+            this.averager = null;
+        }
     }
 
     /**
@@ -163,12 +205,20 @@ public final class TrainingStep implements AutoCloseable {
                     p.backward(dlogits);
                 }
             }
+            double stepLoss = lossSum / subnets.size();
+            double stepTop1 = top1Sum / subnets.size();
+            if (averager != null) {
+                float[] stats = {(float) stepLoss, (float) stepTop1};
+                averager.average(stats);
+                stepLoss = stats[0];
+                stepTop1 = stats[1];
+            }
             for (Parameter prm : student.parameters().parameters()) {
                 Sgd.Params sp = new Sgd.Params((float) lr, (float) config.sgd().momentum(),
                         (float) groups.decayFor(prm.name()), config.sgd().nesterov());
                 Sgd.step(ctx, sp, prm.value(), prm.grad(), momentum.get(prm.name()));
             }
-            return new Stats(lossSum / subnets.size(), top1Sum / subnets.size());
+            return new Stats(stepLoss, stepTop1);
         } finally {
             taken.forEach(ws::release);
         }
@@ -183,7 +233,7 @@ public final class TrainingStep implements AutoCloseable {
     /** The labels on the device, in the tensor kept from the last step when the batch size is the same. */
     private Tensor labels(int[] values) {
         if (labels == null || labels.length() != values.length) {
-            close();
+            closeLabels();
             labels = Tensor.labels(student.context(), values);
         } else {
             labels.copyFrom(values);
@@ -191,9 +241,16 @@ public final class TrainingStep implements AutoCloseable {
         return labels;
     }
 
-    /** Frees the kept labels tensor (the workspace and networks belong to the caller). */
+    /** Frees the kept labels tensor and gradient bucket (the workspace and networks belong to the caller). */
     @Override
     public void close() {
+        if (averager != null) {
+            averager.close();
+        }
+        closeLabels();
+    }
+
+    private void closeLabels() {
         if (labels != null) {
             labels.close();
             labels = null;
