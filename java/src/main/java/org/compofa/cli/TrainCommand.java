@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.compofa.compare.ComparisonSettings;
 import org.compofa.nn.Network;
 import org.compofa.report.JsonText;
+import org.compofa.runtime.Communicator;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.train.FashionRecipe;
 import org.compofa.train.PhaseResult;
@@ -82,10 +83,19 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     private SharedOptions.Engine engine;
 
+    private int rank; // of the data-parallel job; only rank 0 writes the summary
+
     @Override
     public Integer call() throws IOException {
         return TrainedRun.forTraining(spec, runDir, recipeOptions, epochs, engine,
-                (run, ctx, text) -> execute(text, run.recipe(), run.settings(), ctx));
+                (run, ctx, text) -> {
+                    // One process per rank under mpirun/srun (else this process alone): every rank trains its
+                    // shard of each batch, rank 0 writes checkpoints, logs and the summary.
+                    try (Communicator comm = Communicator.world(ctx)) {
+                        rank = comm.rank();
+                        return execute(text, run.recipe().withCommunicator(comm), run.settings(), ctx);
+                    }
+                });
     }
 
     private int execute(PrintStream out, FashionRecipe recipe, FashionRecipe.Settings s, ComputeContext ctx)
@@ -139,8 +149,13 @@ final class TrainCommand implements Callable<Integer> {
         return writeSummary(out, s.out(), summary, t0);
     }
 
+    /** Writes the summary files on rank 0 (the only writer of a data-parallel job). */
+    int writeSummary(PrintStream out, Path dir, Map<String, Object> summary, long t0) throws IOException {
+        return rank == 0 ? writeSummaryFiles(out, dir, summary, t0) : 0;
+    }
+
     /** Writes summary.json and summary.csv into {@code dir} (package-private for the JSON test). */
-    static int writeSummary(PrintStream out, Path dir, Map<String, Object> summary, long t0)
+    static int writeSummaryFiles(PrintStream out, Path dir, Map<String, Object> summary, long t0)
             throws IOException {
         summary.put("command_seconds", (System.nanoTime() - t0) / 1e9);
         Files.createDirectories(dir);

@@ -106,6 +106,7 @@ public final class FashionRecipe {
     private final Dataset test;
     private final PrintStream out;
     private final MobileNetV3Geometry geometry;
+    private org.compofa.runtime.Communicator comm; // null: this process alone
 
     /**
      * A recipe on {@code ctx} over the given data.
@@ -127,6 +128,23 @@ public final class FashionRecipe {
                     + settings.input().preprocessing().color());
         }
         this.geometry = settings.input().geometry(settings.width(), train.numClasses());
+    }
+
+    /**
+     * Trains every phase data-parallel over {@code communicator}'s ranks
+     * ({@link SupernetTrainer#withCommunicator}); every rank must run the same recipe. Evaluation is not
+     * sharded: every rank evaluates the whole test set (the same numbers).
+     *
+     * @param communicator the ranks, of this recipe's compute context
+     * @return this recipe
+     */
+    public FashionRecipe withCommunicator(org.compofa.runtime.Communicator communicator) {
+        this.comm = communicator;
+        return this;
+    }
+
+    private SupernetTrainer distributed(SupernetTrainer trainer) {
+        return comm == null ? trainer : trainer.withCommunicator(comm);
     }
 
     /**
@@ -218,6 +236,7 @@ public final class FashionRecipe {
         BatchLoader loader = new BatchLoader(train, trainLoader());
         SupernetTrainer trainer = new SupernetTrainer(teacher, null, loader, settings.out().resolve("teacher"), out)
                 .withAttributes(inputAttributes());
+        distributed(trainer);
         Subnet full = teacher.largestSubnet(settings.resolutions().min());
         return trainer.run(new Phase(teacherConfig(), SubnetSource.fixed(full), "teacher"));
     }
@@ -329,6 +348,7 @@ public final class FashionRecipe {
         Path dir = settings.out().resolve(name);
         SupernetTrainer trainer = new SupernetTrainer(student, teacher, loader, dir, out)
                 .withAttributes(inputAttributes());
+        distributed(trainer);
         List<PhaseResult> results = new ArrayList<>();
         for (PlannedPhase p : plan) {
             TrainingConfig c = p.config();

@@ -30,7 +30,7 @@ class TrainSummaryJsonTest {
         summary.put("compound_subnet_steps", steps);
         summary.put(oddKey, rnd.nextDouble() * 100);
         summary.put("top1 diverged", Double.NaN);
-        TrainCommand.writeSummary(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), dir,
+        TrainCommand.writeSummaryFiles(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), dir,
                 summary, System.nanoTime());
         Map<String, Object> back = JSON.std.mapFrom(Files.readString(dir.resolve("summary.json")));
         assertEquals(seconds, ((Number) back.get("teacher_seconds")).doubleValue());
