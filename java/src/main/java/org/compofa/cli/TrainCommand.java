@@ -93,6 +93,10 @@ final class TrainCommand implements Callable<Integer> {
                     // shard of each batch, rank 0 writes checkpoints, logs and the summary.
                     try (Communicator comm = Communicator.world(ctx)) {
                         rank = comm.rank();
+                        if (comm.size() > 1 && rank == 0) {
+                            text.println("compofa: data-parallel training on " + comm.size() + " ranks (" + comm
+                                    .transport() + ", " + ctx.backend() + "); rank 0 writes checkpoints and logs");
+                        }
                         return execute(text, run.recipe().withCommunicator(comm), run.settings(), ctx);
                     }
                 });

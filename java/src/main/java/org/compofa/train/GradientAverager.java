@@ -55,7 +55,7 @@ public final class GradientAverager implements AutoCloseable {
     /**
      * Replaces every gradient by its average over the ranks, and each of {@code extras} likewise.
      *
-     * @param extras host values averaged with the last bucket, replaced by the averages (may be empty)
+     * @param extras host values averaged with the last bucket, replaced by the averages (not null; may be empty)
      */
     public void average(float[] extras) {
         long total = parameters.stream().mapToLong(p -> p.grad().length()).sum();
