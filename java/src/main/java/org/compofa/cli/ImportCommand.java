@@ -6,7 +6,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
@@ -204,18 +203,12 @@ final class ImportCommand implements Callable<Integer> {
         }
     }
 
-    /** A copy that appears whole or not at all, mode 0644 where the file system has POSIX modes. */
+    /** A copy that appears whole or not at all (AtomicFiles), mode 0644 where the file system has POSIX modes. */
     static void copy(Path from, Path to) throws IOException {
         Files.createDirectories(to.getParent());
-        Path tmp = to.resolveSibling("." + to.getFileName() + ".part");
-        try {
-            Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
-            if (Files.getFileAttributeView(tmp, PosixFileAttributeView.class) != null) {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-            }
-            Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
+        org.compofa.report.AtomicFiles.write(to, o -> Files.copy(from, o));
+        if (Files.getFileAttributeView(to, PosixFileAttributeView.class) != null) {
+            Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rw-r--r--"));
         }
     }
 }

@@ -167,15 +167,13 @@ final class LatencyCommand implements Callable<Integer> {
     }
 
     /** Refuses, with the way out, a space too large to time subnet by subnet. */
-    private static final class SpaceSize {
-        static void tabulable(OpenedRun run, List<Integer> resolutions) {
-            java.math.BigInteger n = run.space().sizePerResolution().multiply(java.math.BigInteger.valueOf(
-                    resolutions.size()));
-            if (n.compareTo(java.math.BigInteger.valueOf(org.compofa.space.SearchSpace.ENUMERATION_LIMIT)) > 0) {
-                throw new CommandFailedException(run.space().id() + " holds " + String.format(Locale.ROOT, "%.3g",
-                        n.doubleValue()) + " subnets at these resolutions, too many to time one by one: build OFA's "
-                        + "per-block table instead (compofa latency --run " + run.dir() + " --lut only)");
-            }
+    private static void requireTabulable(OpenedRun run, List<Integer> resolutions) {
+        java.math.BigInteger n = run.space().sizePerResolution().multiply(java.math.BigInteger.valueOf(
+                resolutions.size()));
+        if (n.compareTo(java.math.BigInteger.valueOf(org.compofa.space.SearchSpace.ENUMERATION_LIMIT)) > 0) {
+            throw new CommandFailedException(run.space().id() + " holds " + String.format(Locale.ROOT, "%.3g",
+                    n.doubleValue()) + " subnets at these resolutions, too many to time one by one: build OFA's "
+                    + "per-block table instead (compofa latency --run " + run.dir() + " --lut only)");
         }
     }
 
@@ -222,7 +220,7 @@ final class LatencyCommand implements Callable<Integer> {
     private static LatencyTable build(OpenedRun run, SubnetTimer timer, Platform p, List<Integer> resolutions,
                                       boolean force, PrintStream out) throws IOException {
         Path dir = run.dir().resolve("latency");
-        SpaceSize.tabulable(run, resolutions);
+        requireTabulable(run, resolutions);
         // Quiet entries of an existing table are kept, noisy ones re-measured (bounded); --force measures all.
         LatencyTable t = LatencyTableBuilder.buildFiles(timer, run.space(), resolutions, p,
                 dir.resolve(p.name()), LatencyTableBuilder.Settings.DEFAULT.withForce(force), out).table();

@@ -3,21 +3,16 @@ package org.compofa.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.compofa.bindings.CompofaCommNative;
 import org.compofa.data.Batch;
 import org.compofa.data.BatchLoader;
+import org.compofa.testing.MpiJob;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,47 +25,12 @@ class DistributedTrainingTest {
     @TempDir
     Path dir;
 
-    private static Path mpirun() {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path p = Path.of(d, "mpirun");
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        return null;
-    }
-
     /** Runs the main under mpirun with 2 ranks and returns its output; fails on a non-zero exit or timeout. */
     private String run(int timeoutSeconds, String... args) throws IOException, InterruptedException {
-        Path mpirun = mpirun();
-        assumeTrue(mpirun != null, "mpirun not on PATH (apt-get install openmpi-bin)");
-        assumeTrue(CompofaCommNative.available()[0], "libcompofa built without MPI: " + CompofaCommNative.describe());
-        List<String> cmd = new ArrayList<>(List.of(mpirun.toString(), "--oversubscribe", "-np", "2",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path")));
-        for (String property : List.of("compofa.library.path", "java.io.tmpdir")) {
-            if (System.getProperty(property) != null) {
-                cmd.add("-D" + property + "=" + System.getProperty(property));
-            }
-        }
-        cmd.add(DistributedTrainingMain.class.getName());
-        cmd.addAll(List.of(args));
-        Path log = dir.resolve("mpirun-" + args[0] + ".txt");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("OMPI_ALLOW_RUN_AS_ROOT", "1");
-        pb.environment().put("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
-        Process p = pb.start();
-        boolean done = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
-        if (!done) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
-        String out = Files.readString(log, StandardCharsets.UTF_8);
-        assertTrue(done, "mpirun did not end within " + timeoutSeconds + " s:\n" + out);
-        assertEquals(0, p.exitValue(), out);
-        return out;
+        MpiJob job = MpiJob.run(DistributedTrainingMain.class, dir.resolve("mpirun-" + args[0] + ".txt"),
+                timeoutSeconds, args);
+        assertEquals(0, job.exitCode(), job.output());
+        return job.output();
     }
 
     private static String find(String output, String regex) {
