@@ -30,7 +30,9 @@ public final class GradientAverager implements AutoCloseable {
     private final Communicator comm;
     private final List<Parameter> parameters;
     private final int bucketFloats;
+    private final long total;
     private final float[] bucket;
+    private float[] lastBucket = new float[0]; // the last bucket with its extras, kept between steps
     private Tensor deviceBucket; // CUDA only: the NCCL buffer of one bucket
 
     /**
@@ -47,7 +49,7 @@ public final class GradientAverager implements AutoCloseable {
         if (bucketFloats < 1) {
             throw new IllegalArgumentException("bucket of " + bucketFloats + " floats: allowed at least 1");
         }
-        long total = this.parameters.stream().mapToLong(p -> p.grad().length()).sum();
+        this.total = this.parameters.stream().mapToLong(p -> p.grad().length()).sum();
         this.bucketFloats = (int) Math.min(bucketFloats, Math.max(1, total));
         this.bucket = new float[this.bucketFloats];
     }
@@ -58,13 +60,12 @@ public final class GradientAverager implements AutoCloseable {
      * @param extras host values averaged with the last bucket, replaced by the averages (not null; may be empty)
      */
     public void average(float[] extras) {
-        long total = parameters.stream().mapToLong(p -> p.grad().length()).sum();
         for (long from = 0; from < total || from == 0; from += bucketFloats) {
             long to = Math.min(total, from + bucketFloats);
             boolean last = to == total;
             int used = (int) (to - from);
             int extraCount = last ? extras.length : 0;
-            float[] data = used == bucketFloats && extraCount == 0 ? bucket : new float[used + extraCount];
+            float[] data = used == bucketFloats && extraCount == 0 ? bucket : lastBucket(used + extraCount);
             copyRange(from, to, data, true);
             if (extraCount > 0) {
                 System.arraycopy(extras, 0, data, used, extraCount);
@@ -80,6 +81,14 @@ public final class GradientAverager implements AutoCloseable {
                 break;
             }
         }
+    }
+
+    /** The array of the last (partial or extras-carrying) bucket, allocated again only when its size changes. */
+    private float[] lastBucket(int length) {
+        if (lastBucket.length != length) {
+            lastBucket = new float[length];
+        }
+        return lastBucket;
     }
 
     /**
