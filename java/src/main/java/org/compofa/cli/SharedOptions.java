@@ -189,9 +189,14 @@ final class SharedOptions {
                 description = "CPU threads of the native kernels, >= 1 (default: the library's choice)")
         Integer threads;
 
+        @Option(names = "--device", paramLabel = "N", converter = Ranges.NonNegative.class, description =
+                "CUDA device (default: the local rank under mpirun/srun, else 0)")
+        Integer device;
+
         /** Opens the chosen backend with the thread count asked; the caller closes it. */
         ComputeContext open() {
-            ComputeContext ctx = ComputeContext.select(backend);
+            ComputeContext ctx = ComputeContext.select(backend, device == null
+                    ? System.getProperty(org.compofa.runtime.DevicePlacement.DEVICE_PROPERTY) : device.toString());
             if (threads != null) {
                 try {
                     ctx.setThreads(threads);

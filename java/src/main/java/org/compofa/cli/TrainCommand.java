@@ -83,6 +83,10 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     private SharedOptions.Engine engine;
 
+    @Option(names = "--sync-bn", description = "under mpirun/srun: BN statistics of the global batch (all ranks)"
+            + " instead of each rank's shard (the reference's default)")
+    private boolean synchronizedBatchNorm;
+
     private int rank; // of the data-parallel job; only rank 0 writes the summary
 
     @Override
@@ -95,9 +99,11 @@ final class TrainCommand implements Callable<Integer> {
                         rank = comm.rank();
                         if (comm.size() > 1 && rank == 0) {
                             text.println("compofa: data-parallel training on " + comm.size() + " ranks (" + comm
-                                    .transport() + ", " + ctx.backend() + "); rank 0 writes checkpoints and logs");
+                                    .transport() + ", " + ctx.backend() + (synchronizedBatchNorm ? ", synchronised BN"
+                                    : "") + "); rank 0 writes checkpoints and logs");
                         }
-                        return execute(text, run.recipe().withCommunicator(comm), run.settings(), ctx);
+                        return execute(text, run.recipe().withCommunicator(comm)
+                                .withSynchronizedBatchNorm(synchronizedBatchNorm), run.settings(), ctx);
                     }
                 });
     }

@@ -39,9 +39,28 @@ final class BatchNormLayer implements Layer {
             return y;
         }
         takeStatistics(pass);
+        if (pass.batchNormSync() != null) {
+            // This shard's statistics first (y is written again below with the global ones).
+            BatchNorm.forwardTrain(pass.ctx(), PARAMS, act, x, bn.gamma().value(), bn.beta().value(), null, null, y,
+                    batchMean, batchVar);
+            return forwardSynchronized(pass, x, y);
+        }
         boolean update = pass.mode().updatesRunningStats();
         BatchNorm.forwardTrain(pass.ctx(), PARAMS, act, x, bn.gamma().value(), bn.beta().value(),
                 update ? bn.runningMean() : null, update ? bn.runningVar() : null, y, batchMean, batchVar);
+        recordStatistics(pass);
+        return y;
+    }
+
+    /** Normalises with the global batch's statistics (this shard's are in batchMean/batchVar). */
+    private Tensor forwardSynchronized(Pass pass, Tensor x, Tensor y) {
+        SynchronizedBatchNorm.reduceStatistics(pass.batchNormSync(), batchMean, batchVar);
+        BatchNorm.forwardTrainWithStatistics(pass.ctx(), PARAMS, act, x, bn.gamma().value(), bn.beta().value(),
+                null, null, y, batchMean, batchVar);
+        if (pass.mode().updatesRunningStats()) {
+            SynchronizedBatchNorm.updateRunning(bn, PARAMS, batchMean, batchVar,
+                    x.length() / c * pass.batchNormSync().size());
+        }
         recordStatistics(pass);
         return y;
     }
@@ -67,6 +86,9 @@ final class BatchNormLayer implements Layer {
     Tensor forwardWithStatistics(Pass pass, Tensor x) {
         this.x = x;
         Tensor y = pass.take(x.layout(), x.shape());
+        if (pass.batchNormSync() != null) {
+            return forwardSynchronized(pass, x, y);
+        }
         boolean update = pass.mode().updatesRunningStats();
         BatchNorm.forwardTrainWithStatistics(pass.ctx(), PARAMS, act, x, bn.gamma().value(), bn.beta().value(),
                 update ? bn.runningMean() : null, update ? bn.runningVar() : null, y, batchMean, batchVar);
@@ -83,6 +105,10 @@ final class BatchNormLayer implements Layer {
     @Override
     public Tensor backward(Pass pass, Tensor dy) {
         Tensor dx = pass.take(x.layout(), x.shape());
+        if (pass.batchNormSync() != null) {
+            SynchronizedBatchNorm.backward(pass, pass.batchNormSync(), PARAMS, act, bn, x, dy, batchMean, batchVar, dx);
+            return dx;
+        }
         BatchNorm.backward(pass.ctx(), PARAMS, act, x, dy, bn.gamma().value(), bn.beta().value(), batchMean,
                 batchVar, dx, bn.gamma().grad(), bn.beta().grad());
         return dx;

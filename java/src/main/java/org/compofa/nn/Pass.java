@@ -3,6 +3,7 @@ package org.compofa.nn;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.compofa.runtime.Communicator;
 import org.compofa.runtime.ComputeContext;
 import org.compofa.runtime.Layout;
 import org.compofa.runtime.Tensor;
@@ -21,6 +22,7 @@ public final class Pass implements AutoCloseable {
     private final List<Tensor> borrowed = new ArrayList<>();
     private final List<Layer> ran = new ArrayList<>();
     private boolean backwardDone;
+    private Communicator batchNormSync; // null: BN batch statistics of this process's batch alone
 
     private Pass(Workspace workspace, Mode mode, float dropout, long dropoutSeed, BnStatistics statistics) {
         this.workspace = Objects.requireNonNull(workspace, "workspace");
@@ -96,6 +98,28 @@ public final class Pass implements AutoCloseable {
      */
     public static Pass recalibrate(Workspace ws, BnStatistics statistics) {
         return new Pass(ws, Mode.RECALIBRATE, 0f, 0, Objects.requireNonNull(statistics, "statistics"));
+    }
+
+    /**
+     * Synchronised batch norm for this pass: batch statistics (forward) and their gradient sums
+     * (backward) are those of the global batch over {@code comm}'s ranks, whose shards must be equal
+     * in size (see {@link SynchronizedBatchNorm}). Every rank must run the same layers in the same order.
+     * A null or one-rank communicator, or a mode without batch statistics, leaves the pass as it is.
+     *
+     * @param comm the ranks sharing the batch, of this pass's context, or null
+     * @return this pass
+     * @throws IllegalArgumentException for a communicator of another context
+     */
+    public Pass synchronizeBatchNorm(Communicator comm) {
+        if (comm != null && comm.context() != ctx()) {
+            throw new IllegalArgumentException("the communicator belongs to another compute context than the pass");
+        }
+        this.batchNormSync = comm != null && comm.size() > 1 && mode.batchStatistics() ? comm : null;
+        return this;
+    }
+
+    Communicator batchNormSync() {
+        return batchNormSync;
     }
 
     /**

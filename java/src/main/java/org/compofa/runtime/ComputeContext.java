@@ -77,9 +77,28 @@ public final class ComputeContext implements AutoCloseable {
      * @return an open context on the chosen backend; close it when done
      */
     public static ComputeContext select(String spec) {
+        return select(spec, System.getProperty(DevicePlacement.DEVICE_PROPERTY));
+    }
+
+    /**
+     * As {@link #select(String)} with the CUDA device given directly; without one a process started by
+     * an MPI launcher opens the device of its local rank ({@link DevicePlacement}).
+     *
+     * @param spec   reference, cpu, cuda or auto; null or blank = auto
+     * @param device CUDA device ordinal, or null / blank for the default placement; unused on the host
+     * @return an open context on the chosen backend; close it when done
+     * @throws org.compofa.bindings.InvalidArgumentException for a device not visible, or more local ranks than devices
+     */
+    public static ComputeContext select(String spec, String device) {
         BackendSelection choice = BackendSelection.choose(spec);
         LOG.log(Level.INFO, "compofa: backend {0}: {1}", choice.backend(), choice.reason());
-        return open(choice.backend(), 0);
+        if (choice.backend() != Backend.CUDA) {
+            return open(choice.backend(), 0);
+        }
+        DevicePlacement placement = DevicePlacement.choose(device, System.getenv(),
+                Math.max(1, org.compofa.bindings.CompofaNative.cudaDeviceCount()));
+        LOG.log(Level.INFO, "compofa: CUDA {0}", placement.reason());
+        return open(Backend.CUDA, placement.device());
     }
 
     /**

@@ -107,6 +107,7 @@ public final class FashionRecipe {
     private final PrintStream out;
     private final MobileNetV3Geometry geometry;
     private org.compofa.runtime.Communicator comm; // null: this process alone
+    private boolean synchronizedBatchNorm;
 
     /**
      * A recipe on {@code ctx} over the given data.
@@ -132,8 +133,9 @@ public final class FashionRecipe {
 
     /**
      * Trains every phase data-parallel over {@code communicator}'s ranks
-     * ({@link SupernetTrainer#withCommunicator}); every rank must run the same recipe. Evaluation is not
-     * sharded: every rank evaluates the whole test set (the same numbers).
+     * ({@link SupernetTrainer#withCommunicator}); every rank must run the same recipe. BN recalibration
+     * and evaluation are sharded across the ranks and reduced ({@link Evaluator#Evaluator(Workspace,
+     * org.compofa.runtime.Communicator)}): every rank gets the same numbers.
      *
      * @param communicator the ranks, of this recipe's compute context
      * @return this recipe
@@ -143,8 +145,19 @@ public final class FashionRecipe {
         return this;
     }
 
+    /**
+     * Synchronised BN in data-parallel training ({@link SupernetTrainer#withSynchronizedBatchNorm}).
+     *
+     * @param on whether every rank normalises with the global batch's statistics
+     * @return this recipe
+     */
+    public FashionRecipe withSynchronizedBatchNorm(boolean on) {
+        this.synchronizedBatchNorm = on;
+        return this;
+    }
+
     private SupernetTrainer distributed(SupernetTrainer trainer) {
-        return comm == null ? trainer : trainer.withCommunicator(comm);
+        return comm == null ? trainer : trainer.withCommunicator(comm).withSynchronizedBatchNorm(synchronizedBatchNorm);
     }
 
     /**
@@ -391,7 +404,7 @@ public final class FashionRecipe {
     public Map<String, Double> evaluateExtremes(Network student, SearchSpace space) {
         Map<String, Double> acc = new LinkedHashMap<>();
         try (Workspace ws = new Workspace(ctx)) {
-            Evaluator ev = new Evaluator(ws);
+            Evaluator ev = new Evaluator(ws, comm);
             for (int r : settings.resolutions().values()) {
                 for (Subnet s : List.of(space.largest(r), space.smallest(r))) {
                     acc.put(s.id(), ev.top1Recalibrated(student, s, train, trainLoader(), testAt(r), evalLoader()));
@@ -410,7 +423,7 @@ public final class FashionRecipe {
     public Map<Integer, Double> evaluateTeacher(Network teacher) {
         Map<Integer, Double> acc = new LinkedHashMap<>();
         try (Workspace ws = new Workspace(ctx)) {
-            Evaluator ev = new Evaluator(ws);
+            Evaluator ev = new Evaluator(ws, comm);
             for (int r : settings.resolutions().values()) {
                 acc.put(r, ev.top1(teacher, teacher.largestSubnet(r), testAt(r), evalLoader()));
             }

@@ -34,6 +34,7 @@ public final class GradientAverager implements AutoCloseable {
     private final float[] bucket;
     private float[] lastBucket = new float[0]; // the last bucket with its extras, kept between steps
     private Tensor deviceBucket; // CUDA only: the NCCL buffer of one bucket
+    private long nanos; // spent in average(), for the communication share the trainer reports
 
     /**
      * An averager of {@code parameters}' gradients over {@code comm}.
@@ -60,6 +61,21 @@ public final class GradientAverager implements AutoCloseable {
      * @param extras host values averaged with the last bucket, replaced by the averages (not null; may be empty)
      */
     public void average(float[] extras) {
+        long t0 = System.nanoTime();
+        averageBuckets(extras);
+        nanos += System.nanoTime() - t0;
+    }
+
+    /**
+     * Wall-clock seconds spent in {@link #average} so far (packing, all-reduce, unpacking).
+     *
+     * @return seconds
+     */
+    public double seconds() {
+        return nanos / 1e9;
+    }
+
+    private void averageBuckets(float[] extras) {
         for (long from = 0; from < total || from == 0; from += bucketFloats) {
             long to = Math.min(total, from + bucketFloats);
             boolean last = to == total;

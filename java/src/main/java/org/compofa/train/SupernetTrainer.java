@@ -70,6 +70,7 @@ public final class SupernetTrainer {
     private long stopAfterSteps = Long.MAX_VALUE;
     private Map<String, String> extraAttributes = Map.of();
     private Communicator comm; // null: this process alone
+    private boolean synchronizedBatchNorm;
 
     /**
      * A trainer running the phases of one supernet, with checkpoints, resume and a CSV log per phase.
@@ -116,6 +117,18 @@ public final class SupernetTrainer {
             throw new IllegalArgumentException("the communicator belongs to another compute context than the student");
         }
         this.comm = communicator;
+        return this;
+    }
+
+    /**
+     * Synchronised BN across the ranks ({@link TrainingStep#synchronizeBatchNorm}); off by default, as
+     * the reference trains. Ignored without a communicator of more than one rank.
+     *
+     * @param on whether every rank normalises with the global batch's statistics
+     * @return this trainer
+     */
+    public SupernetTrainer withSynchronizedBatchNorm(boolean on) {
+        this.synchronizedBatchNorm = on;
         return this;
     }
 
@@ -270,7 +283,8 @@ public final class SupernetTrainer {
         int perEpoch = loader.batchesPerEpoch();
         LearningRateSchedule schedule = config.schedule(perEpoch);
         long totalSteps = schedule.totalSteps();
-        TrainingStep stepper = new TrainingStep(student, teacher, config, momentum, ws, comm);
+        TrainingStep stepper = new TrainingStep(student, teacher, config, momentum, ws, comm)
+                .synchronizeBatchNorm(synchronizedBatchNorm);
         boolean writer = rank() == 0;
         RunState state = start;
         double elapsed = elapsedBefore;
@@ -340,7 +354,13 @@ public final class SupernetTrainer {
             stepper.close();
             prefetch.shutdownNow();
         }
-        elapsed += (System.nanoTime() - t0) / 1e9;
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (writer && ranks() > 1 && seconds > 0) {
+            out.printf(java.util.Locale.ROOT, "compofa: %s on %d ranks: %.1f s averaging gradients of %.1f s (%.1f %%)%n",
+                    config.name(), ranks(), stepper.communicationSeconds(), seconds,
+                    100 * stepper.communicationSeconds() / seconds);
+        }
+        elapsed += seconds;
         if (state.globalStep() == totalSteps && writer) {
             org.compofa.report.TrainingCurves.plot(dir, config.name());
         }

@@ -32,7 +32,7 @@ import org.compofa.space.Subnet;
  * averaged across ranks in a few flat buckets ({@link GradientAverager}). Each rank's loss is a mean
  * over its n/N images, so the average of the ranks' gradients is the gradient of the mean over the
  * global batch: the one-process step on the global batch, except that BN batch statistics are per
- * rank (the reference's default under Horovod). The returned loss and top-1 are averaged over the
+ * rank (the reference's default under Horovod) unless {@link #synchronizeBatchNorm} is on. The returned loss and top-1 are averaged over the
  * ranks too (they ride in the last gradient bucket), so every rank logs and checks the same numbers.
  * With one rank nothing extra happens.
  */
@@ -47,6 +47,8 @@ public final class TrainingStep implements AutoCloseable {
     private final ParameterGroups groups;
     private final boolean fused;
     private final GradientAverager averager; // null with one rank
+    private final Communicator comm; // null with one rank
+    private boolean synchronizedBatchNorm;
     private Tensor labels;
 
     /**
@@ -124,9 +126,38 @@ public final class TrainingStep implements AutoCloseable {
             }
             this.averager = new GradientAverager(comm, student.parameters().parameters(),
                     GradientAverager.DEFAULT_BUCKET_FLOATS);
+            this.comm = comm;
         } else {
             this.averager = null;
+            this.comm = null;
         }
+    }
+
+    /**
+     * Synchronised BN (data-parallel only): the teacher's and the subnets' batch statistics are those of
+     * the global batch ({@link Pass#synchronizeBatchNorm}), so the step equals the one-process step on
+     * the global batch. Off by default, as in the reference (per-rank statistics). Costs two small
+     * all-reduces per BN layer in the forward and one in the backward.
+     *
+     * @param on whether to synchronise
+     * @return this step
+     */
+    public TrainingStep synchronizeBatchNorm(boolean on) {
+        this.synchronizedBatchNorm = on;
+        return this;
+    }
+
+    /**
+     * Seconds this step has spent averaging gradients across ranks since it was made (0 with one rank).
+     *
+     * @return wall-clock seconds inside the gradient all-reduces, packing included
+     */
+    public double communicationSeconds() {
+        return averager == null ? 0 : averager.seconds();
+    }
+
+    private Communicator bnSync() {
+        return synchronizedBatchNorm ? comm : null;
     }
 
     /**
@@ -179,7 +210,7 @@ public final class TrainingStep implements AutoCloseable {
             Tensor dlogits = take(taken, Layout.MATRIX, n, classes);
             Tensor dkd = take(taken, Layout.MATRIX, n, classes);
             if (teacherLogits != null) {
-                try (Pass p = Pass.teacher(ws)) {
+                try (Pass p = Pass.teacher(ws).synchronizeBatchNorm(bnSync())) {
                     Tensor t = teacher.forward(p, teacher.largestSubnet(r), images);
                     Elementwise.axpby(ctx, 1f, t, 0f, teacherLogits);
                 }
@@ -191,6 +222,7 @@ public final class TrainingStep implements AutoCloseable {
                 long dropoutSeed = SeededOrder.key(config.seed(), DROPOUT_STREAM, state.globalStep(), k);
                 try (Pass p = fused ? Pass.train(ws, (float) config.dropout(), dropoutSeed)
                         : Pass.trainUnfused(ws, (float) config.dropout(), dropoutSeed)) {
+                    p.synchronizeBatchNorm(bnSync());
                     Tensor logits = student.forward(p, subnets.get(k), images);
                     CrossEntropy.softmax(ctx, logits, targets, (float) config.labelSmoothing(), scale / n, loss,
                             dlogits);
