@@ -53,7 +53,7 @@ final class RunInputFile {
         }
     }
 
-    /** Writes {@code input} as the descriptor of the run in {@code dir} (atomically: a temp file, then a move). */
+    /** Writes {@code input} as the descriptor of the run in {@code dir} (atomically, through a unique temp file). */
     static void write(Path dir, RecipeInput input) throws IOException {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("preset", input.preset());
@@ -63,11 +63,9 @@ final class RunInputFile {
         m.put("augmentation.min_crop_scale", Double.toString(a.minCropScale()));
         m.put("augmentation.color_jitter", Boolean.toString(a.colorJitter()));
         m.putAll(input.preprocessing().metadata());
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve(NAME + ".tmp");
-        Files.writeString(tmp, JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(m) + "\n");
-        Files.move(tmp, dir.resolve(NAME), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        // A unique temporary per writer: every rank of a data-parallel job writes the same descriptor.
+        org.compofa.report.AtomicFiles.write(dir.resolve(NAME),
+                JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(m) + "\n");
     }
 
     private static String need(Map<String, Object> m, String key) {
