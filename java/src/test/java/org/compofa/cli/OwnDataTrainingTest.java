@@ -101,7 +101,7 @@ class OwnDataTrainingTest {
     }
 
     /** Classes a, b, c with {@code perClass} 80x60 images each, alternately PNG and JPEG, tinted per class. */
-    private static void makeFolder(Path root, int perClass, long seed) throws Exception {
+    static void makeFolder(Path root, int perClass, long seed) throws Exception {
         SplittableRandom random = new SplittableRandom(seed);
         String[] classes = {"a", "b", "c"};
         for (int k = 0; k < classes.length; k++) {
