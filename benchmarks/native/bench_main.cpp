@@ -23,6 +23,7 @@ const char* kUsage =
     "  --no-flush  CUDA: do not write a 256 MiB scratch buffer before each timed rep (warm L2)\n"
     "  --ops       only ops whose name contains SUBSTRING (dwconv_fwd, dwconv_bwd_dx, dwconv_bwd_dw,\n"
     "              dwconv_bwd, gemm_slice, gemm_contig, gemm_gather_contig, copy_buffer)\n"
+    "  --shapes    depthwise: only shapes whose label contains SUBSTRING (e.g. _n64_112x112)\n"
     "  --isa       CPU kernels: avx2, avx512 or auto (default: auto, the best the CPU has)\n";
 
 bool parse_int(const char* s, int* out) {
@@ -65,6 +66,9 @@ bool parse(int argc, char** argv, bench::Options* opt) {
                 std::fprintf(stderr, "compofa_bench: --isa %s: allowed avx2, avx512 (if the CPU has it), auto\n", v);
                 return false;
             }
+            ++i;
+        } else if (a == "--shapes" && v != nullptr) {
+            opt->shapes = v;
             ++i;
         } else if ((a == "--out" || a == "--ops") && v != nullptr) {
             (a == "--out" ? opt->out : opt->only) = v;
