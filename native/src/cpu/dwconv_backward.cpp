@@ -42,78 +42,16 @@ inline void tap_block(const float* __restrict dy, const float* __restrict x, int
     for (int l = 0; l < CB; ++l) dk[l] += acc[l];
 }
 
-// dk[ch] += sum over `count` outputs of dy * x, channels [0, width) of rows c floats apart.
-inline void tap_row(const float* dy, const float* x, int c, int width, int64_t x_step, int count, double* dk) {
+// dk[ch] += sum over `count` outputs of dy * x, all c channels.
+inline void tap_row(const float* dy, const float* x, int c, int64_t x_step, int count, double* dk) {
     int ch = 0;
-    for (; ch + 64 <= width; ch += 64) tap_block<64>(dy + ch, x + ch, c, x_step, count, dk + ch);
-    for (; ch + 8 <= width; ch += 8) tap_block<8>(dy + ch, x + ch, c, x_step, count, dk + ch);
-    for (; ch < width; ++ch) {
+    for (; ch + 64 <= c; ch += 64) tap_block<64>(dy + ch, x + ch, c, x_step, count, dk + ch);
+    for (; ch + 8 <= c; ch += 8) tap_block<8>(dy + ch, x + ch, c, x_step, count, dk + ch);
+    for (; ch < c; ++ch) {
         float acc = 0.0f;
         for (int o = 0; o < count; ++o) acc += dy[(int64_t)o * c + ch] * x[o * x_step + ch];
         dk[ch] += acc;
     }
-}
-
-// Channels per block of the all-taps kernel: K blocks of accumulators in registers (AVX-512: 32
-// registers of 16 floats; AVX2: 16 of 8).
-#ifdef __AVX512F__
-constexpr int kTapsBlock = 32;
-#else
-constexpr int kTapsBlock = 16;
-#endif
-
-// All K taps of one kernel row at once over `count` outputs whose taps all land inside x: each dy
-// load serves K products (tap_row loads dy once per product). x points at tap 0 of output 0;
-// dk[kw*c + l] += sum over o of dy[o*c + l] * x[o*x_step + kw*c + l], channels [0, CB).
-template <int K, int CB>
-inline void all_taps_block(const float* __restrict dy, const float* __restrict x, int64_t c, int64_t x_step,
-                           int count, double* __restrict dk) {
-    float acc[K][CB] = {};
-    for (int o = 0; o < count; ++o) {
-        const float* __restrict g = dy + o * c;
-        const float* __restrict v = x + o * x_step;
-#pragma GCC unroll 8
-        for (int kw = 0; kw < K; ++kw) {
-#pragma omp simd
-            for (int l = 0; l < CB; ++l) acc[kw][l] += g[l] * v[kw * c + l];
-        }
-    }
-#pragma GCC unroll 8
-    for (int kw = 0; kw < K; ++kw) {
-#pragma omp simd
-        for (int l = 0; l < CB; ++l) dk[kw * c + l] += acc[kw][l];
-    }
-}
-
-// One dy row against one x row for every tap kw: the outputs [lo, hi) whose K taps all land inside
-// x go through all_taps_block (channel blocks of kTapsBlock; the rest of the channels through
-// tap_row), the border outputs tap by tap. dk = the kernel row's K*c accumulators.
-template <int K>
-void kernel_row(const float* dy_r, const float* x_r, int c, int stride, int pad, const int* ow_lo, const int* ow_hi,
-                double* dk) {
-    int lo = 0, hi = 1 << 30;
-    for (int kw = 0; kw < K; ++kw) lo = std::max(lo, ow_lo[kw]), hi = std::min(hi, ow_hi[kw]);
-    const int64_t x_step = (int64_t)stride * c;
-    const auto taps = [&](int kw, int from, int to, int ch, int width) {
-        if (to <= from) return;
-        const float* xs = x_r + (int64_t)(from * stride - pad + kw) * c + ch;
-        tap_row(dy_r + (int64_t)from * c + ch, xs, c, width, x_step, to - from, dk + (int64_t)kw * c + ch);
-    };
-    if (hi <= lo) {  // no interior output: every tap on its own
-        for (int kw = 0; kw < K; ++kw) taps(kw, ow_lo[kw], ow_hi[kw], 0, c);
-        return;
-    }
-    for (int kw = 0; kw < K; ++kw) {
-        taps(kw, ow_lo[kw], lo, 0, c);
-        taps(kw, hi, ow_hi[kw], 0, c);
-    }
-    const float* dy_i = dy_r + (int64_t)lo * c;
-    const float* x_i = x_r + (int64_t)(lo * stride - pad) * c;
-    int ch = 0;
-    for (; ch + kTapsBlock <= c; ch += kTapsBlock)
-        all_taps_block<K, kTapsBlock>(dy_i + ch, x_i + ch, c, x_step, hi - lo, dk + ch);
-    if (ch < c)
-        for (int kw = 0; kw < K; ++kw) taps(kw, lo, hi, ch, c - ch);
 }
 
 // dkeff[(kh*k + kw)*c + ch], summed over the batch and all outputs.
@@ -144,24 +82,11 @@ std::vector<float> kernel_grad(const DwShape& s, const float* x, const float* dy
             for (int a = 0; a < rt.count; ++a) {
                 const int kh = rt.tap_first + a;
                 const float* x_r = x + (b * s.h + rt.in_first + a) * x_row;
-                double* dk = mine + (int64_t)kh * k * c;
-                if (k == 3) {
-                    kernel_row<3>(dy_r, x_r, c, s.stride, s.pad, ow_lo.data(), ow_hi.data(), dk);
-                    continue;
-                }
-                if (k == 5) {
-                    kernel_row<5>(dy_r, x_r, c, s.stride, s.pad, ow_lo.data(), ow_hi.data(), dk);
-                    continue;
-                }
-                if (k == 7) {
-                    kernel_row<7>(dy_r, x_r, c, s.stride, s.pad, ow_lo.data(), ow_hi.data(), dk);
-                    continue;
-                }
                 for (int kw = 0; kw < k; ++kw) {
                     const int lo = ow_lo[kw], count = ow_hi[kw] - lo;
                     if (count <= 0) continue;
                     const float* xs = x_r + (int64_t)(lo * s.stride - s.pad + kw) * c;
-                    tap_row(dy_r + (int64_t)lo * c, xs, c, c, (int64_t)s.stride * c, count,
+                    tap_row(dy_r + (int64_t)lo * c, xs, c, (int64_t)s.stride * c, count,
                             mine + (int64_t)(kh * k + kw) * c);
                 }
             }
