@@ -22,6 +22,7 @@ struct Options {
     int threads = 0;         // CPU backend threads; 0 = OpenMP default
     std::string out;         // CSV file; empty = stdout
     std::string only;        // run only ops whose name contains this
+    std::string shapes;      // depthwise: run only shapes whose label contains this
 };
 
 // A failed ABI call: its status and compofa_last_error().

@@ -6,6 +6,9 @@
 
 #include "bench.h"
 
+// Test-only export of libcompofa (native/src/api/isa_testing.h), not part of compofa.h.
+extern "C" int32_t compofa_testing_set_cpu_isa(const char* name);
+
 namespace {
 
 const char* kUsage =
@@ -19,7 +22,9 @@ const char* kUsage =
     "  --threads   CPU backend threads (default: OpenMP's)\n"
     "  --no-flush  CUDA: do not write a 256 MiB scratch buffer before each timed rep (warm L2)\n"
     "  --ops       only ops whose name contains SUBSTRING (dwconv_fwd, dwconv_bwd_dx, dwconv_bwd_dw,\n"
-    "              dwconv_bwd, gemm_slice, gemm_contig, gemm_gather_contig, copy_buffer)\n";
+    "              dwconv_bwd, gemm_slice, gemm_contig, gemm_gather_contig, copy_buffer)\n"
+    "  --shapes    depthwise: only shapes whose label contains SUBSTRING (e.g. _n64_112x112)\n"
+    "  --isa       CPU kernels: avx2, avx512 or auto (default: auto, the best the CPU has)\n";
 
 bool parse_int(const char* s, int* out) {
     char* end = nullptr;
@@ -56,6 +61,15 @@ bool parse(int argc, char** argv, bench::Options* opt) {
                 std::fprintf(stderr, "compofa_bench: --backend %s: allowed cpu, cuda, reference\n", v);
                 return false;
             }
+        } else if (a == "--isa" && v != nullptr) {
+            if (compofa_testing_set_cpu_isa(v) != COMPOFA_OK) {
+                std::fprintf(stderr, "compofa_bench: --isa %s: allowed avx2, avx512 (if the CPU has it), auto\n", v);
+                return false;
+            }
+            ++i;
+        } else if (a == "--shapes" && v != nullptr) {
+            opt->shapes = v;
+            ++i;
         } else if ((a == "--out" || a == "--ops") && v != nullptr) {
             (a == "--out" ? opt->out : opt->only) = v;
             ++i;

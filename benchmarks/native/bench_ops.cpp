@@ -56,6 +56,7 @@ std::string dw_label(const char* block, int stage, const compofa_dwconv_shape& s
 
 // Forward, dx only, dweight only (plus dt75/dt53 with the transform), and both, for one shape.
 void dwconv_shape(Bench& b, const compofa_dwconv_shape& s, const std::string& label) {
+    if (label.find(b.options().shapes) == std::string::npos) return;
     int32_t ho = 0, wo = 0;
     check(compofa_dwconv_output_size(&s, &ho, &wo), "compofa_dwconv_output_size");
     const uint64_t x_len = uint64_t(s.n) * s.h * s.w * s.c, y_len = uint64_t(s.n) * ho * wo * s.c;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "api/barrier.h"
+#include "cpu/isa.h"
 #include "cuda/cuda_services.h"
 #ifdef COMPOFA_HAVE_CBLAS
 #include <cblas.h>
@@ -39,8 +40,8 @@ std::string describe(int32_t backend, int32_t device) {
     switch (backend) {
         case COMPOFA_BACKEND_REFERENCE: return "REFERENCE: naive host kernels (test oracle), " + cpu_model();
         case COMPOFA_BACKEND_CPU:
-            return "CPU: " + cpu_model() + ", " + std::to_string(omp_get_max_threads()) + " OpenMP threads, GEMM: " +
-                   blas_name();
+            return "CPU: " + cpu_model() + ", kernels: " + cpu::isa_label(cpu::active_isa()) + ", " +
+                   std::to_string(omp_get_max_threads()) + " OpenMP threads, GEMM: " + blas_name();
         case COMPOFA_BACKEND_CUDA: {
             if (!cuda::compiled_in()) return "CUDA: unavailable (this build has no CUDA backend)";
             std::string why;

@@ -1,12 +1,14 @@
 // The activations and their derivatives at the forward input, templated on the kind so the
 // element loops vectorise (element-wise ops and the fused batch norm + activation).
 #pragma once
+#include "cpu/isa.h"
 #include <algorithm>
 #include <type_traits>
 
 #include "compofa.h"
 
 namespace compofa::cpu {
+COMPOFA_ISA_BEGIN
 
 inline float relu6(float v) { return std::min(std::max(v, 0.0f), 6.0f); }
 
@@ -37,4 +39,5 @@ void with_activation(int32_t kind, F&& f) {
     }
 }
 
+COMPOFA_ISA_END
 }  // namespace compofa::cpu

@@ -5,11 +5,13 @@
 // no precision), and the parts are merged in order by Chan et al.'s pairwise update, so the result does
 // not depend on which thread ran which part.
 #pragma once
+#include "cpu/isa.h"
 #include <algorithm>
 #include <cstdint>
 #include <vector>
 
 namespace compofa::cpu {
+COMPOFA_ISA_BEGIN
 
 // One part's running sums over c columns: float partials over at most kBlock rows (SIMD-wide, no
 // conversions in the inner loop; shifted values, so <= 64 terms lose nothing that matters), folded
@@ -119,4 +121,5 @@ private:
     std::vector<double> parts_;
 };
 
+COMPOFA_ISA_END
 }  // namespace compofa::cpu

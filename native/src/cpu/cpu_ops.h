@@ -4,6 +4,8 @@
 
 #include "common/epilogue.h"
 #include "common/kernels.h"
+#include "common/nn_kernels.h"
+#include "cpu/isa.h"
 
 namespace compofa::cpu {
 
@@ -11,10 +13,15 @@ namespace compofa::cpu {
 // OpenMP default when it is 0 (threads.cpp).
 int threads();
 
+COMPOFA_ISA_BEGIN  // one copy per ISA (cpu/isa.h)
 void dwconv_forward(const DwForward& op, void* stream);    // dwconv_forward.cpp
 // The forward with a per-channel epilogue applied to each output row as it is finished (null = none).
 void dwconv_forward_epilogue(const DwForward& op, const FoldedEpilogue* epilogue);
 void dwconv_backward(const DwBackward& op, void* stream);  // dwconv_backward.cpp
+// This ISA's copy of the backend's kernel tables (table_cpu.cpp, nn_table_cpu.cpp).
+const KernelTable& kernel_table();
+const NnKernelTable& nn_kernel_table();
+COMPOFA_ISA_END
 void gemm(const Gemm& op, void* stream);                   // gemm_cpu.cpp
 void gather(const Gather& op, void* stream);               // slice_cpu.cpp
 void scatter_add(const ScatterAdd& op, void* stream);      // slice_cpu.cpp

@@ -13,6 +13,7 @@
 #include "cpu/kernel_transform.h"
 
 namespace compofa::cpu {
+COMPOFA_ISA_BEGIN  // compiled once per ISA (cpu/isa.h)
 
 namespace {
 
@@ -113,4 +114,5 @@ void dwconv_backward(const DwBackward& op, void*) {
     effective_kernel_backward(s, op.weight, op.t75, op.t53, dkeff.data(), op.dweight, op.dt75, op.dt53);
 }
 
+COMPOFA_ISA_END
 }  // namespace compofa::cpu

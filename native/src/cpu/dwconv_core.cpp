@@ -5,6 +5,7 @@
 #include <algorithm>
 
 namespace compofa::cpu {
+COMPOFA_ISA_BEGIN  // compiled once per ISA (cpu/isa.h)
 
 AxisTaps forward_taps(int o, int stride, int pad, int k, int in_size) {
     const int origin = o * stride - pad;  // input index of tap 0
@@ -188,4 +189,5 @@ CorrKernel select_corr_kernel(CorrPass pass, int k, int stride) {
     return kTable[(int)pass][(k - 3) / 2][stride - 1];
 }
 
+COMPOFA_ISA_END
 }  // namespace compofa::cpu

@@ -10,6 +10,7 @@
 // inner loops never test bounds: border pixels just have fewer taps. Interior pixels, whose tap
 // count along the width is a compile-time constant, get a fully unrolled instantiation.
 #pragma once
+#include "cpu/isa.h"
 #include <cstdint>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "cpu/column_statistics.h"
 
 namespace compofa::cpu {
+COMPOFA_ISA_BEGIN
 
 // The taps of one output coordinate along one axis: `count` taps; tap number t reads input index
 // in_first + t with kernel tap tap_first + t * tap_step.
@@ -51,4 +53,5 @@ enum class CorrPass { forward = 0, input_grad = 1 };
 // The specialised kernel for (pass, k, stride), or the generic runtime one outside the table.
 CorrKernel select_corr_kernel(CorrPass pass, int k, int stride);
 
+COMPOFA_ISA_END
 }  // namespace compofa::cpu

@@ -5,6 +5,7 @@
 #include "cpu/kernel_transform.h"
 
 namespace compofa::cpu {
+COMPOFA_ISA_BEGIN  // compiled once per ISA (cpu/isa.h)
 
 void dwconv_forward(const DwForward& op, void*) { dwconv_forward_epilogue(op, nullptr); }
 
@@ -29,4 +30,5 @@ void dwconv_forward_epilogue(const DwForward& op, const FoldedEpilogue* epilogue
     statistics.merge(op.batch_mean, op.batch_var);
 }
 
+COMPOFA_ISA_END
 }  // namespace compofa::cpu

@@ -1,12 +1,14 @@
 // The folded epilogue on the CPU: y = act(y * scale[j] + shift[j]) over rows of c channels, applied
 // by the fused ops to a block of output that their kernel has just written (still in cache).
 #pragma once
+#include "cpu/isa.h"
 #include <algorithm>
 #include <cstdint>
 
 #include "common/epilogue.h"
 
 namespace compofa::cpu {
+COMPOFA_ISA_BEGIN
 
 template <int ACT>
 inline void folded_rows(float* __restrict y, int64_t rows, int c, const float* __restrict scale,
@@ -40,4 +42,5 @@ inline void apply_folded(float* y, int64_t rows, int c, const FoldedEpilogue& f)
     }
 }
 
+COMPOFA_ISA_END
 }  // namespace compofa::cpu

@@ -17,6 +17,7 @@
 #include "cpu/nn_cpu_ops.h"
 
 namespace compofa::cpu {
+COMPOFA_ISA_BEGIN  // compiled once per ISA (cpu/isa.h)
 
 namespace {
 
@@ -169,4 +170,5 @@ void bn_backward(const BnBackward& op, void*) {
     with_activation(op.act, [&](auto kind) { bn_backward_act<decltype(kind)::value>(op); });
 }
 
+COMPOFA_ISA_END
 }  // namespace compofa::cpu

@@ -10,6 +10,7 @@
 #include "cpu/nn_cpu_ops.h"
 
 namespace compofa::cpu {
+COMPOFA_ISA_BEGIN  // compiled once per ISA (cpu/isa.h)
 
 namespace {
 
@@ -112,4 +113,5 @@ void scale_backward(int32_t n, int32_t hw, int32_t c, const float* x, const floa
     });
 }
 
+COMPOFA_ISA_END
 }  // namespace compofa::cpu

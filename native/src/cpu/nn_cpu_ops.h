@@ -13,6 +13,7 @@
 #include "cpu/cpu_ops.h"
 
 namespace compofa::cpu {
+COMPOFA_ISA_BEGIN  // the ops of the files compiled once per ISA (cpu/isa.h), and the loop shapes
 
 // nn_fused_cpu.cpp
 void conv1x1_fused(const FusedConv1x1& op, void* stream);
@@ -21,10 +22,6 @@ void dwconv_fused(const DwForward& op, const Epilogue& e, void* stream);
 // nn_se_cpu.cpp
 void se_forward(const SeForward& op, void* stream);
 void se_backward(const SeBackward& op, void* stream);
-
-// nn_conv_cpu.cpp
-void im2col(const ConvShape& s, const float* x, float* col, void* stream);
-void col2im_add(const ConvShape& s, const float* dcol, float* dx, void* stream);
 
 // nn_batchnorm_cpu.cpp
 void bn_train(const BnTrain& op, void* stream);
@@ -47,13 +44,6 @@ void gap_backward(int32_t n, int32_t hw, int32_t c, const float* dy, float* dx, 
 void scale_forward(int32_t n, int32_t hw, int32_t c, const float* x, const float* s, float* y, void* stream);
 void scale_backward(int32_t n, int32_t hw, int32_t c, const float* x, const float* s, const float* dy, float* dx,
                     float* ds, void* stream);
-
-// nn_loss_cpu.cpp
-void cross_entropy(const CrossEntropy& op, void* stream);
-void soft_cross_entropy(const SoftCrossEntropy& op, void* stream);
-
-// nn_resize_cpu.cpp
-void resize_bilinear(const Resize& op, void* stream);
 
 // Below this many floats of work a parallel region costs more than it saves.
 constexpr int64_t kNnParallelFloats = int64_t(1) << 15;
@@ -96,5 +86,19 @@ std::vector<double> column_sums(int64_t rows, int64_t cols, int64_t work, Body&&
     partial.resize(std::size_t(cols));
     return partial;
 }
+
+COMPOFA_ISA_END
+
+// Compiled once, with the baseline ISA.
+// nn_conv_cpu.cpp
+void im2col(const ConvShape& s, const float* x, float* col, void* stream);
+void col2im_add(const ConvShape& s, const float* dcol, float* dx, void* stream);
+
+// nn_loss_cpu.cpp
+void cross_entropy(const CrossEntropy& op, void* stream);
+void soft_cross_entropy(const SoftCrossEntropy& op, void* stream);
+
+// nn_resize_cpu.cpp
+void resize_bilinear(const Resize& op, void* stream);
 
 }  // namespace compofa::cpu

@@ -9,6 +9,7 @@
 #include "cpu/nn_cpu_ops.h"
 
 namespace compofa::cpu {
+COMPOFA_ISA_BEGIN  // compiled once per ISA (cpu/isa.h)
 
 namespace {
 
@@ -113,4 +114,5 @@ void sgd_step(const SgdStep& op, void*) {
     });
 }
 
+COMPOFA_ISA_END
 }  // namespace compofa::cpu

@@ -13,6 +13,7 @@
 #endif
 
 namespace compofa::cpu {
+COMPOFA_ISA_BEGIN  // compiled once per ISA (cpu/isa.h)
 
 namespace {
 
@@ -71,4 +72,5 @@ void dwconv_fused(const DwForward& op, const Epilogue& e, void*) {
     dwconv_forward_epilogue(op, op.batch_mean != nullptr ? nullptr : &f);
 }
 
+COMPOFA_ISA_END
 }  // namespace compofa::cpu

@@ -9,6 +9,7 @@
 #include "cpu/nn_cpu_ops.h"
 
 namespace compofa::cpu {
+COMPOFA_ISA_BEGIN  // compiled once per ISA (cpu/isa.h)
 
 namespace {
 
@@ -110,4 +111,5 @@ void se_backward(const SeBackward& op, void*) {
     add_column_sums(dz1.data(), n, se, op.db1);
 }
 
+COMPOFA_ISA_END
 }  // namespace compofa::cpu

@@ -1,9 +1,10 @@
-// The CPU backend's network-op kernel table.
+// The CPU backend's network-op kernel table, one copy per ISA (cpu/isa.h); isa_dispatch.cpp picks one.
 #include "cpu/nn_cpu_ops.h"
 
-namespace compofa {
+namespace compofa::cpu {
+COMPOFA_ISA_BEGIN
 
-const NnKernelTable& cpu_nn_kernels() {
+const NnKernelTable& nn_kernel_table() {
     static const NnKernelTable table{
         cpu::im2col,          cpu::col2im_add,       cpu::bn_train,       cpu::bn_eval,
         cpu::bn_backward,     cpu::act_forward,      cpu::act_backward,   cpu::bias_add,
@@ -16,4 +17,5 @@ const NnKernelTable& cpu_nn_kernels() {
     return table;
 }
 
-}  // namespace compofa
+COMPOFA_ISA_END
+}  // namespace compofa::cpu
