@@ -1,11 +1,10 @@
 // ABI entry points about the library itself: version, errors, which backends exist.
-#include <omp.h>
-
 #include <cstring>
 #include <fstream>
 #include <string>
 
 #include "api/barrier.h"
+#include "cpu/cpu_ops.h"
 #include "cuda/cuda_services.h"
 #ifdef COMPOFA_HAVE_CBLAS
 #include <cblas.h>
@@ -39,7 +38,7 @@ std::string describe(int32_t backend, int32_t device) {
     switch (backend) {
         case COMPOFA_BACKEND_REFERENCE: return "REFERENCE: naive host kernels (test oracle), " + cpu_model();
         case COMPOFA_BACKEND_CPU:
-            return "CPU: " + cpu_model() + ", " + std::to_string(omp_get_max_threads()) + " OpenMP threads, GEMM: " +
+            return "CPU: " + cpu_model() + ", " + std::to_string(cpu::default_threads()) + " threads (compofa pool), GEMM: " +
                    blas_name();
         case COMPOFA_BACKEND_CUDA: {
             if (!cuda::compiled_in()) return "CUDA: unavailable (this build has no CUDA backend)";
