@@ -6,6 +6,7 @@
 #include <immintrin.h>
 #include <linux/futex.h>
 #include <sys/syscall.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -20,12 +21,13 @@ namespace compofa::cpu {
 
 namespace {
 
-// How long an idle worker (or a caller waiting for the last part) spins before it sleeps. A futex
-// wake costs a few microseconds plus the scheduler's latency; ops of an inference pass follow each
-// other within a few microseconds, so a worker spinning through that gap is there at once. Longer
-// gaps (the JVM between ops of a training step, OpenBLAS-bound phases) end with the worker asleep,
-// so it does not compete for the cores. 50 us: see the measurements in the pool report
-// (benchmarks of inference at batch 1 and the compound step on a 2-vCPU EPYC).
+// How long an idle worker (or a caller waiting for the last part) polls before it sleeps. Ops of an
+// inference pass follow each other within microseconds, so a polling worker is there at once; longer
+// gaps (the JVM between ops of a training step) end with the worker asleep. The poll yields the CPU
+// (sched_yield) every 32 pauses: a pure pause-spin was measured 2-4x slower on a 2-vCPU EPYC whenever
+// anything else was runnable (the spinning worker loses the scheduler's favour and then misses its
+// part by a time slice: compound step 1546 ms at 200 us of pure spin vs 383 ms at none), while
+// yielding kept batch-1 inference at or below the no-spin times (measurements: the pool report, #19).
 constexpr auto kSpin = std::chrono::microseconds(50);
 
 long futex(std::atomic<uint32_t>* word, int op, uint32_t value) {
@@ -33,7 +35,7 @@ long futex(std::atomic<uint32_t>* word, int op, uint32_t value) {
     return syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), op, value, nullptr, nullptr, 0);
 }
 
-// Returns once `word` differs from `seen` (acquire): spins for kSpin, then sleeps on the futex with
+// Returns once `word` differs from `seen` (acquire): polls for kSpin, then sleeps on the futex with
 // `sleeping` raised, which the writer checks after its store (both seq_cst, so one sees the other).
 uint32_t await_change(std::atomic<uint32_t>& word, uint32_t seen, std::atomic<uint32_t>& sleeping) {
     const auto deadline = std::chrono::steady_clock::now() + kSpin;
@@ -43,6 +45,7 @@ uint32_t await_change(std::atomic<uint32_t>& word, uint32_t seen, std::atomic<ui
             if (now != seen) return now;
             _mm_pause();
         }
+        sched_yield();  // anything else runnable on this CPU goes first
         if (std::chrono::steady_clock::now() >= deadline) break;
     }
     for (;;) {

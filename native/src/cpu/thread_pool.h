@@ -1,7 +1,7 @@
 // The CPU backend's one thread pool, shared by every kernel and the GEMM (it replaces OpenMP).
-// Idle workers spin for a short bounded time (kSpin in thread_pool.cpp), then sleep on a futex: back-to-
-// back short ops (inference) find them awake, while between the ops of a long step they stop taking
-// cores from the JVM and OpenBLAS. The calling thread runs part 0 itself.
+// Idle workers poll for a short bounded time (kSpin in thread_pool.cpp, yielding the CPU as they poll),
+// then sleep on a futex: back-to-back short ops (inference) find them awake, while between the ops of a
+// long step they stop taking cores from the JVM and OpenBLAS. The calling thread runs part 0 itself.
 // One caller at a time owns the pool; another thread that calls while it is busy (several JVM threads
 // using the library), and any call from inside a part (nesting), runs its parts serially on itself, in
 // order: every part still runs exactly once, on fewer threads.
