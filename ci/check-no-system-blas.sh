@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Proves that the built jars run on a machine without a system OpenBLAS (issue #17): in a private mount
 # namespace, every system copy of libopenblas/libblas/liblapack, libgfortran, libquadmath and libgomp
-# is hidden (an empty file bound over it, tmpfs over OpenBLAS's folders); a control library that needs
+# (libcompofa needs no OpenMP runtime either) is hidden (an empty file bound over it, tmpfs over OpenBLAS's folders); a control library that needs
 # libopenblas.so.0 must then fail to resolve, and ci/NoSystemBlasCheck.java (a GEMM through the CPU
 # backend, then /proc/self/maps) must pass with the library extracted from the bindings jar into a
 # fresh folder. Needs root and unshare (CI has both); without them it prints SKIPPED and exits 0.

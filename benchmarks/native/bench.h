@@ -19,7 +19,7 @@ struct Options {
     bool flush = true;       // CUDA only: write a 256 MiB scratch buffer before every timed rep
     int warmup = -1;         // -1: the backend's default (see Bench::Bench)
     int reps = -1;
-    int threads = 0;         // CPU backend threads; 0 = OpenMP default
+    int threads = 0;         // CPU backend threads; 0 = one per CPU
     std::string out;         // CSV file; empty = stdout
     std::string only;        // run only ops whose name contains this
     std::string shapes;      // depthwise: run only shapes whose label contains this

@@ -58,7 +58,7 @@ enum compofa_status_code {
 /* ---- backends -------------------------------------------------------------------------------- */
 enum compofa_backend_kind {
     COMPOFA_BACKEND_REFERENCE = 0, /* naive, obviously-correct kernels on the host: the test oracle */
-    COMPOFA_BACKEND_CPU = 1,       /* OpenMP + BLAS production kernels on the host */
+    COMPOFA_BACKEND_CPU = 1,       /* thread pool + BLAS production kernels on the host */
     COMPOFA_BACKEND_CUDA = 2       /* our CUDA kernels on an NVIDIA device */
 };
 
@@ -95,7 +95,7 @@ int32_t compofa_context_destroy(compofa_context* ctx);
 int32_t compofa_context_backend(const compofa_context* ctx, int32_t* backend);
 /* Waits for all work of the context (every stream) to finish. */
 int32_t compofa_context_synchronize(compofa_context* ctx);
-/* Threads of the CPU backend's kernels (1..1024); ignored by other backends. 0 = OpenMP default. */
+/* Threads of the CPU backend's kernels (1..1024); ignored by other backends. 0 = one per CPU. */
 int32_t compofa_context_set_threads(compofa_context* ctx, int32_t threads);
 /* The arithmetic of the context's GEMMs (compofa_gemm, compofa_conv1x1_fused_forward): FP32 (the
  * default) or, on CUDA, tensor cores with each operand rounded to TF32 (10-bit mantissa) or BF16

@@ -1,11 +1,10 @@
 // ABI entry points about the library itself: version, errors, which backends exist.
-#include <omp.h>
-
 #include <cstring>
 #include <fstream>
 #include <string>
 
 #include "api/barrier.h"
+#include "cpu/cpu_ops.h"
 #include "cpu/isa.h"
 #include "cuda/cuda_services.h"
 #ifdef COMPOFA_HAVE_CBLAS
@@ -41,7 +40,7 @@ std::string describe(int32_t backend, int32_t device) {
         case COMPOFA_BACKEND_REFERENCE: return "REFERENCE: naive host kernels (test oracle), " + cpu_model();
         case COMPOFA_BACKEND_CPU:
             return "CPU: " + cpu_model() + ", kernels: " + cpu::isa_label(cpu::active_isa()) + ", " +
-                   std::to_string(omp_get_max_threads()) + " OpenMP threads, GEMM: " + blas_name();
+                   std::to_string(cpu::default_threads()) + " threads (compofa pool), GEMM: " + blas_name();
         case COMPOFA_BACKEND_CUDA: {
             if (!cuda::compiled_in()) return "CUDA: unavailable (this build has no CUDA backend)";
             std::string why;

@@ -24,7 +24,7 @@
 struct compofa_context {
     int32_t backend;                 // compofa_backend_kind
     int32_t device;                  // CUDA device ordinal; 0 on the host
-    std::atomic<int32_t> threads{0}; // CPU kernels' thread count, 0 = OpenMP default
+    std::atomic<int32_t> threads{0}; // CPU kernels' thread count, 0 = one per CPU
     std::atomic<int32_t> precision{COMPOFA_PRECISION_FP32};  // compofa_precision of CUDA GEMMs
     std::atomic<int32_t> gemm_library{COMPOFA_GEMM_OURS};    // compofa_gemm_library of compofa_gemm
     void* default_stream = nullptr;  // owned cudaStream_t on CUDA; null on the host

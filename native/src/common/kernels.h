@@ -91,7 +91,7 @@ const KernelTable& reference_kernels();  // src/ref
 const KernelTable& cpu_kernels();        // src/cpu
 const KernelTable& cuda_kernels();       // src/cuda (a build without CUDA never asks for it)
 
-// CPU backend thread count for the calling op (0 = OpenMP default); set by the ABI layer per call.
+// CPU backend thread count for the calling op (0 = one per CPU); set by the ABI layer per call.
 void cpu_set_threads_for_call(int32_t threads);
 
 }  // namespace compofa

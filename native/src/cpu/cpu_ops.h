@@ -1,4 +1,4 @@
-// The CPU backend's ops (OpenMP, BLAS for GEMM) and its per-call thread count.
+// The CPU backend's ops (our thread pool, BLAS for GEMM) and its per-call thread count.
 #pragma once
 #include <cstdint>
 
@@ -6,12 +6,15 @@
 #include "common/kernels.h"
 #include "common/nn_kernels.h"
 #include "cpu/isa.h"
+#include "cpu/thread_pool.h"
 
 namespace compofa::cpu {
 
-// Threads for this call's parallel regions: the count set by cpu_set_threads_for_call, or the
-// OpenMP default when it is 0 (threads.cpp).
+// Threads for this call's parallel regions: the count set by cpu_set_threads_for_call, or
+// default_threads() when it is 0 (threads.cpp).
 int threads();
+// One per CPU in the process's affinity mask (OMP_NUM_THREADS when set), computed once.
+int default_threads();
 
 COMPOFA_ISA_BEGIN  // one copy per ISA (cpu/isa.h)
 void dwconv_forward(const DwForward& op, void* stream);    // dwconv_forward.cpp

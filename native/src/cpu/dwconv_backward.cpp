@@ -1,10 +1,9 @@
 // Elastic depthwise convolution backward on the CPU.
 //   dx[b][i][j][ch] = sum of dy[b][(i+pad-kh)/s][(j+pad-kw)/s][ch] * keff[kh][kw][ch] over the taps
-//                     that divide evenly and land inside dy (a gather: OpenMP over dx rows);
+//                     that divide evenly and land inside dy (a gather: threads over dx rows);
 //   dkeff[kh][kw][ch] = sum over b, oh, ow of dy[b][oh][ow][ch] * x[b][oh*s-pad+kh][ow*s-pad+kw][ch]
-//                     (OpenMP over dy rows, per-thread double accumulators, then summed);
+//                     (threads over dy rows, per-thread double accumulators, then summed);
 //   then the transform chain's backward takes dkeff to dweight, dt75, dt53.
-#include <omp.h>
 
 #include <algorithm>
 
@@ -71,11 +70,10 @@ std::vector<float> kernel_grad(const DwShape& s, const float* x, const float* dy
         ow_hi[kw] = last < 0 ? 0 : std::min(s.wo, last / s.stride + 1);
     }
     std::vector<double> partial((size_t)nt * taps_len, 0.0);
-#pragma omp parallel num_threads(nt)
-    {
-        double* mine = partial.data() + (int64_t)omp_get_thread_num() * taps_len;
-#pragma omp for schedule(static)
-        for (int64_t r = 0; r < rows; ++r) {
+    parallel_parts(nt, [&](int t) {
+        double* mine = partial.data() + (int64_t)t * taps_len;
+        const auto [first, last] = static_range(rows, t, nt);
+        for (int64_t r = first; r < last; ++r) {
             const int64_t b = r / s.ho;
             const AxisTaps rt = row_taps[r % s.ho];
             const float* dy_r = dy + r * s.wo * c;
@@ -91,7 +89,7 @@ std::vector<float> kernel_grad(const DwShape& s, const float* x, const float* dy
                 }
             }
         }
-    }
+    });
     std::vector<float> dkeff(taps_len);
     for (int64_t i = 0; i < taps_len; ++i) {
         double sum = 0.0;

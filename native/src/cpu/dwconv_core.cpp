@@ -1,6 +1,7 @@
 // Depthwise correlation engine and its dispatch table; see dwconv_core.h.
 #include "cpu/dwconv_core.h"
 #include "cpu/epilogue_cpu.h"
+#include "cpu/thread_pool.h"
 
 #include <algorithm>
 
@@ -97,7 +98,7 @@ inline void pixels(const float* in, const float* w, const TapWalk& t, int n_rows
 // apart; 4 pays off for 5 and 7 taps, 2 for 3 taps (measured on 2 cores, n=64 56x56 c=72/144).
 constexpr int tile_pixels(int cols, int pix) { return pix == 0 ? 1 : cols >= 5 ? 4 : 2; }
 
-// All output rows of the problem, OpenMP over (batch, row). Pixels whose tap count along the width
+// All output rows of the problem, threads over (batch, row). Pixels whose tap count along the width
 // is COLS_A or COLS_B (> 0) use an unrolled kernel, the others (borders) the runtime one. With
 // PIX > 0, runs of kTile interior pixels (count COLS_A, inputs PIX apart) are computed together.
 template <int COLS_A, int COLS_B, int PIX>
@@ -142,21 +143,19 @@ void corr_rows(const CorrProblem& p, int threads) {
         if (p.epilogue) apply_folded(out_r, p.out_w, c, *p.epilogue);  // the row is still in L1/L2
     };
     if (p.statistics == nullptr) {
-#pragma omp parallel for num_threads(threads) schedule(static) if (rows > 1)
-        for (int64_t r = 0; r < rows; ++r) row(r);
+        parallel_for(rows, rows > 1 ? threads : 1, [&](int64_t r) { row(r); });
         return;
     }
     ColumnParts& st = *p.statistics;
     const int64_t parts = st.count(), part_rows = st.part_rows();
-#pragma omp parallel for num_threads(threads) schedule(static) if (parts > 1)
-    for (int64_t q = 0; q < parts; ++q) {
+    parallel_for(parts, parts > 1 ? threads : 1, [&](int64_t q) {
         ColumnSums sums(c);
         for (int64_t r = q * part_rows; r < std::min(rows, (q + 1) * part_rows); ++r) {
             row(r);
             sums.add(p.out + r * p.out_w * c, p.out_w);  // the row is still in L1/L2
         }
         st.finish(q, sums);
-    }
+    });
 }
 
 // Interior tap counts along the width: k for the forward pass and for dx at stride 1; at stride 2

@@ -1,13 +1,11 @@
 // Row-major GEMM on sub-blocks, C = alpha * op(A) * op(B) + beta * C, on the CPU.
 // With CBLAS (COMPOFA_HAVE_CBLAS) the leading dimensions pass straight through to cblas_sgemm, which
 // is what makes a supernet weight slice zero-copy; beta == 0 is passed as 0, so C is not read.
-// OpenBLAS runs on the calling thread only (its own pool and our OpenMP workers fight for the cores):
+// OpenBLAS runs on the calling thread only (its own pool and our pool's workers fight for the cores):
 // the library sets that itself when it is loaded, unless the user chose OPENBLAS_NUM_THREADS. A large
-// GEMM is then split into one block of C per OpenMP thread, each a single-threaded cblas_sgemm, so
-// GEMMs use every core too.
+// GEMM is then split into one block of C per pool thread (thread_pool.h), each a single-threaded
+// cblas_sgemm, so GEMMs use every core too.
 // Without CBLAS (COMPOFA_BLAS=OFF builds) the built-in blocked kernel of gemm_blocked.cpp runs.
-#include <omp.h>
-
 #include <algorithm>
 #include <cstdlib>
 
@@ -67,7 +65,7 @@ Gemm col_block(Gemm g, int j0, int cols) {
 void gemm(const Gemm& op, void*) {
 #ifdef COMPOFA_HAVE_CBLAS
     const int nt = threads();
-    const bool split = nt > 1 && int64_t(op.m) * op.n * op.k >= kSplitWork && !omp_in_parallel() &&
+    const bool split = nt > 1 && int64_t(op.m) * op.n * op.k >= kSplitWork && !in_parallel_region() &&
                        openblas_get_num_threads() == 1 && std::max(op.m, op.n) >= 2 * nt;
     if (!split) {
         sgemm(op);
@@ -78,11 +76,10 @@ void gemm(const Gemm& op, void*) {
     const int len = by_rows ? op.m : op.n;
     const int quantum = by_rows ? 1 : 16;
     const int per = (len / nt + quantum - 1) / quantum * quantum;
-#pragma omp parallel for num_threads(nt) schedule(static)
-    for (int t = 0; t < nt; ++t) {
+    parallel_parts(nt, [&](int t) {
         const int begin = std::min(len, t * per), end = t == nt - 1 ? len : std::min(len, (t + 1) * per);
         if (end > begin) sgemm(by_rows ? row_block(op, begin, end - begin) : col_block(op, begin, end - begin));
-    }
+    });
 #else
     gemm_blocked(op);
 #endif

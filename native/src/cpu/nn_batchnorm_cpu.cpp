@@ -3,7 +3,7 @@
 // train: one pass of per-thread double column sums of d = x - x[0][j] and d^2 (shifted data: the
 //        variance loses nothing to a large mean; skipped when the producer gathered them), then
 //        y = ((x - mean_hi) - mean_lo) * a + beta with
-//        a = gamma * invstd and the double mean split into two floats, OpenMP over rows.
+//        a = gamma * invstd and the double mean split into two floats, threads over rows.
 // backward: one pass of column sums of dy and dy * (x - mean), then
 //        dx = k1 dy - k2 - k3 (x - mean), k1 = gamma invstd, k2 = k1 sum(dy) / rows,
 //        k3 = k1 invstd^2 sum(dy (x - mean)) / rows.
@@ -21,18 +21,17 @@ COMPOFA_ISA_BEGIN  // compiled once per ISA (cpu/isa.h)
 
 namespace {
 
-// y[r][j] = act((x[r][j] - sub[j] - sub2[j]) * mul[j] + add[j]), OpenMP over rows; y may equal x.
+// y[r][j] = act((x[r][j] - sub[j] - sub2[j]) * mul[j] + add[j]), threads over rows; y may equal x.
 template <int Kind>
 void affine_rows(int64_t rows, int c, const float* x, const float* sub, const float* sub2, const float* mul,
                  const float* add, float* y) {
     const int nt = threads_for(rows * c, rows);
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-    for (int64_t r = 0; r < rows; ++r) {
+    parallel_for(rows, nt, [&](int64_t r) {
         const float* xr = x + r * c;
         float* yr = y + r * c;
 #pragma omp simd
         for (int j = 0; j < c; ++j) yr[j] = activate<Kind>(((xr[j] - sub[j]) - sub2[j]) * mul[j] + add[j]);
-    }
+    });
 }
 
 // The backward's gradient at the batch norm's output: dy itself, or dy * act'(z) with z recomputed.
@@ -82,8 +81,7 @@ void bn_backward_act(const BnBackward& op) {
     float* dx = op.dx;
     const float *K2 = k2.data(), *K3 = k3.data();
     const int nt = threads_for(2 * rows * c, rows);
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-    for (int64_t r = 0; r < rows; ++r) {
+    parallel_for(rows, nt, [&](int64_t r) {
         const float* xr = x + r * c;
         const float* gr = dy + r * c;
         float* dr = dx + r * c;
@@ -92,7 +90,7 @@ void bn_backward_act(const BnBackward& op) {
             const float g = bn_output_grad<Kind>(gr[j], xr[j], mean[j], K1[j], B[j]);
             dr[j] = K1[j] * g - K2[j] - K3[j] * (xr[j] - mean[j]);
         }
-    }
+    });
 }
 
 // The batch's per-channel mean and biased variance of x (rows, c) in double: column sums of the

@@ -1,5 +1,5 @@
 // Per-channel network ops on the CPU (NHWC seen as (rows, c) or (n, hw, c)):
-//   bias:   y[r][j] += bias[j] (OpenMP over rows);  dbias[j] += sum_r dy[r][j] (per-thread column sums)
+//   bias:   y[r][j] += bias[j] (threads over rows);  dbias[j] += sum_r dy[r][j] (per-thread column sums)
 //   pool:   y[b][j] = sum_p x[b][p][j] / hw;         dx[b][p][j] = dy[b][j] / hw
 //   scale:  y[b][p][j] = x[b][p][j] s[b][j];         dx = dy s, ds[b][j] = sum_p dy x
 // The reductions over p run as tasks of (sample, block of kBlock channels), each summing its hw
@@ -16,29 +16,27 @@ namespace {
 
 constexpr int kBlock = 64;
 
-// body(b, j0, j1) for every sample b and channel block [j0, j1), OpenMP over the tasks.
+// body(b, j0, j1) for every sample b and channel block [j0, j1), threads over the tasks.
 template <class Body>
 void for_channel_blocks(int32_t n, int32_t hw, int32_t c, Body&& body) {
     const int blocks = (c + kBlock - 1) / kBlock;
     const int64_t tasks = int64_t(n) * blocks;
     const int nt = threads_for(int64_t(n) * hw * c, tasks);
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-    for (int64_t t = 0; t < tasks; ++t) {
+    parallel_for(tasks, nt, [&](int64_t t) {
         const int b = int(t / blocks), j0 = int(t % blocks) * kBlock;
         body(b, j0, std::min(c, j0 + kBlock));
-    }
+    });
 }
 
 }  // namespace
 
 void bias_add(int64_t rows, int32_t c, float* y, const float* bias, void*) {
     const int nt = threads_for(rows * c, rows);
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-    for (int64_t r = 0; r < rows; ++r) {
+    parallel_for(rows, nt, [&](int64_t r) {
         float* __restrict yr = y + r * c;
 #pragma omp simd
         for (int j = 0; j < c; ++j) yr[j] += bias[j];
-    }
+    });
 }
 
 void bias_backward(int64_t rows, int32_t c, const float* dy, float* dbias, void*) {
@@ -68,26 +66,24 @@ void gap_backward(int32_t n, int32_t hw, int32_t c, const float* dy, float* dx, 
     const int64_t rows = int64_t(n) * hw;
     const float inv_hw = 1.0f / float(hw);
     const int nt = threads_for(rows * c, rows);
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-    for (int64_t r = 0; r < rows; ++r) {
+    parallel_for(rows, nt, [&](int64_t r) {
         const float* g = dy + (r / hw) * c;
         float* __restrict d = dx + r * c;
 #pragma omp simd
         for (int j = 0; j < c; ++j) d[j] = g[j] * inv_hw;
-    }
+    });
 }
 
 void scale_forward(int32_t n, int32_t hw, int32_t c, const float* x, const float* s, float* y, void*) {
     const int64_t rows = int64_t(n) * hw;
     const int nt = threads_for(rows * c, rows);
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-    for (int64_t r = 0; r < rows; ++r) {
+    parallel_for(rows, nt, [&](int64_t r) {
         const float* sr = s + (r / hw) * c;
         const float* xr = x + r * c;
         float* yr = y + r * c;
 #pragma omp simd
         for (int j = 0; j < c; ++j) yr[j] = xr[j] * sr[j];
-    }
+    });
 }
 
 void scale_backward(int32_t n, int32_t hw, int32_t c, const float* x, const float* s, const float* dy, float* dx,

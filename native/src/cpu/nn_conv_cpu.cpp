@@ -1,8 +1,8 @@
 // im2col and its adjoint for the dense stem convolution on the CPU, NHWC:
 //   col[(b*ho + oh)*wo + ow][(kh*k + kw)*c + ci] = x[b][oh*stride - pad + kh][ow*stride - pad + kw][ci]
-// im2col: OpenMP over col rows. In NHWC the k taps of one kernel row are k*c contiguous floats of x,
+// im2col: threads over col rows. In NHWC the k taps of one kernel row are k*c contiguous floats of x,
 //   so a kernel row inside the image is one copy; rows that cross the border go tap by tap.
-// col2im_add: a gather, OpenMP over input rows (b, ih), so no two threads touch the same dx:
+// col2im_add: a gather, threads over input rows (b, ih), so no two threads touch the same dx:
 //   dx[b][ih][iw][:] += dcol[(b, oh, ow)][(kh*k + kw)*c :] over the taps with oh*stride - pad + kh = ih
 //   and ow*stride - pad + kw = iw, listed once per axis.
 #include <algorithm>
@@ -49,8 +49,7 @@ void im2col(const ConvShape& s, const float* x, float* col, void*) {
     const int64_t rows = s.col_rows(), cols = s.col_cols();
     const int64_t c = s.c, kc = int64_t(s.k) * s.c;
     const int nt = threads_for(rows * cols, rows);
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-    for (int64_t r = 0; r < rows; ++r) {
+    parallel_for(rows, nt, [&](int64_t r) {
         const int ow = int(r % s.wo), oh = int(r / s.wo % s.ho), b = int(r / (int64_t(s.wo) * s.ho));
         const int iw0 = ow * s.stride - s.pad;
         const bool row_inside = iw0 >= 0 && iw0 + s.k <= s.w;
@@ -73,7 +72,7 @@ void im2col(const ConvShape& s, const float* x, float* col, void*) {
                 else copy_floats(x_row + iw * c, c, tap_row + kw * c);
             }
         }
-    }
+    });
 }
 
 void col2im_add(const ConvShape& s, const float* dcol, float* dx, void*) {
@@ -81,8 +80,7 @@ void col2im_add(const ConvShape& s, const float* dcol, float* dx, void*) {
     const int c = s.c;
     const AxisTaps th = axis_taps(s.h, s.ho, s.k, s.stride, s.pad), tw = axis_taps(s.w, s.wo, s.k, s.stride, s.pad);
     const int nt = threads_for(s.col_rows() * cols, in_rows);
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-    for (int64_t q = 0; q < in_rows; ++q) {
+    parallel_for(in_rows, nt, [&](int64_t q) {
         const int b = int(q / s.h), ih = int(q % s.h);
         for (int pa = th.begin[ih]; pa < th.begin[ih + 1]; ++pa) {
             const int kh = th.tap[pa], oh = th.output[pa];
@@ -96,7 +94,7 @@ void col2im_add(const ConvShape& s, const float* dcol, float* dx, void*) {
                 }
             }
         }
-    }
+    });
 }
 
 }  // namespace compofa::cpu

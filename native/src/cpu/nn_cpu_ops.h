@@ -1,8 +1,6 @@
-// The CPU backend's network ops (OpenMP over rows, vectorisable loops over channels) and the two
+// The CPU backend's network ops (the thread pool over rows, vectorisable loops over channels) and the two
 // loop shapes they share: element-wise chunks and per-thread column sums.
 #pragma once
-#include <omp.h>
-
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -60,25 +58,22 @@ void for_chunks(int64_t len, Body&& body) {
     constexpr int64_t chunk = int64_t(1) << 14;
     const int64_t chunks = (len + chunk - 1) / chunk;
     const int nt = threads_for(len, chunks);
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-    for (int64_t q = 0; q < chunks; ++q) body(q * chunk, std::min(len, (q + 1) * chunk));
+    parallel_for(chunks, nt, [&](int64_t q) { body(q * chunk, std::min(len, (q + 1) * chunk)); });
 }
 
 // Column sums over rows: body(r, acc) adds row r's contribution to acc[0 .. cols). Each thread
 // owns one zeroed double row of accumulators over a contiguous block of rows; the rows are summed
-// at the end in thread order, so the result depends only on the team size. `work` = floats read.
+// at the end in thread order, so the result depends only on the thread count. `work` = floats read.
 template <class Body>
 std::vector<double> column_sums(int64_t rows, int64_t cols, int64_t work, Body&& body) {
     constexpr int64_t kMaxPartial = int64_t(1) << 22;  // doubles of accumulators (32 MiB) at most
     const int nt = int(std::min<int64_t>(threads_for(work, rows), std::max<int64_t>(1, kMaxPartial / cols)));
     std::vector<double> partial(std::size_t(nt) * std::size_t(cols), 0.0);
-#pragma omp parallel num_threads(nt) if (nt > 1)
-    {
-        const int t = omp_get_thread_num(), team = omp_get_num_threads();  // team <= nt
+    parallel_parts(nt, [&](int t) {  // every part runs, so the sum order is fixed by nt
         double* acc = partial.data() + std::size_t(t) * std::size_t(cols);
-        const int64_t begin = rows * t / team, end = rows * (t + 1) / team;
+        const int64_t begin = rows * t / nt, end = rows * (t + 1) / nt;
         for (int64_t r = begin; r < end; ++r) body(r, acc);
-    }
+    });
     for (int t = 1; t < nt; ++t) {
         const double* p = partial.data() + std::size_t(t) * std::size_t(cols);
         for (int64_t j = 0; j < cols; ++j) partial[std::size_t(j)] += p[j];

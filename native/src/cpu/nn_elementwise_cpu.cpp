@@ -1,4 +1,4 @@
-// Element-wise network ops on the CPU, OpenMP over chunks, float math (each element is read
+// Element-wise network ops on the CPU, threads over chunks, float math (each element is read
 // before it is written, so y == x and dx == dy are fine):
 //   activations and their derivatives at the forward input (compofa.h gives the kinks' values);
 //   axpby y = alpha x + beta y (beta 0 never reads y); inverted dropout with dropout_keep's mask

@@ -2,7 +2,7 @@
 // block of output right after the kernel wrote it, so the BN and activation passes over memory
 // disappear; in training the block's column statistics are gathered there instead (for the batch
 // norm that follows, compofa_conv1x1_stats_forward). The 1x1 convolution is split into row blocks
-// shared by our OpenMP threads, each running a single-threaded GEMM on its block: the GEMM then uses every core without
+// shared by our pool threads, each running a single-threaded GEMM on its block: the GEMM then uses every core without
 // OpenBLAS's own thread pool, whose workers and ours spun against each other (benchmarks/RESULTS.md).
 #include "cpu/column_statistics.h"
 #include "cpu/epilogue_cpu.h"
@@ -51,8 +51,7 @@ void conv1x1_fused(const FusedConv1x1& op, void*) {
     const int64_t blocks = (op.rows + block - 1) / block;
     const bool statistics = op.batch_mean != nullptr;
     ColumnParts parts(statistics ? op.rows : 0, op.cout, block);  // one part per block
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-    for (int64_t q = 0; q < blocks; ++q) {
+    parallel_for(blocks, nt, [&](int64_t q) {
         const int64_t r0 = q * block, rows = std::min(block, op.rows - r0);
         if (!one_gemm) block_gemm(op, r0, rows);
         float* y = op.y + r0 * op.cout;
@@ -62,7 +61,7 @@ void conv1x1_fused(const FusedConv1x1& op, void*) {
             sums.add(y, rows);
             parts.finish(q, sums);
         }
-    }
+    });
     if (statistics) parts.merge(op.batch_mean, op.batch_var);
 }
 

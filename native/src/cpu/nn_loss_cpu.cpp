@@ -1,4 +1,4 @@
-// Losses over (n, classes) logits on the CPU, OpenMP over samples, one row at a time:
+// Losses over (n, classes) logits on the CPU, threads over samples, one row at a time:
 //   max m, S = sum exp(z - m) (double sums of float exps), log_softmax_j = (z_j - m) - log S;
 //   cross_entropy: loss = log S - sum_j target_j (z_j - m) with target = (1-s) onehot + s/C
 //                  (the s/C term only when s > 0: 0 * -inf would be NaN), dz = g (softmax - target);
@@ -30,8 +30,7 @@ inline RowStats row_stats(const float* z, int classes) {
 template <class Body>
 void for_rows(int32_t n, int32_t classes, Body&& body) {
     const int nt = threads_for(int64_t(n) * classes * 8, n);  // exp and log: weigh a float as 8
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-    for (int b = 0; b < n; ++b) body(b);
+    parallel_for(n, nt, [&](int b) { body(b); });
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // Bilinear resize of (n, h, w, c) to (n, ho, wo, c) on the CPU, PyTorch align_corners=False without
 // antialiasing: per axis src = (dst + 0.5) * in/out - 0.5 clamped at 0, i0 = floor(src),
-// i1 = min(i0 + 1, in - 1), lambda = src - i0 (tables computed once per axis, in double). OpenMP over
+// i1 = min(i0 + 1, in - 1), lambda = src - i0 (tables computed once per axis, in double). threads over
 // output rows (b, oh); the inner loop blends four input pixels over the c contiguous channels.
 #include <cmath>
 #include <vector>
@@ -35,8 +35,7 @@ void resize_bilinear(const Resize& op, void*) {
     const int c = op.c;
     const int64_t rows = int64_t(op.n) * op.ho;
     const int nt = threads_for(rows * op.wo * c * 4, rows);
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-    for (int64_t r = 0; r < rows; ++r) {
+    parallel_for(rows, nt, [&](int64_t r) {
         const int b = int(r / op.ho), oh = int(r % op.ho);
         const float ly = ty.lambda[oh];
         const float* top = op.x + (int64_t(b) * op.h + ty.i0[oh]) * op.w * c;
@@ -56,7 +55,7 @@ void resize_bilinear(const Resize& op, void*) {
                 o[ch] = (1.0f - ly) * upper + ly * lower;
             }
         }
-    }
+    });
 }
 
 }  // namespace compofa::cpu

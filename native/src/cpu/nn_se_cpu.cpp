@@ -1,6 +1,6 @@
-// Squeeze-and-excitation in one op on the CPU. Forward: the pooling per image (OpenMP over images),
+// Squeeze-and-excitation in one op on the CPU. Forward: the pooling per image (threads over images),
 // both small dense layers as GEMMs over the whole batch (the backend's GEMM, on every core), then the
-// scaling (OpenMP over rows); the gate never leaves the op. Backward: d gate per image, the dense
+// scaling (threads over rows); the gate never leaves the op. Backward: d gate per image, the dense
 // layers' input and weight gradients as GEMMs over the batch, then dx (over rows).
 #include <algorithm>
 #include <vector>
@@ -50,8 +50,7 @@ void add_column_sums(const float* d, int64_t n, int64_t c, float* db) {
 void scale_rows(const float* in, const float* gates, const float* adds, int64_t n, int64_t hw, int64_t c,
                 float* out) {
     const int64_t rows = n * hw;
-#pragma omp parallel for num_threads(threads()) schedule(static) if (rows * c >= (1 << 15))
-    for (int64_t r = 0; r < rows; ++r) {
+    parallel_for(rows, rows * c >= (1 << 15) ? threads() : 1, [&](int64_t r) {
         const float* g = gates + (r / hw) * c;
         const float* a = adds == nullptr ? nullptr : adds + (r / hw) * c;
         const float* xr = in + r * c;
@@ -63,7 +62,7 @@ void scale_rows(const float* in, const float* gates, const float* adds, int64_t 
 #pragma omp simd
             for (int64_t j = 0; j < c; ++j) yr[j] = xr[j] * g[j] + a[j];
         }
-    }
+    });
 }
 
 }  // namespace
@@ -72,11 +71,10 @@ void se_forward(const SeForward& op, void*) {
     const int64_t n = op.n, hw = op.hw, c = op.c, se = op.se;
     std::vector<float> local(op.saved == nullptr ? std::size_t(se_saved_len(op.n, op.c, op.se)) : 0);
     const SeSaved v{op.saved != nullptr ? op.saved : local.data(), n, c, se};
-#pragma omp parallel for num_threads(threads()) schedule(static) if (n > 1)
-    for (int64_t b = 0; b < n; ++b) {
+    parallel_for(n, n > 1 ? threads() : 1, [&](int64_t b) {
         const std::vector<double> a = channel_sums(op.x + b * hw * c, nullptr, hw, c);
         for (int64_t j = 0; j < c; ++j) v.pooled()[b * c + j] = float(a[j] / double(hw));
-    }
+    });
     gemm_into(false, true, n, se, c, v.pooled(), c, op.w.w1, op.w.ld1, 0.0f, v.hidden(), se);  // pooled W1^T
     for (int64_t b = 0; b < n; ++b)
         for (int64_t i = 0; i < se; ++i) v.hidden()[b * se + i] = std::max(v.hidden()[b * se + i] + op.w.b1[i], 0.0f);
@@ -93,12 +91,11 @@ void se_backward(const SeBackward& op, void*) {
     const int64_t n = op.n, hw = op.hw, c = op.c, se = op.se;
     const SeSaved v{const_cast<float*>(op.saved), n, c, se};
     std::vector<float> dz2(n * c), dz1(n * se), dpool(n * c);
-#pragma omp parallel for num_threads(threads()) schedule(static) if (n > 1)
-    for (int64_t b = 0; b < n; ++b) {  // d gate = sum_p dy * x, through h_sigmoid
+    parallel_for(n, n > 1 ? threads() : 1, [&](int64_t b) {  // d gate = sum_p dy * x, through h_sigmoid
         const std::vector<double> a = channel_sums(op.x + b * hw * c, op.dy + b * hw * c, hw, c);
         const float* gate = v.gate() + b * c;
         for (int64_t j = 0; j < c; ++j) dz2[b * c + j] = gate[j] > 0.0f && gate[j] < 1.0f ? float(a[j] / 6.0) : 0.0f;
-    }
+    });
     gemm_into(false, false, n, se, c, dz2.data(), c, op.w.w2, op.w.ld2, 0.0f, dz1.data(), se);  // dz2 W2
     for (int64_t e = 0; e < n * se; ++e) dz1[e] = v.hidden()[e] > 0.0f ? dz1[e] : 0.0f;      // through the relu
     gemm_into(false, false, n, c, se, dz1.data(), se, op.w.w1, op.w.ld1, 0.0f, dpool.data(), c);  // dz1 W1

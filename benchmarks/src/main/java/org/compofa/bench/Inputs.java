@@ -17,7 +17,7 @@ final class Inputs {
 
     private Inputs() {}
 
-    /** The CPU backend (OpenMP + BLAS), with the OpenMP default thread count. */
+    /** The CPU backend (thread pool + BLAS), with the default thread count (one per CPU). */
     static ComputeContext cpu() {
         return ComputeContext.open(Backend.CPU);
     }

@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * forward + forward/backward of the same 4 compound subnets, CE + KD, one SGD-Nesterov step) written
  * directly in libtorch on the CPU through JavaCPP ({@link TorchCompoundStep}; equal losses and updates
  * are checked by {@code TorchCompoundStepTest}). Same cases, batch, synthetic data and subnets as ours;
- * libtorch uses {@code threads} intra-op threads (ours: OpenMP on every core). {@code format}: NCHW
+ * libtorch uses {@code threads} intra-op threads (ours: our thread pool on every core). {@code format}: NCHW
  * (PyTorch's default) or channels-last activations ({@code x.contiguous(ChannelsLast)}).
  * Run both in one JMH invocation to compare them side by side: {@code run-jmh.sh 'CompoundStep'}.
  */
@@ -77,8 +77,8 @@ public class TorchCompoundStepBenchmark {
             student = new TorchSupernet(s);
             teacher = new TorchSupernet(t);
         }
-        // libtorch's first call comes after libcompofa is loaded, so both runtimes start under the same
-        // OpenMP settings (ThreadingDefaults: passive wait unless the environment says otherwise).
+        // libtorch runs under its OpenMP runtime's defaults (OMP_WAIT_POLICY etc. from the environment);
+        // libcompofa uses its own thread pool, which no OpenMP setting changes.
         torch.set_num_threads(threads);
         TrainingConfig config = TrainingPreset.COMPOFA_PHASE2.config().withBatchSize(n).withResolutions(List.of(r));
         step = new TorchCompoundStep(student, teacher, config);

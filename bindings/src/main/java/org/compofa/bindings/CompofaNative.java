@@ -381,7 +381,7 @@ public final class CompofaNative {
      * {@code compofa_context_set_threads}.
      *
      * @param ctx the context handle
-     * @param threads OpenMP threads, 1..1024, or 0 for the default
+     * @param threads CPU kernel threads, 1..1024, or 0 for one per CPU
      */
     public static void contextSetThreads(MemorySegment ctx, int threads) {
         try {

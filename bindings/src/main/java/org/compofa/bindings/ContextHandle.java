@@ -72,7 +72,7 @@ public final class ContextHandle extends NativeHandle {
     /**
      * Threads of the CPU backend's kernels; ignored by the other backends.
      *
-     * @param threads 1..1024, or 0 for the OpenMP default
+     * @param threads 1..1024, or 0 for one per CPU
      */
     public void setThreads(int threads) {
         acquire();

@@ -27,12 +27,10 @@ import java.util.stream.Stream;
  *       extracted once, with the companion files listed in that folder's {@code compofa-native.list}
  *       (e.g. the MPI plugin), to {@code ${java.io.tmpdir}/compofa-native-<sha256 prefix>/} (written to a
  *       temporary file and moved atomically, so concurrent JVMs are safe; an existing copy is reused
- *       only when its bytes hash the same); the list names the shared libraries libcompofa links that
- *       the jar packages beside it (the OpenMP runtime libgomp.so.1, found through RUNPATH
- *       {@code $ORIGIN}: one already in the process, same SONAME, is reused, so there is never a
- *       second OpenMP runtime).</li>
+ *       only when its bytes hash the same).</li>
  * </ol>
- * OpenBLAS is linked into libcompofa statically, so a machine with only a JDK and the jar runs it.
+ * OpenBLAS is linked into libcompofa statically and its CPU kernels run on its own thread pool (no
+ * OpenMP runtime), so a machine with only a JDK and the jar runs it.
  * Every attempt and its outcome is logged through {@link System.Logger} ({@code org.compofa.bindings});
  * a candidate counts only when it opens, exports every ABI symbol and reports
  * {@link #EXPECTED_ABI_VERSION}. When nothing works, {@link #get()} throws a

@@ -16,27 +16,23 @@ import java.util.Map;
  * The threading settings libcompofa's runtimes need, fixed in the process environment before the
  * library is loaded, so that a program linking the jar gets the fast path without setting anything.
  *
- * <p>Why before loading: libgomp (OpenMP) and OpenBLAS read their environment once, in constructors
- * that run when {@code dlopen} pulls them in with libcompofa; nothing can change their wait policy or
- * OpenBLAS's thread pool afterwards. Measured on a 2-vCPU AMD EPYC (benchmarks/RESULTS.md): with
- * OpenMP's default spinning wait the Fashion compound step took 1260 ± 547 ms, with a passive wait
- * 477 ± 76 ms; spinning workers fight the JVM's own threads on few cores. OpenBLAS runs on the calling
- * thread because our CPU GEMM already splits C into one block per OpenMP thread (a second pool only
- * spins against ours).
+ * <p>Why before loading: OpenBLAS reads its environment once, in a constructor that runs when
+ * {@code dlopen} pulls it in; its thread pool cannot be changed afterwards. OpenBLAS runs on the
+ * calling thread because our CPU GEMM already splits C into one block per thread of libcompofa's own
+ * pool (a second pool only spins against ours). libcompofa no longer uses OpenMP (its kernels run on
+ * its own pool, which spins briefly and then sleeps), so no OpenMP wait policy is set here: another
+ * library's OpenMP runtime in the process keeps its own defaults.
  *
  * <p>A value the user has set is never overwritten ({@code setenv(..., 0)}); {@link #applied()} says
- * which defaults were set and which were the user's. When libgomp is already in the process before
- * libcompofa (another library loaded it), its policy is already fixed: that is logged as a warning.
+ * which defaults were set and which were the user's.
  */
 public final class ThreadingDefaults {
     /** The defaults: variable -> value. */
     static final Map<String, String> DEFAULTS = Map.of(
-            "OMP_WAIT_POLICY", "passive",       // OpenMP workers sleep when idle instead of spinning
-            "OPENBLAS_NUM_THREADS", "1");       // GEMM blocks run on our OpenMP threads, not a second pool
+            "OPENBLAS_NUM_THREADS", "1");       // GEMM blocks run on our pool's threads, not a second pool
 
     private static final System.Logger LOG = System.getLogger("org.compofa.bindings.ThreadingDefaults");
     private static final int RTLD_LAZY = 0x1;
-    private static final int RTLD_NOLOAD = 0x4;
     private static volatile Map<String, String> applied = Map.of();
 
     private ThreadingDefaults() {}
@@ -53,8 +49,8 @@ public final class ThreadingDefaults {
     }
 
     /**
-     * Sets every default the environment lacks; idempotent. Where the user already chose (for OpenMP
-     * also {@code GOMP_SPINCOUNT} or {@code OMP_WAIT_POLICY} themselves), nothing is changed.
+     * Sets every default the environment lacks; idempotent. Where the user already chose, nothing is
+     * changed.
      */
     static synchronized void applyBeforeLoad() {
         if (!applied.isEmpty()) {
@@ -62,21 +58,11 @@ public final class ThreadingDefaults {
         }
         Map<String, String> result = new LinkedHashMap<>();
         try (Arena arena = Arena.ofConfined()) {
-            if (libgompLoaded(arena)) {
-                LOG.log(Level.WARNING, "compofa: libgomp was loaded before libcompofa (by another library); its "
-                        + "wait policy is fixed already and may spin (set OMP_WAIT_POLICY=passive before the JVM starts)");
-            }
-            boolean userSpin = !((MemorySegment) Libc.GETENV.invokeExact(arena.allocateFrom("GOMP_SPINCOUNT")))
-                    .equals(MemorySegment.NULL);
             for (var e : DEFAULTS.entrySet()) {
                 MemorySegment name = arena.allocateFrom(e.getKey());
                 MemorySegment current = (MemorySegment) Libc.GETENV.invokeExact(name);
-                boolean userChose = !current.equals(MemorySegment.NULL)
-                        || (userSpin && e.getKey().equals("OMP_WAIT_POLICY"));
-                if (userChose) {
-                    String value = current.equals(MemorySegment.NULL) ? "(GOMP_SPINCOUNT set)"
-                            : current.reinterpret(256).getString(0);
-                    result.put(e.getKey(), value + " (the user's)");
+                if (!current.equals(MemorySegment.NULL)) {
+                    result.put(e.getKey(), current.reinterpret(256).getString(0) + " (the user's)");
                     continue;
                 }
                 int rc = (int) Libc.SETENV.invokeExact(name, arena.allocateFrom(e.getValue()), 0);
@@ -116,15 +102,6 @@ public final class ThreadingDefaults {
         } catch (Throwable t) {
             return null;
         }
-    }
-
-    private static boolean libgompLoaded(Arena arena) throws Throwable {
-        MemorySegment h = (MemorySegment) Libc.DLOPEN.invokeExact(arena.allocateFrom("libgomp.so.1"), RTLD_LAZY | RTLD_NOLOAD);
-        if (h.equals(MemorySegment.NULL)) {
-            return false;
-        }
-        int ignored = (int) Libc.DLCLOSE.invokeExact(h);  // NOLOAD still took a reference
-        return true;
     }
 
     private static MethodHandle libc(String name, FunctionDescriptor descriptor) {

@@ -9,7 +9,7 @@ import org.compofa.bindings.InvalidArgumentException;
 public enum Backend {
     /** Naive, obviously-correct host kernels: the test oracle. */
     REFERENCE(CompofaNative.BACKEND_REFERENCE),
-    /** OpenMP + BLAS production kernels on the host; always available. */
+    /** Thread pool + BLAS production kernels on the host; always available. */
     CPU(CompofaNative.BACKEND_CPU),
     /** compofa's CUDA kernels on an NVIDIA device. */
     CUDA(CompofaNative.BACKEND_CUDA);

@@ -156,9 +156,9 @@ public final class ComputeContext implements AutoCloseable {
     }
 
     /**
-     * Threads of the CPU backend's kernels (1..1024, 0 = OpenMP default); ignored elsewhere.
+     * Threads of the CPU backend's kernels (1..1024, 0 = one per CPU); ignored elsewhere.
      *
-     * @param threads 1..1024, or 0 for the OpenMP default
+     * @param threads 1..1024, or 0 for one per CPU
      */
     public void setThreads(int threads) {
         handle.setThreads(threads);
