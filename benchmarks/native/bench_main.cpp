@@ -19,7 +19,7 @@ const char* kUsage =
     "  --quick     two (resolution, batch) configs instead of four, 2 warm-ups + 5 reps (CI smoke)\n"
     "  --out       CSV file (default: stdout); progress and failures go to stderr\n"
     "  --warmup/--reps  untimed and timed runs per row (default cuda 5/30, cpu and reference 1/5)\n"
-    "  --threads   CPU backend threads (default: OpenMP's)\n"
+    "  --threads   CPU backend threads (default: one per CPU, the library's pool)\n"
     "  --no-flush  CUDA: do not write a 256 MiB scratch buffer before each timed rep (warm L2)\n"
     "  --ops       only ops whose name contains SUBSTRING (dwconv_fwd, dwconv_bwd_dx, dwconv_bwd_dw,\n"
     "              dwconv_bwd, gemm_slice, gemm_contig, gemm_gather_contig, copy_buffer)\n"
