@@ -92,10 +92,11 @@ void dwconv_shape(Bench& b, const compofa_dwconv_shape& s, const std::string& la
         std::function<int32_t()> run;
         double bytes, flops;
         bool check_y;   // forward: check the output is finite after timing
+        bool needs_two_positions = false;  // batch statistics: skipped below 2 output positions
     };
     const Op ops[] = {
         {"dwconv_fwd", fwd, f * (x_len + y_len + slice), flops, true},
-        {"dwconv_fwd_stats", fwd_stats, f * (x_len + y_len + slice), flops, true},
+        {"dwconv_fwd_stats", fwd_stats, f * (x_len + y_len + slice), flops, true, true},
         {"dwconv_bwd_dx", [&] { return bwd(true, false); }, f * (y_len + x_len + slice), flops, false},
         {"dwconv_bwd_dw", [&] { return bwd(false, true); }, f * (x_len + y_len + slice), flops, false},
         {"dwconv_bwd", [&] { return bwd(true, true); }, f * (2 * x_len + y_len + slice), 2 * flops, false},
@@ -103,6 +104,9 @@ void dwconv_shape(Bench& b, const compofa_dwconv_shape& s, const std::string& la
     for (const Op& op : ops) {
         if (!b.selected(op.name)) continue;
         try {
+            // Batch statistics need >= 2 values per channel (the variance); batch-1 r32 shapes have one.
+            if (op.needs_two_positions && uint64_t(s.n) * ho * wo < 2)
+                throw Failure(COMPOFA_ERR_UNSUPPORTED, "batch statistics need >= 2 output positions, this shape has 1");
             Stats st = b.time(op.run);
             if (op.check_y && !b.all_finite(y))
                 throw Failure(COMPOFA_ERR_INTERNAL, "forward output holds NaN or Inf");

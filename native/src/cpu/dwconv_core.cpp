@@ -51,7 +51,7 @@ inline void channel_block(const float* __restrict in, const float* __restrict w,
 #pragma GCC unroll 8
         for (int b = 0; b < cols; ++b) {
             const float* __restrict wp = wr + b * t.w_col;
-#pragma GCC unroll 4
+#pragma GCC unroll 8
             for (int p = 0; p < P; ++p) {
                 const float* __restrict ip = ir + (b + p * PIX) * t.c;
 #pragma omp simd
@@ -61,7 +61,7 @@ inline void channel_block(const float* __restrict in, const float* __restrict w,
     }
     // Fully unrolled so that the accumulators go from registers straight to `out` (a plain loop
     // here becomes a copy through the stack).
-#pragma GCC unroll 4
+#pragma GCC unroll 8
     for (int p = 0; p < P; ++p) {
         float* __restrict o = out + p * out_step;
 #pragma GCC unroll 64
@@ -81,10 +81,22 @@ inline void channel_tail(const float* __restrict in, const float* __restrict w, 
         }
 }
 
+// Floats per vector register of the ISA this copy is compiled for.
+#if defined(__AVX512F__)
+constexpr int kVecFloats = 16;
+#else
+constexpr int kVecFloats = 8;
+#endif
+
+// Channels per block for P pixels: 8 accumulators of 8 floats, except for wide stride-1 tiles
+// (P = 8, PIX = 1): one vector register per pixel, a sliding window along the width in which each
+// input vector is loaded once per tap row and reused by every pixel it reaches.
+constexpr int channel_block_width(int p, int pix) { return p == 8 && pix == 1 ? kVecFloats : 64 / p; }
+
 // P adjacent output pixels (inputs PIX pixels apart), all c channels, in register-sized blocks.
 template <int P, int PIX, int NCOLS>
 inline void pixels(const float* in, const float* w, const TapWalk& t, int n_rows, int n_cols, float* out) {
-    constexpr int CB = 64 / P;  // 8 accumulators of 8 floats
+    constexpr int CB = channel_block_width(P, PIX);
     const int c = (int)t.c;
     int ch = 0;
     for (; ch + CB <= c; ch += CB) channel_block<P, CB, PIX, NCOLS>(in + ch, w + ch, t, n_rows, n_cols, out + ch, c);
@@ -95,8 +107,11 @@ inline void pixels(const float* in, const float* w, const TapWalk& t, int n_rows
 }
 
 // Interior pixels computed together: they share input loads only when their inputs are PIX > 0
-// apart; 4 pays off for 5 and 7 taps, 2 for 3 taps (measured on 2 cores, n=64 56x56 c=72/144).
-constexpr int tile_pixels(int cols, int pix) { return pix == 0 ? 1 : cols >= 5 ? 4 : 2; }
+// apart; 4 pays off for 5 and 7 taps, 2 for 3 taps (measured on 2 cores, n=64 56x56 c=72/144);
+// at stride 1 with 5 or 7 taps, 8 (one vector each, see channel_block_width).
+constexpr int tile_pixels(int cols, int pix) {
+    return pix == 0 ? 1 : cols >= 5 ? (pix == 1 && kVecFloats == 16 ? 8 : 4) : 2;
+}
 
 // All output rows of the problem, threads over (batch, row). Pixels whose tap count along the width
 // is COLS_A or COLS_B (> 0) use an unrolled kernel, the others (borders) the runtime one. With
@@ -116,21 +131,38 @@ void corr_rows(const CorrProblem& p, int threads) {
         const float* in_r = p.in + (b * p.in_h + rt.in_first) * in_row;
         const float* w_r = p.w + rt.tap_first * p.w_row;
         float* out_r = p.out + r * p.out_w * c;
+        // Stride 1: the input row after this output row's last one is the next output row's new
+        // row: fetched into L2 in slices as the pixels of this row advance, so that it is not read
+        // from DRAM in the channel blocks' strided order (measured slower at stride 2, st1a).
+        const bool next_in = PIX == 1 && rt.count > 0 && rt.in_first + rt.count < p.in_h;
+        const char* pf = next_in ? (const char*)(in_r + rt.count * in_row) : nullptr;
+        const int64_t pf_bytes = next_in ? in_row * (int64_t)sizeof(float) : 0;
+        int64_t pf_done = 0;
         for (int o = 0; o < p.out_w;) {
+            for (const int64_t upto = pf_bytes * (o + 1) / p.out_w; pf_done < upto; pf_done += 64)
+                __builtin_prefetch(pf + pf_done, 0, 2);
             const AxisTaps ct = col_taps[o];
             TapWalk tc = t;
             tc.w_col = ct.tap_step * p.w_col;
             const float* in = in_r + (int64_t)ct.in_first * c;
             const float* w = w_r + ct.tap_first * p.w_col;
             float* out = out_r + (int64_t)o * c;
-            if (kTile > 1 && ct.count == COLS_A && o + kTile <= p.out_w) {
-                const AxisTaps last = col_taps[o + kTile - 1];
-                if (last.count == COLS_A && last.tap_first == ct.tap_first &&
-                    last.in_first == ct.in_first + (kTile - 1) * PIX) {
-                    pixels<kTile, PIX, COLS_A>(in, w, tc, rt.count, ct.count, out);
-                    o += kTile;
-                    continue;
-                }
+            // A run of `tile` interior pixels from o on (same taps, inputs PIX apart)?
+            const auto run_of = [&](int tile) {
+                if (ct.count != COLS_A || o + tile > p.out_w) return false;
+                const AxisTaps last = col_taps[o + tile - 1];
+                return last.count == COLS_A && last.tap_first == ct.tap_first &&
+                       last.in_first == ct.in_first + (tile - 1) * PIX;
+            };
+            if (kTile > 1 && run_of(kTile)) {
+                pixels<kTile, PIX, COLS_A>(in, w, tc, rt.count, ct.count, out);
+                o += kTile;
+                continue;
+            }
+            if (kTile > 4 && run_of(4)) {  // the rest of the interior of a wide tile's row
+                pixels<4, PIX, COLS_A>(in, w, tc, rt.count, ct.count, out);
+                o += 4;
+                continue;
             }
             if (COLS_A > 0 && ct.count == COLS_A)
                 pixels<1, 0, COLS_A>(in, w, tc, rt.count, ct.count, out);
