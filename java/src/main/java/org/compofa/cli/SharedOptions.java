@@ -190,7 +190,7 @@ final class SharedOptions {
         Integer threads;
 
         @Option(names = "--device", paramLabel = "N", converter = Ranges.NonNegative.class, description =
-                "CUDA device (default: the local rank under mpirun/srun, else 0)")
+                "CUDA device, >= 0 (default: the local rank under mpirun/srun, else 0)")
         Integer device;
 
         /** Opens the chosen backend with the thread count asked; the caller closes it. */
