@@ -14,7 +14,7 @@ thread_local int32_t t_threads_for_call = 0;
 
 // One per CPU this process may run on (its affinity mask, as taskset or a container's cpuset give
 // it); OMP_NUM_THREADS, when set to a count, still chooses it, as it did while the kernels were OpenMP.
-int default_threads() {
+int count_default_threads() {
     if (const char* env = std::getenv("OMP_NUM_THREADS")) {
         const long n = std::strtol(env, nullptr, 10);
         if (n > 0) return int(n < 1024 ? n : 1024);
@@ -29,7 +29,7 @@ int default_threads() {
 void cpu_set_threads_for_call(int32_t threads) { t_threads_for_call = threads > 0 ? threads : 0; }
 
 int cpu::default_threads() {
-    static const int count = compofa::default_threads();
+    static const int count = count_default_threads();
     return count;
 }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.compofa.testing.MpiJob;
 import org.junit.jupiter.api.Test;
@@ -26,11 +25,11 @@ class DistributedTrainCommandTest {
         List<String> common = List.of("--out", run, "--data", data.toString(), "--width", "0.25", "--resolutions",
                 "32", "--batch", "6", "--backend", "cpu", "--threads", "1");
         MpiJob teacher = MpiJob.run(Main.class, dir.resolve("teacher.txt"), 240,
-                args(List.of("train", "teacher", "--teacher-epochs", "1"), common));
+                OwnDataTrainingTest.args(List.of("train", "teacher", "--teacher-epochs", "1"), common));
         assertEquals(0, teacher.exitCode(), teacher.output());
         assertTrue(teacher.output().contains("data-parallel training on 2 ranks (MPI, CPU)"), teacher.output());
         MpiJob compound = MpiJob.run(Main.class, dir.resolve("compound.txt"), 240,
-                args(List.of("train", "compound", "--compound-epochs", "2", "--sync-bn"), common));
+                OwnDataTrainingTest.args(List.of("train", "compound", "--compound-epochs", "2", "--sync-bn"), common));
         assertEquals(0, compound.exitCode(), compound.output());
         assertTrue(compound.output().contains("2 ranks (MPI, CPU, synchronised BN)"), compound.output());
         assertTrue(compound.output().matches("(?s).*on 2 ranks: \\S+ s averaging gradients of \\S+ s.*"),
@@ -46,11 +45,5 @@ class DistributedTrainCommandTest {
             n++;
         }
         return n;
-    }
-
-    private static String[] args(List<String> head, List<String> tail) {
-        List<String> all = new ArrayList<>(head);
-        all.addAll(tail);
-        return all.toArray(String[]::new);
     }
 }

@@ -123,7 +123,7 @@ class OwnDataTrainingTest {
         }
     }
 
-    private static String[] args(List<String> head, List<String> tail) {
+    static String[] args(List<String> head, List<String> tail) {
         List<String> all = new ArrayList<>(head);
         all.addAll(tail);
         return all.toArray(String[]::new);
